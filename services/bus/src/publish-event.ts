@@ -1,0 +1,25 @@
+import { headers } from '@nats-io/nats-core';
+import { eventMessageId, eventSubject, type ImportEvent, type Job } from '@docprocessor/contracts';
+import type { Bus } from './connect.js';
+
+export const TENANT_HEADER = 'Tenant-Id';
+
+/**
+ * Publishes one job event to the stream and waits for JetStream's ack. Lifecycle events carry a
+ * message id so that a republish (sweeper, redelivered worker) is dropped by the stream's dedupe window.
+ */
+export async function publishEvent(
+  bus: Bus,
+  type: ImportEvent['type'],
+  job: Job,
+  options: { tenantId: string; dedupe?: boolean },
+): Promise<ImportEvent> {
+  const event: ImportEvent = { type, jobId: job.id, at: new Date().toISOString(), job };
+  const h = headers();
+  h.set(TENANT_HEADER, options.tenantId);
+  await bus.js.publish(eventSubject(bus.names, job.id, type), JSON.stringify(event), {
+    headers: h,
+    ...(options.dedupe === false ? {} : { msgID: eventMessageId(job.id, type, job.attempt) }),
+  });
+  return event;
+}

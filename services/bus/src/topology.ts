@@ -1,0 +1,128 @@
+import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, type ConsumerConfig } from '@nats-io/jetstream';
+import { headers } from '@nats-io/nats-core';
+import { allDeadLettersSubject, allEventsSubject, deadLetterStream, eventSubject, workItemSubject, type ImportEvent, type Job } from '@docprocessor/contracts';
+import type { Bus } from './connect.js';
+import { TENANT_HEADER } from './publish-event.js';
+
+const nanos = (ms: number) => ms * 1_000_000;
+
+export interface TopologyOptions {
+  /** How long a worker may stay silent on a job before JetStream gives it to another worker. */
+  ackWaitMs: number;
+  /** Deliveries of one work item before it is a dead letter. */
+  maxDeliver: number;
+  /** How long events stay in the stream for replay. */
+  eventRetentionMs: number;
+}
+
+export const DEFAULT_TOPOLOGY: TopologyOptions = {
+  ackWaitMs: 30_000,
+  maxDeliver: 5,
+  eventRetentionMs: 7 * 24 * 3600 * 1000,
+};
+
+export function workConsumerConfig(bus: Bus, options: TopologyOptions): Partial<ConsumerConfig> {
+  return {
+    durable_name: bus.names.consumer,
+    filter_subject: workItemSubject(bus.names),
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(options.ackWaitMs),
+    max_deliver: options.maxDeliver,
+    max_ack_pending: 1000,
+  };
+}
+
+/**
+ * Every service calls it at start: creates or updates the events stream and the shared work consumer. Only the
+ * processor owns the consumer's delivery settings (ack wait, max deliver from its config); ingest and gateway pass
+ * `updateConsumer: false`, so starting them never resets what the processor set.
+ */
+export async function ensureTopology(
+  bus: Bus,
+  { updateConsumer = true, ...options }: TopologyOptions & { updateConsumer?: boolean } = DEFAULT_TOPOLOGY,
+): Promise<void> {
+  const streamConfig = {
+    name: bus.names.stream,
+    subjects: [allEventsSubject(bus.names)],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_age: nanos(options.eventRetentionMs),
+    duplicate_window: nanos(120_000),
+  };
+  try {
+    await bus.jsm.streams.info(bus.names.stream);
+    await bus.jsm.streams.update(bus.names.stream, streamConfig);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await bus.jsm.streams.add(streamConfig);
+  }
+  const consumer = workConsumerConfig(bus, options);
+  try {
+    await bus.jsm.consumers.info(bus.names.stream, bus.names.consumer);
+    if (!updateConsumer) return;
+    await bus.jsm.consumers.update(bus.names.stream, bus.names.consumer, {
+      ack_wait: consumer.ack_wait,
+      max_deliver: consumer.max_deliver,
+    });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await bus.jsm.consumers.add(bus.names.stream, consumer);
+  }
+}
+
+export const isNotFound = (error: unknown): boolean =>
+  error instanceof Error && /not found/i.test(error.message);
+
+/** How long dead letters are kept: long enough for a person to notice, inspect and replay them. */
+export const DEAD_LETTER_RETENTION_MS = 30 * 24 * 3600 * 1000;
+
+/** Creates the small stream that keeps dead letters (see `deadLetterSubject`); harmless when it exists. */
+export async function ensureDeadLetterStream(bus: Bus): Promise<string> {
+  const name = deadLetterStream(bus.names);
+  const config = {
+    name,
+    subjects: [allDeadLettersSubject(bus.names)],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_age: nanos(DEAD_LETTER_RETENTION_MS),
+  };
+  try {
+    await bus.jsm.streams.info(name);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await bus.jsm.streams.add(config);
+  }
+  return name;
+}
+
+/** Header of a work item published again by the stuck-job watchdog: how many times the job was handed back. */
+export const HAND_BACK_HEADER = 'Work-Item-Hand-Backs';
+
+/**
+ * Publishes a job's work item again, for a job whose own item no longer brings a worker (the watchdog's
+ * hand-back). Deduplicated per hand-back number, so two workers' watchdogs cannot make two items.
+ */
+export async function republishWorkItem(bus: Bus, job: Job, options: { tenantId: string; handBack: number }): Promise<void> {
+  const event: ImportEvent = { type: 'created', jobId: job.id, at: new Date().toISOString(), job };
+  const h = headers();
+  h.set(TENANT_HEADER, options.tenantId);
+  h.set(HAND_BACK_HEADER, String(options.handBack));
+  await bus.js.publish(eventSubject(bus.names, job.id, 'created'), JSON.stringify(event), {
+    headers: h,
+    msgID: `${job.id}.created.${job.attempt}.handback${options.handBack}`,
+  });
+}
+
+/** The job's latest work item in the stream and the hand-backs it carries, or null when the stream has none. */
+export async function lastWorkItem(bus: Bus, jobId: string): Promise<{ sequence: number; handBacks: number } | null> {
+  const stored = await bus.jsm.streams.getMessage(bus.names.stream, { last_by_subj: eventSubject(bus.names, jobId, 'created') });
+  if (!stored) return null;
+  return { sequence: stored.seq, handBacks: Number(stored.header?.get(HAND_BACK_HEADER) || 0) };
+}
+
+/** True while the stream sequence has not yet been delivered to any worker (it waits behind others). */
+export async function isWorkItemQueued(bus: Bus, sequence: number): Promise<boolean> {
+  const info = await bus.jsm.consumers.info(bus.names.stream, bus.names.consumer);
+  return sequence > info.delivered.stream_seq;
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { Delimiter, Job, JobStatus, OnDuplicate, type FileEncoding } from './job.js';
+
+const ENCODING_NAMES: Record<string, FileEncoding> = {
+  'utf-8': 'utf-8',
+  utf8: 'utf-8',
+  'utf-16le': 'utf-16le',
+  'utf-16be': 'utf-16be',
+  'windows-1252': 'windows-1252',
+  cp1252: 'windows-1252',
+  // Latin-1 differs from Windows-1252 only in 0x80-0x9F, which Latin-1 uses for unprintable controls.
+  latin1: 'windows-1252',
+  'iso-8859-1': 'windows-1252',
+};
+
+export const ImportFormFields = z.object({
+  template: z.string().min(1).max(64).default('contacts'),
+  onDuplicate: OnDuplicate.default('error'),
+  /** Optional: overrides detection. utf-8, utf-16le, utf-16be, windows-1252 (aliases: utf8, cp1252, latin1, iso-8859-1). */
+  encoding: z
+    .string()
+    .transform((name, ctx) => ENCODING_NAMES[name.trim().toLowerCase()] ?? (ctx.addIssue({ code: 'custom', message: `unknown encoding "${name}"` }), z.NEVER))
+    .optional(),
+  /** Optional: overrides sniffing. One of , ; | or a tab (also written "tab" or "\\t"). */
+  delimiter: z
+    .string()
+    .transform((raw) => (raw === 'tab' || raw === '\\t' ? '\t' : raw))
+    .pipe(Delimiter)
+    .optional(),
+});
+export type ImportFormFields = z.infer<typeof ImportFormFields>;
+
+const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+
+export const ListImportsQuery = z.object({
+  status: JobStatus.optional(),
+  limit: limit(200, 50),
+  cursor: z.string().max(200).optional(),
+});
+export type ListImportsQuery = z.infer<typeof ListImportsQuery>;
+
+export const JobList = z.object({ items: z.array(Job), nextCursor: z.string().nullable() });
+export type JobList = z.infer<typeof JobList>;
+
+export const RowError = z.object({
+  row: z.number().int(),
+  column: z.string().nullable(),
+  value: z.string().nullable(),
+  code: z.string(),
+  message: z.string(),
+});
+export type RowError = z.infer<typeof RowError>;
+
+export const ListErrorsQuery = z.object({
+  limit: limit(1000, 100),
+  cursor: z.string().max(200).optional(),
+});
+export type ListErrorsQuery = z.infer<typeof ListErrorsQuery>;
+
+export const RowErrorList = z.object({
+  items: z.array(RowError),
+  total: z.number().int(),
+  nextCursor: z.string().nullable(),
+});
+export type RowErrorList = z.infer<typeof RowErrorList>;
+
+export const JobIdParams = z.object({ id: z.string().min(1).max(100) });
+
+const CheckState = z.object({ ok: z.boolean(), error: z.string().optional() });
+export const Health = z.object({
+  status: z.enum(['ok', 'degraded']),
+  checks: z.object({ database: CheckState, nats: CheckState }),
+});
+export type Health = z.infer<typeof Health>;
+
+export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const API_KEY_HEADER = 'x-api-key';
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';

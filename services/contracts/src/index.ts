@@ -1,0 +1,13 @@
+export * from './job.js';
+export * from './events.js';
+export * from './ws-frames.js';
+export * from './api.js';
+export * from './errors.js';
+export * from './templates/template.js';
+export * from './templates/cell-schema.js';
+export * from './templates/header.js';
+export * from './templates/registry.js';
+export { contactsTemplate } from './templates/contacts.js';
+export { productsTemplate } from './templates/products.js';
+export { COUNTRY_CODES } from './templates/countries.js';
+export * from './config.js';

@@ -1,0 +1,82 @@
+import { createApiKey, isInvalidApiKeyInput, listApiKeys, revokeApiKey } from '../api-keys/authenticate.js';
+import { createDbClient, type Database } from '../client.js';
+import { ensureDatabase, migrateDatabase } from '../migrate.js';
+import { formatCreatedKey, formatKeyTable } from './format-keys.js';
+import { parseKeysArgs, USAGE, UsageError, type KeysCommand } from './keys-args.js';
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/docprocessor';
+
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+/** Runs one `keys` command line and resolves with the process exit code: 0 done, 1 failed, 2 wrong usage. */
+export async function runKeysCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const print = (text: string) => io.stdout.write(`${text}\n`);
+  const fail = (text: string) => io.stderr.write(`keys: ${text}\n`);
+  let command: KeysCommand;
+  try {
+    command = parseKeysArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    fail(`${error.message}\nRun "npm run keys -- --help" for usage.`);
+    return 2;
+  }
+  if (command.command === 'help') {
+    print(USAGE);
+    return 0;
+  }
+  const url = io.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  let client: ReturnType<typeof createDbClient> | undefined;
+  try {
+    if (await ensureDatabase(url)) io.stderr.write(`keys: created database ${describeDatabase(url)}\n`);
+    await migrateDatabase(url);
+    client = createDbClient(url, { max: 1, applicationName: 'keys-cli' });
+    return await execute(command, client.db, print, fail);
+  } catch (error) {
+    if (isInvalidApiKeyInput(error)) {
+      fail(error.message);
+      return 2;
+    }
+    fail(`${(error as Error).message ?? String(error)} (database ${describeDatabase(url)}, from DATABASE_URL)`);
+    return 1;
+  } finally {
+    await client?.close();
+  }
+}
+
+async function execute(command: Exclude<KeysCommand, { command: 'help' }>, db: Database, print: (text: string) => void, fail: (text: string) => void): Promise<number> {
+  switch (command.command) {
+    case 'create': {
+      const created = await createApiKey(db, { tenantId: command.tenantId, name: command.name });
+      print(command.json ? JSON.stringify(created) : formatCreatedKey(created));
+      return 0;
+    }
+    case 'list': {
+      const keys = (await listApiKeys(db)).filter((key) => command.tenantId === undefined || key.tenantId === command.tenantId);
+      if (command.json) print(JSON.stringify(keys));
+      else print(keys.length === 0 && command.tenantId !== undefined ? `No API keys for tenant ${command.tenantId}.` : formatKeyTable(keys));
+      return 0;
+    }
+    case 'revoke': {
+      if (await revokeApiKey(db, command.id)) {
+        print(`Revoked API key ${command.id}. Services refuse it within 2 seconds.`);
+        return 0;
+      }
+      fail(`no active API key has the id ${command.id} (unknown or already revoked; see: npm run keys -- list)`);
+      return 1;
+    }
+  }
+}
+
+/** host:port/name, never the user or password of the URL. */
+function describeDatabase(url: string): string {
+  try {
+    const { hostname, port, pathname } = new URL(url);
+    return `${hostname}:${port || 5432}${pathname}`;
+  } catch {
+    return '(unparsable DATABASE_URL)';
+  }
+}

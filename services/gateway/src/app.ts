@@ -1,0 +1,65 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import websocket from '@fastify/websocket';
+import { pino, type Logger } from 'pino';
+import type { Bus } from '@docprocessor/bus';
+import type { Authenticate, Database } from '@docprocessor/db';
+import type { GatewayConfig } from './config.js';
+import { clientErrorHandler, frameworkErrors, installErrorHandler } from './errors.js';
+import { Fanout } from './fanout.js';
+import { PathOnlyLogController } from './logging.js';
+import { createMetrics } from './metrics.js';
+import { metaRoutes } from './routes/meta.js';
+import { proxyRoutes } from './routes/proxy.js';
+import { webRoutes } from './routes/web.js';
+import { wsRoutes } from './routes/ws.js';
+import { Sessions } from './ws/sessions.js';
+
+export interface GatewayAppOptions {
+  config: GatewayConfig;
+  bus: Bus;
+  db: Database;
+  authenticate: Authenticate;
+  logger?: Logger;
+}
+
+/** Client frames are a few bytes of JSON; anything near this is not a client of ours. */
+const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
+
+/**
+ * The one origin: the UI, /ws, and /api/* + /metrics proxied to ingest. A plain Fastify instance that main listens
+ * on and tests start on 127.0.0.1:0. Closing it says goodbye to every socket (1012) and stops the fan-out;
+ * the database and NATS connections stay the caller's to close.
+ */
+export async function buildApp({ config, bus, db, authenticate, logger = pino({ level: 'silent' }) }: GatewayAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    logController: new PathOnlyLogController(),
+    requestIdHeader: 'x-request-id',
+    frameworkErrors,
+    clientErrorHandler,
+  });
+  const metrics = createMetrics();
+  const fanout = new Fanout({ bus, logger, metrics });
+  const sessions = new Sessions();
+
+  installErrorHandler(app);
+  await app.register(websocket, {
+    options: { maxPayload: MAX_CLIENT_FRAME_BYTES },
+    preClose: async () => {
+      await sessions.closeAll(app.websocketServer);
+      await new Promise<void>((resolve) => app.websocketServer.close(() => resolve()));
+    },
+    errorHandler: (error, socket, request) => {
+      request.log.warn({ err: error }, 'websocket error');
+      socket.terminate();
+    },
+  });
+  await app.register(wsRoutes, { config, db, authenticate, fanout, sessions, metrics, logger });
+  await app.register(proxyRoutes, { upstream: config.INGEST_URL });
+  await app.register(metaRoutes, { metrics });
+  await webRoutes(app, { webDist: config.WEB_DIST });
+
+  fanout.start();
+  app.addHook('onClose', async () => fanout.stop());
+  return app;
+}

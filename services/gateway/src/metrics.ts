@@ -1,0 +1,42 @@
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The gateway's own figures (own registry, so tests can build many apps in one process). */
+export interface GatewayMetrics {
+  registry: Registry;
+  connectedClients: Gauge;
+  framesSent: Counter<'type'>;
+  framesCoalesced: Counter;
+  slowClientDisconnects: Counter;
+  invalidEvents: Counter;
+}
+
+export function createMetrics(): GatewayMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'docprocessor_gateway_' });
+  const registers = [registry];
+  return {
+    registry,
+    connectedClients: new Gauge({ name: 'docprocessor_gateway_ws_clients', help: 'Open WebSocket clients', registers }),
+    framesSent: new Counter({
+      name: 'docprocessor_gateway_ws_frames_sent_total',
+      help: 'Frames sent to WebSocket clients, by type (event, snapshot, error)',
+      labelNames: ['type'],
+      registers,
+    }),
+    framesCoalesced: new Counter({
+      name: 'docprocessor_gateway_ws_frames_coalesced_total',
+      help: 'Events not sent to a lagging client because a newer event of the same job superseded them',
+      registers,
+    }),
+    slowClientDisconnects: new Counter({
+      name: 'docprocessor_gateway_ws_slow_client_disconnects_total',
+      help: 'Clients closed with 1013 because they fell too far behind',
+      registers,
+    }),
+    invalidEvents: new Counter({
+      name: 'docprocessor_gateway_invalid_events_total',
+      help: 'NATS messages on the events subject that were not valid events (dropped)',
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Authenticate } from '@docprocessor/db';
+import { advance, insertJob, isSnapshot, publish, startBackends, startGateway, TestClient, waitFor, type Backends, type Gateway } from './helper.js';
+
+let backends: Backends;
+let gateway: Gateway;
+
+/** Two keys of two tenants, as `npm run keys` would make them. */
+const authenticate: Authenticate = async (key) =>
+  key === 'key-acme' ? { tenantId: 'acme', keyId: 'a', keyName: 'a' } : key === 'key-default' ? { tenantId: 'default', keyId: 'd', keyName: 'd' } : null;
+
+beforeAll(async () => {
+  backends = await startBackends('tenants');
+  gateway = await startGateway(backends, { authenticate });
+});
+afterAll(async () => {
+  await gateway.app.close();
+  await backends.close();
+});
+
+describe('tenants', () => {
+  it('an event reaches only the clients of the tenant in its Tenant-Id header', async () => {
+    const acme = await TestClient.open(gateway.wsUrl, { 'x-api-key': 'key-acme' });
+    const plain = await TestClient.open(`${gateway.wsUrl}?apiKey=key-default`, {});
+    const acmeJob = await insertJob(backends.db, { tenantId: 'acme' });
+    const defaultJob = await insertJob(backends.db);
+
+    const forAcme = await publish(backends.bus, 'created', acmeJob, 'acme');
+    const forDefault = await publish(backends.bus, 'created', defaultJob, 'default');
+    const forNobody = await publish(backends.bus, 'created', advance(acmeJob, {}), 'globex');
+    // The last event of each tenant marks the end of what each client can ever get.
+    const lastAcme = await publish(backends.bus, 'started', advance(acmeJob, { status: 'processing' }, 2000), 'acme');
+    const lastDefault = await publish(backends.bus, 'started', advance(defaultJob, { status: 'processing' }), 'default');
+    await waitFor(() => acme.events().length === 2 || undefined, 'acme events');
+    await waitFor(() => plain.events().length === 2 || undefined, 'default events');
+    expect(acme.events()).toEqual([forAcme, lastAcme]);
+    expect(plain.events()).toEqual([forDefault, lastDefault]);
+    expect([...acme.events(), ...plain.events()]).not.toContainEqual(forNobody);
+    acme.close();
+    plain.close();
+  });
+
+  it('an event without Tenant-Id belongs to the default tenant', async () => {
+    const acme = await TestClient.open(gateway.wsUrl, { 'x-api-key': 'key-acme' });
+    const plain = await TestClient.open(gateway.wsUrl, { 'x-api-key': 'key-default' });
+    const job = await insertJob(backends.db);
+    const event = { type: 'created', jobId: job.id, at: new Date().toISOString(), job };
+    backends.bus.nc.publish(`${backends.bus.names.subjectPrefix}.${job.id}.created`, JSON.stringify(event));
+    await waitFor(() => plain.events().length === 1 || undefined, 'the default client to get it');
+    const marker = await publish(backends.bus, 'created', await insertJob(backends.db, { tenantId: 'acme' }), 'acme');
+    await waitFor(() => acme.events().length === 1 || undefined, 'the acme marker');
+    expect(acme.events()).toEqual([marker]);
+    acme.close();
+    plain.close();
+  });
+
+  it('snapshots hold only the tenant’s own jobs, and one foreign job id answers []', async () => {
+    const foreign = await insertJob(backends.db, { tenantId: 'default' });
+    const acme = await TestClient.open(gateway.wsUrl, { 'x-api-key': 'key-acme' });
+    acme.send({ op: 'subscribe' });
+    acme.send({ op: 'subscribe', jobId: foreign.id });
+    const all = await acme.next(isSnapshot, 'the all snapshot');
+    const one = await acme.next(isSnapshot, 'the one-job snapshot', 2);
+    expect(all.jobs.length).toBeGreaterThan(0);
+    const acmeIds = await backends.db.sql<{ id: string }[]>`select id from import_jobs where tenant_id = 'acme'`;
+    expect(new Set(all.jobs.map((j) => j.id))).toEqual(new Set(acmeIds.map((r) => r.id)));
+    expect(one.jobs).toEqual([]);
+    acme.close();
+  });
+});

@@ -1,0 +1,55 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import { AppError } from '@docprocessor/contracts';
+import type { Authenticate } from '@docprocessor/db';
+import type { IngestContext } from './imports/context.js';
+import { sweepUnannouncedJobs } from './imports/announce-job.js';
+import { authPlugin } from './plugins/auth.js';
+import { answerRouterError, errorsPlugin } from './plugins/errors.js';
+import { metricsPlugin } from './plugins/metrics.js';
+import { importRoutes } from './routes/imports.js';
+import { metaRoutes } from './routes/meta.js';
+import { rowErrorRoutes } from './routes/row-errors.js';
+
+export interface IngestAppOptions {
+  ctx: IngestContext;
+  authenticate: Authenticate;
+  /** 0 turns the sweeper off (tests drive it by hand). */
+  sweepEveryMs?: number;
+}
+
+/** The HTTP API as a plain Fastify instance: main listens on it, tests inject into it. */
+export async function buildApp({ ctx, authenticate, sweepEveryMs = ctx.config.OUTBOX_SWEEP_MS }: IngestAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    // The router refuses badly escaped or over-long path segments before any hook runs; answer in the contract's shape.
+    frameworkErrors: answerRouterError,
+  });
+  await app.register(errorsPlugin);
+  await app.register(metricsPlugin);
+  await app.register(authPlugin, { authenticate });
+  await app.register(multipart, { throwFileSizeLimit: true });
+  // Per-key limits, set on the routes that need them; runs after authentication so the key is known.
+  await app.register(rateLimit, {
+    global: false,
+    hook: 'preHandler',
+    keyGenerator: (request) => request.principal?.keyId ?? request.ip,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('rate_limited', `Too many uploads: at most ${context.max} per minute; try again in ${Math.ceil(context.ttl / 1000)} s`),
+  });
+  await app.register(importRoutes, { ctx });
+  await app.register(rowErrorRoutes, { ctx });
+  await app.register(metaRoutes, { ctx });
+
+  if (sweepEveryMs > 0) {
+    const timer = setInterval(() => {
+      sweepUnannouncedJobs(ctx).catch((error) => ctx.logger.error({ err: error }, 'outbox sweep failed'));
+    }, sweepEveryMs);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
+  return app;
+}

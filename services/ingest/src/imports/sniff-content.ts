@@ -1,0 +1,124 @@
+import { isUtf8 } from 'node:buffer';
+import iconv from 'iconv-lite';
+import { Delimiter, type FileEncoding } from '@docprocessor/contracts';
+
+/** Magic numbers of formats people upload by mistake, with a name they will recognise. */
+const SIGNATURES: ReadonlyArray<{ bytes: number[]; name: string }> = [
+  { bytes: [0x25, 0x50, 0x44, 0x46], name: 'a PDF document' },
+  { bytes: [0x50, 0x4b, 0x03, 0x04], name: 'a ZIP archive (an .xlsx workbook is one: export it as CSV)' },
+  { bytes: [0x89, 0x50, 0x4e, 0x47], name: 'a PNG image' },
+  { bytes: [0xff, 0xd8, 0xff], name: 'a JPEG image' },
+  { bytes: [0x47, 0x49, 0x46, 0x38], name: 'a GIF image' },
+  { bytes: [0xd0, 0xcf, 0x11, 0xe0], name: 'an old Office document (.xls): export it as CSV' },
+  { bytes: [0x7f, 0x45, 0x4c, 0x46], name: 'an executable' },
+  { bytes: [0x4d, 0x5a], name: 'a Windows executable' },
+  { bytes: [0x42, 0x5a, 0x68], name: 'bzip2-compressed data (only gzip is unpacked)' },
+  { bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], name: 'xz-compressed data (only gzip is unpacked)' },
+  { bytes: [0x28, 0xb5, 0x2f, 0xfd], name: 'zstd-compressed data (only gzip is unpacked)' },
+  { bytes: [0x52, 0x61, 0x72, 0x21], name: 'a RAR archive' },
+  { bytes: [0x37, 0x7a, 0xbc, 0xaf], name: 'a 7-Zip archive' },
+];
+
+const startsWith = (head: Buffer, bytes: number[]) => bytes.every((b, i) => head[i] === b);
+export const isGzip = (head: Buffer): boolean => startsWith(head, [0x1f, 0x8b]);
+
+function bomEncoding(head: Buffer): FileEncoding | null {
+  if (startsWith(head, [0xff, 0xfe])) return 'utf-16le';
+  if (startsWith(head, [0xfe, 0xff])) return 'utf-16be';
+  if (startsWith(head, [0xef, 0xbb, 0xbf])) return 'utf-8';
+  return null;
+}
+
+/**
+ * UTF-16 without a byte-order mark, recognised by its shape: text in the ASCII range has a NUL in every other
+ * byte (the second of each pair for little-endian, the first for big-endian) and none in the others.
+ */
+function utf16WithoutBom(head: Buffer): FileEncoding | null {
+  const pairs = Math.min(256, head.length >> 1);
+  if (pairs < 4) return null;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < pairs; i++) {
+    if (head[2 * i] === 0) evenNul++;
+    if (head[2 * i + 1] === 0) oddNul++;
+  }
+  if (oddNul >= pairs * 0.9 && evenNul === 0) return 'utf-16le';
+  if (evenNul >= pairs * 0.9 && oddNul === 0) return 'utf-16be';
+  return null;
+}
+
+const isUtf16 = (encoding: FileEncoding | null | undefined) => encoding === 'utf-16le' || encoding === 'utf-16be';
+
+/** Why the first bytes of an upload are not CSV text, or null when they may be. A declared UTF-16 file may hold NULs. */
+export function sniffContent(head: Buffer, declared?: FileEncoding): string | null {
+  const known = SIGNATURES.find((s) => startsWith(head, s.bytes));
+  if (known) return `The file is ${known.name}, not CSV text`;
+  const utf16 = isUtf16(declared) || isUtf16(bomEncoding(head)) || utf16WithoutBom(head) !== null;
+  if (!utf16 && head.includes(0)) return 'The file contains binary data (NUL bytes), not CSV text';
+  return null;
+}
+
+/**
+ * Whether text without a byte-order mark is UTF-8: valid UTF-8 is; text with invalid bytes is too when it also
+ * holds more valid multi-byte characters than invalid bytes (a UTF-8 export with a stray byte: the byte becomes a
+ * row error, the accents stay right). Windows-1252 accents are almost never valid UTF-8 sequences.
+ */
+function looksUtf8(head: Buffer): boolean {
+  if (isUtf8(head)) return true;
+  let valid = 0;
+  let invalid = 0;
+  for (let i = 0; i < head.length; ) {
+    const byte = head[i]!;
+    if (byte < 0x80) {
+      i++;
+      continue;
+    }
+    const length = byte >= 0xc2 && byte <= 0xdf ? 2 : byte >= 0xe0 && byte <= 0xef ? 3 : byte >= 0xf0 && byte <= 0xf4 ? 4 : 0;
+    if (length > 0 && i + length <= head.length && isUtf8(head.subarray(i, i + length))) {
+      valid++;
+      i += length;
+    } else {
+      invalid++;
+      i++;
+    }
+  }
+  return valid > invalid;
+}
+
+/** Drops the bytes of a UTF-8 sequence cut off at the end of the sample, so the check sees only whole characters. */
+function wholeCharacters(head: Buffer): Buffer {
+  for (let back = 1; back <= Math.min(3, head.length); back++) {
+    const byte = head[head.length - back]!;
+    if ((byte & 0xc0) === 0x80) continue; // continuation byte
+    const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return needed > back ? head.subarray(0, head.length - back) : head;
+  }
+  return head;
+}
+
+/**
+ * The encoding of a file from its first bytes: a byte-order mark decides; else UTF-16 by its shape; else text that
+ * looks like UTF-8 is UTF-8, and anything else is taken for Windows-1252 (what spreadsheets on Windows write).
+ */
+export function detectEncoding(head: Buffer, truncated: boolean): FileEncoding {
+  const bom = bomEncoding(head) ?? utf16WithoutBom(head);
+  if (bom) return bom;
+  return looksUtf8(truncated ? wholeCharacters(head) : head) ? 'utf-8' : 'windows-1252';
+}
+
+const CANDIDATES: readonly Delimiter[] = [',', ';', '\t', '|'];
+
+/** The delimiter of a file from its header line: the candidate found most often outside quotes (a tie keeps the comma). */
+export function sniffDelimiter(head: Buffer, encoding: FileEncoding): Delimiter {
+  const text = iconv.decode(head, encoding);
+  const counts = new Map<string, number>();
+  let quoted = false;
+  for (const char of text) {
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && (char === '\n' || char === '\r')) break;
+    else if (!quoted && CANDIDATES.includes(char as Delimiter)) counts.set(char, (counts.get(char) ?? 0) + 1);
+  }
+  let best: Delimiter = ',';
+  for (const candidate of CANDIDATES) if ((counts.get(candidate) ?? 0) > (counts.get(best) ?? 0)) best = candidate;
+  return best;
+}

@@ -1,0 +1,43 @@
+import { pino } from 'pino';
+import { busNamesFromEnv } from '@docprocessor/contracts';
+import { connectBus, DEFAULT_TOPOLOGY, ensureTopology, FileStore } from '@docprocessor/bus';
+import { createDbClient, createKeyAuthenticator } from '@docprocessor/db';
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+
+const config = loadConfig(process.env);
+const logger = pino({
+  level: config.LOG_LEVEL,
+  base: { service: 'ingest' },
+  redact: ['req.headers["x-api-key"]', 'req.headers.authorization'],
+  // Paths only: a query string is the client's to fill and may hold things that must not reach a log.
+  serializers: {
+    req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, path: req.url.split('?', 1)[0] }),
+  },
+});
+process.on('unhandledRejection', (error) => logger.error({ err: error }, 'unhandled rejection'));
+
+const db = createDbClient(config.DATABASE_URL, { max: 10, applicationName: 'ingest' });
+const bus = await connectBus({ servers: config.NATS_URL, names: busNamesFromEnv(config), connectionName: 'ingest' });
+await ensureTopology(bus, { ...DEFAULT_TOPOLOGY, updateConsumer: false });
+const files = await FileStore.open(bus);
+const authenticate = createKeyAuthenticator(config.API_KEYS, {
+  db: db.db,
+  onError: (err, { keyId }) => logger.warn({ err, keyId }, 'could not record API key use'),
+});
+const app = await buildApp({ ctx: { config, db, bus, files, logger }, authenticate });
+
+let closing = false;
+async function shutdown(signal: string): Promise<void> {
+  if (closing) return;
+  closing = true;
+  logger.info({ signal }, 'shutting down');
+  await app.close();
+  await bus.close();
+  await db.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+await app.listen({ host: config.INGEST_HOST, port: config.INGEST_PORT });

@@ -1,0 +1,64 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { ZodError } from 'zod';
+import { AppError, type ErrorCode } from '@docprocessor/contracts';
+
+const BY_STATUS: Record<number, ErrorCode> = {
+  400: 'invalid_request',
+  404: 'not_found',
+  406: 'unsupported_media_type',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+const INFRASTRUCTURE = /ECONNREFUSED|ECONNRESET|CONNECTION_(CLOSED|ENDED|DESTROYED)|CONNECT_TIMEOUT|57P0[1-3]/;
+
+/** Any thrown thing as the one error type; this is the only place errors become HTTP answers. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof ZodError) {
+    const issue = error.issues[0];
+    return new AppError('invalid_request', `${issue?.path.join('.') || 'request'}: ${issue?.message}`, { cause: error });
+  }
+  const { statusCode, code, message } = error as { statusCode?: number; code?: string; message?: string };
+  const mapped = statusCode !== undefined ? BY_STATUS[statusCode] : undefined;
+  if (mapped) return new AppError(mapped, message ?? mapped, { cause: error });
+  if (INFRASTRUCTURE.test(`${code ?? ''} ${message ?? ''}`)) return new AppError('database_unavailable', 'The database is not reachable; try again shortly', { cause: error });
+  if (/nats|jetstream|CONNECTION_CLOSED|TIMEOUT/i.test(`${(error as Error)?.name ?? ''} ${code ?? ''}`))
+    return new AppError('nats_unavailable', 'The message bus is not reachable; try again shortly', { cause: error });
+  return new AppError('internal_error', 'Something went wrong on our side; it has been logged', { cause: error });
+}
+
+/** Fastify's router refuses badly escaped or over-long path segments before any hook runs: the same error shape. */
+export function answerRouterError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const what = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is too long' : 'a path segment is badly escaped';
+  void reply.code(400).send(new AppError('invalid_request', `The URL is not valid: ${what}`).toBody());
+}
+
+export const errorsPlugin = fp(
+  async (app) => {
+    app.setErrorHandler((error, request, reply) => {
+      const jobId = (request.params as { id?: string } | undefined)?.id;
+      if (request.raw.destroyed && !request.raw.complete) {
+        // The client went away mid-request (a dropped upload): nobody to answer, and not an outage of ours.
+        request.log.info({ jobId, reason: (error as Error).message }, 'the client closed the request before it was complete');
+        return reply.code(400).send(new AppError('invalid_request', 'The request ended before it was complete').toBody());
+      }
+      const appError = toAppError(error);
+      if (appError.status >= 500) request.log.error({ err: error, code: appError.code, jobId }, 'request failed');
+      else request.log.info({ code: appError.code, jobId, reason: appError.message }, 'request refused');
+      // A request refused before its body was read (no key, too large, not a CSV) would leave the unread bytes in a
+      // kept-alive connection, and whoever is handed that connection next (the gateway pools them) would hang.
+      if (!request.raw.complete) {
+        request.raw.unpipe();
+        request.raw.resume();
+      }
+      return reply.code(appError.status).headers(appError.headers).send(appError.toBody());
+    });
+    app.setNotFoundHandler((request, reply) =>
+      reply.code(404).send(new AppError('not_found', `No route ${request.method} ${request.url.split('?', 1)[0]}`).toBody()),
+    );
+  },
+  { name: 'errors' },
+);

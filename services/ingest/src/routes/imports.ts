@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError, IDEMPOTENCY_KEY_HEADER, JobIdParams, ListImportsQuery, type Job } from '@docprocessor/contracts';
+import { decodeCursor, findJob, listJobs } from '@docprocessor/db';
+import type { IngestContext } from '../imports/context.js';
+import { cancelImport } from '../imports/cancel-import.js';
+import { createImport, findByIdempotencyKey } from '../imports/create-import.js';
+import { receiveUpload } from '../imports/receive-upload.js';
+import { retryImport } from '../imports/retry-import.js';
+import { principalOf } from '../plugins/auth.js';
+
+const idempotencyKeyOf = (value: string | string[] | undefined): string | undefined => {
+  const key = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (key === undefined || key === '') return undefined;
+  if (key.length > 200) throw new AppError('invalid_request', 'Idempotency-Key must be at most 200 characters');
+  return key;
+};
+
+/** The job an upload's Idempotency-Key already created, looked up once per request (the rate limit asks first). */
+const replays = new WeakMap<FastifyRequest, Promise<Job | undefined>>();
+function replayOf(ctx: IngestContext, request: FastifyRequest): Promise<Job | undefined> {
+  let found = replays.get(request);
+  if (!found) {
+    const key = idempotencyKeyOf(request.headers[IDEMPOTENCY_KEY_HEADER]);
+    found = key ? findByIdempotencyKey(ctx, principalOf(request), key) : Promise.resolve(undefined);
+    replays.set(request, found);
+  }
+  return found;
+}
+
+export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestContext }): Promise<void> {
+  const rateLimit = {
+    max: ctx.config.UPLOAD_RATE_LIMIT_PER_MINUTE,
+    timeWindow: 60_000,
+    // A repeated Idempotency-Key is answered with its job, never refused: the upload it repeats was counted.
+    allowList: async (request: FastifyRequest) => (await replayOf(ctx, request)) !== undefined,
+  };
+  app.post('/api/imports', { config: { rateLimit } }, async (request, reply) => {
+    const principal = principalOf(request);
+    const idempotencyKey = idempotencyKeyOf(request.headers[IDEMPOTENCY_KEY_HEADER]);
+    const existing = await replayOf(ctx, request);
+    if (existing) return reply.code(200).send(existing);
+    if (!request.isMultipart())
+      throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data with the field "file"');
+    const jobId = randomUUID();
+    const upload = await receiveUpload(ctx, request, jobId);
+    const { job, created } = await createImport({ ctx, input: { principal, jobId, upload, idempotencyKey } });
+    if (created) {
+      app.metrics.uploadedBytes.inc(job.sizeBytes);
+      app.metrics.jobsCreated.inc({ template: job.template });
+    }
+    return reply.code(created ? 202 : 200).send(job);
+  });
+
+  app.get('/api/imports', async (request) => {
+    const query = ListImportsQuery.parse(request.query);
+    if (query.cursor && !decodeCursor(query.cursor)) throw new AppError('invalid_request', 'The cursor is not one this API gave out');
+    return listJobs(ctx.db.db, { tenantId: principalOf(request).tenantId }, query);
+  });
+
+  app.get('/api/imports/:id', async (request) => {
+    const { id } = JobIdParams.parse(request.params);
+    const job = await findJob(ctx.db.db, id, { tenantId: principalOf(request).tenantId });
+    if (!job) throw new AppError('not_found', `No import ${id}`);
+    return job;
+  });
+
+  app.post('/api/imports/:id/cancel', async (request, reply) => {
+    const { id } = JobIdParams.parse(request.params);
+    const job = await cancelImport({ ctx, input: { principal: principalOf(request), jobId: id } });
+    // 202 while the worker is still stopping at its next batch boundary.
+    return reply.code(job.status === 'cancelled' ? 200 : 202).send(job);
+  });
+
+  app.post('/api/imports/:id/retry', async (request, reply) => {
+    const { id } = JobIdParams.parse(request.params);
+    return reply.code(202).send(await retryImport({ ctx, input: { principal: principalOf(request), jobId: id } }));
+  });
+}

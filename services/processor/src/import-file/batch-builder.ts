@@ -1,0 +1,125 @@
+import type { CellValue, OnDuplicate, Template } from '@docprocessor/contracts';
+import type { RowValidator } from './compile-validator.js';
+import { copyField } from './copy-text.js';
+import type { Batch } from './write-batch.js';
+import type { TargetTable } from './target-table.js';
+import type { Utf8Checker } from './utf8-checker.js';
+
+/**
+ * Collects validated rows into batches, each row already as its line of COPY text. Inside one batch a
+ * repeated key is resolved here (first kept and the rest failed, or the last one kept); across batches
+ * the write resolves it.
+ *
+ * A batch lives long enough to reach V8's old generation, so a row is kept as one flat string, not as
+ * the arrays and fields it was made from: that keeps the processor's memory flat on a 10M-row file.
+ */
+export class BatchBuilder {
+  private batch: Batch = BatchBuilder.empty();
+  private keys = new Map<string, number>();
+  private readonly width: number;
+  /** Reused for every row: the values, and their COPY text fields followed by lineage and row number. */
+  private readonly values: CellValue[];
+  private readonly fields: string[];
+
+  constructor(
+    private readonly template: Template,
+    private readonly validator: RowValidator,
+    private readonly table: TargetTable,
+    private readonly onDuplicate: OnDuplicate,
+    private readonly sourceIndex: readonly number[],
+    private readonly headerWidth: number,
+    /** COPY text of the columns every row of the run shares (job and run ids), written after its values. */
+    lineage: string,
+    private readonly utf8: Utf8Checker | null = null,
+  ) {
+    this.width = template.columns.length;
+    this.values = new Array<CellValue>(this.width).fill(null);
+    this.fields = new Array<string>(this.width + 2).fill('');
+    this.fields[this.width] = lineage;
+  }
+
+  private static empty(): Batch {
+    return { rows: [], errors: [], processed: 0, failed: 0, bytesProcessed: 0 };
+  }
+
+  get size(): number {
+    return this.batch.processed;
+  }
+
+  add(row: number, record: readonly string[]): void {
+    const batch = this.batch;
+    batch.processed++;
+    if (record.length !== this.headerWidth && !(record.length > this.headerWidth && record.slice(this.headerWidth).every((f) => f === ''))) {
+      batch.failed++;
+      batch.errors.push({
+        row,
+        column: null,
+        value: null,
+        code: 'column_count',
+        message: `has ${record.length} fields where the header has ${this.headerWidth}`,
+      });
+      return;
+    }
+    // Only files that had invalid UTF-8 pay for this scan.
+    if (this.utf8 && this.utf8.offsets.length > 0 && this.claimInvalidBytes(row, record)) {
+      batch.failed++;
+      return;
+    }
+    const values = this.values;
+    const errors = this.validator.validate(record, this.sourceIndex, values);
+    if (errors.length > 0) {
+      batch.failed++;
+      for (const e of errors) batch.errors.push({ row, column: e.column, value: e.value, code: e.code, message: e.message });
+      return;
+    }
+    const key = this.table.normalizeKey(values[this.table.keyIndex] ?? '');
+    const seen = this.keys.get(key);
+    if (seen === undefined) {
+      this.keys.set(key, batch.rows.length);
+      batch.rows.push(this.copyText(row));
+    } else if (this.onDuplicate === 'last') {
+      batch.rows[seen] = this.copyText(row);
+    } else {
+      batch.failed++;
+      batch.errors.push({ row, column: this.template.key, value: values[this.table.keyIndex] ?? null, code: 'duplicate_key', message: 'repeats the key of an earlier row' });
+    }
+  }
+
+  private copyText(row: number): string {
+    const fields = this.fields;
+    for (let i = 0; i < this.width; i++) fields[i] = copyField(this.values[i] ?? null);
+    fields[this.width + 1] = `${row}\n`;
+    return fields.join('\t');
+  }
+
+  /** Fields holding U+FFFD that the decoder put in for invalid bytes become invalid_encoding errors with the byte offset. */
+  private claimInvalidBytes(row: number, record: readonly string[]): boolean {
+    const offsets = this.utf8!.offsets;
+    let claimed = false;
+    record.forEach((field, index) => {
+      let replacements = 0;
+      for (let at = field.indexOf('\uFFFD'); at !== -1; at = field.indexOf('\uFFFD', at + 1)) replacements++;
+      if (replacements === 0 || offsets.length === 0) return;
+      const taken = offsets.splice(0, replacements);
+      claimed = true;
+      const column = this.template.columns[this.sourceIndex.indexOf(index)]?.name ?? null;
+      this.batch.errors.push({
+        row,
+        column,
+        value: field,
+        code: 'invalid_encoding',
+        message: `is not valid UTF-8 (bad bytes at file offset ${taken.join(', ')}); declare the file's encoding if it is not UTF-8`,
+      });
+    });
+    return claimed;
+  }
+
+  /** Hands over the current batch and starts a new one. */
+  take(bytesProcessed: number): Batch {
+    const batch = this.batch;
+    batch.bytesProcessed = bytesProcessed;
+    this.batch = BatchBuilder.empty();
+    this.keys = new Map();
+    return batch;
+  }
+}

@@ -1,0 +1,115 @@
+import { cellSchema, COUNTRY_CODES, EMAIL_PATTERN, type CellValue, type RowErrorCode, type Template, type TemplateColumn } from '@docprocessor/contracts';
+
+export interface CellError {
+  column: string;
+  value: string;
+  code: RowErrorCode;
+  message: string;
+}
+
+/** Fast check of one cell: the normalized value, or INVALID when zod must explain what is wrong. */
+type FastCheck = (value: string) => CellValue | typeof INVALID;
+const INVALID = Symbol('invalid');
+
+const INTEGER = /^[+-]?\d{1,16}$/;
+const DECIMAL = /^\+?\d+(?:\.\d{1,2})?$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const BOOLEANS: Record<string, 't' | 'f'> = { true: 't', false: 'f', '1': 't', '0': 'f', yes: 't', no: 'f', TRUE: 't', FALSE: 'f', YES: 't', NO: 'f' };
+const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function lengthOk(column: TemplateColumn, value: string): boolean {
+  // String length counts UTF-16 units; only when it is near a bound do we count code points like zod's rule does.
+  const min = column.minLength ?? 0;
+  const max = column.maxLength ?? Infinity;
+  if (value.length >= min && value.length <= max) return true;
+  const points = [...value].length;
+  return points >= min && points <= max;
+}
+
+/**
+ * Straight-line checks derived from the same column rules as the zod schemas. They only decide
+ * "valid, with this value" quickly; every rejection is re-run through zod, which stays the source of
+ * codes and messages (and wins if the two ever disagree: see compile-validator.test.ts).
+ */
+function fastCheck(column: TemplateColumn): FastCheck | null {
+  const min = column.min ?? -Infinity;
+  const max = column.max ?? Infinity;
+  switch (column.type) {
+    case 'integer':
+      return (v) => (INTEGER.test(v) && Number(v) >= min && Number(v) <= max ? String(Number(v)) : INVALID);
+    case 'decimal':
+      if (column.maxDecimals !== 2 || min !== 0 || max !== Infinity) return null;
+      return (v) => (DECIMAL.test(v) ? (v.charCodeAt(0) === 43 ? v.slice(1) : v) : INVALID);
+    case 'boolean':
+      return (v) => BOOLEANS[v] ?? BOOLEANS[v.toLowerCase()] ?? INVALID;
+    case 'country':
+      return (v) => {
+        const code = v.toUpperCase();
+        return COUNTRY_CODES.has(code) ? code : INVALID;
+      };
+    case 'date':
+      return (v) => {
+        const m = DATE.exec(v);
+        if (!m) return INVALID;
+        const year = Number(m[1]);
+        const month = Number(m[2]);
+        const day = Number(m[3]);
+        if (year < 1 || month < 1 || month > 12 || day < 1 || day > (DAYS[month - 1] ?? 0)) return INVALID;
+        if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return INVALID;
+        return v;
+      };
+    case 'string': {
+      const pattern = column.pattern ? new RegExp(column.pattern) : null;
+      return (v) => (lengthOk(column, v) && (!pattern || pattern.test(v)) && !v.includes('\u0000') ? v : INVALID);
+    }
+    case 'email':
+      return (v) => (EMAIL_PATTERN.test(v) && lengthOk(column, v) ? v : INVALID);
+  }
+}
+
+export interface RowValidator {
+  /** Fills `out` with one value per template column; returns the errors (empty when the row is valid). */
+  validate(record: readonly string[], sourceIndex: readonly number[], out: CellValue[]): CellError[];
+}
+
+const NO_ERRORS: CellError[] = [];
+
+/** Compiled once per template: per cell, a fast check and the zod fallback for anything it does not accept. */
+export function compileValidator(template: Template): RowValidator {
+  const columns = template.columns.map((column) => {
+    const schema = cellSchema(column);
+    const fast = fastCheck(column);
+    return { column, schema, fast, required: column.required };
+  });
+  return {
+    validate(record, sourceIndex, out) {
+      let errors = NO_ERRORS;
+      for (let i = 0; i < columns.length; i++) {
+        const c = columns[i]!;
+        const index = sourceIndex[i]!;
+        const raw = index >= 0 ? (record[index] ?? '') : '';
+        const value = raw.trim();
+        if (value === '' && !c.required) {
+          out[i] = null;
+          continue;
+        }
+        if (value !== '' && c.fast) {
+          const fast = c.fast(value);
+          if (fast !== INVALID) {
+            out[i] = fast;
+            continue;
+          }
+        }
+        const result = c.schema.safeParse(raw);
+        if (result.success) {
+          out[i] = result.data;
+          continue;
+        }
+        const issue = result.error.issues[0] as { message: string; params?: { code?: RowErrorCode } } | undefined;
+        if (errors === NO_ERRORS) errors = [];
+        errors.push({ column: c.column.name, value: raw, code: issue?.params?.code ?? 'invalid_format', message: issue?.message ?? 'is not valid' });
+      }
+      return errors;
+    },
+  };
+}

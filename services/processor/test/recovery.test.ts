@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { publishEvent } from '@docprocessor/bus';
+import { importJobs, toJob } from '@docprocessor/db';
+import { claimJob } from '../src/import-file/claim-job.js';
+import { copyLine } from '../src/import-file/copy-text.js';
+import { StraightCopyPolicy } from '../src/import-file/straight-copy-policy.js';
+import { targetTableOf } from '../src/import-file/target-table.js';
+import { LeaseLostError, prepareStaging, writeBatch, type Batch, type RunIdentity, type Totals } from '../src/import-file/write-batch.js';
+import { contactsTemplate } from '@docprocessor/contracts';
+import { build, contact, createJob, csvOf, jobRow, waitFor, waitForFinal, type Harness } from './helper.js';
+
+let h: Harness;
+
+/** What a worker does per batch, on a connection of its own with the staging table ready. */
+async function writeOne(run: RunIdentity, batch: Batch, before: Totals) {
+  const connection = await h.ctx.db.sql.reserve();
+  try {
+    await prepareStaging(connection, targetTableOf(contactsTemplate));
+    return await writeBatch(connection, targetTableOf(contactsTemplate), run, batch, before);
+  } finally {
+    connection.release();
+  }
+}
+beforeAll(async () => {
+  h = await build({ PROCESSOR_BATCH_ROWS: '2', ACK_WAIT_MS: '3000' }, { start: false });
+});
+afterAll(() => h.close());
+
+const lines = Array.from({ length: 9 }, (_, i) => contact(1000 + i, i === 4 ? { email: 'bad' } : {}));
+
+describe('a job whose worker died', () => {
+  it('is resumed after its last committed batch by the next worker, as a new attempt, with exact counts', async () => {
+    const job = await createJob(h, csvOf(...lines), { publish: false });
+    // The first worker claimed the job and committed two batches (rows 1-4), then died.
+    const first = await claimJob(h.ctx.db, job.id, 3000);
+    expect(first.kind).toBe('run');
+    if (first.kind !== 'run') return;
+    const run = { jobId: job.id, runId: first.job.runId!, attempt: first.job.attempt, onDuplicate: 'error' as const, maxStoredErrors: 10_000, writes: new StraightCopyPolicy() };
+    const batch = (from: number) => ({
+      rows: [from, from + 1].map((row) => copyLine([String(999 + row), `user${999 + row}@example.com`, 'Ada', 'Lovelace', 'ACME', 'GB', '2024-02-29', '12.50', 't', null, run.jobId, run.runId, row])),
+      errors: [],
+      processed: 2,
+      failed: 0,
+      bytesProcessed: 10,
+    });
+    let totals = (await writeOne(run, batch(1), { processed: 0, success: 0, failed: 0, errors: 0 })).totals;
+    totals = (await writeOne(run, batch(3), totals)).totals;
+    await h.ctx.db.db.update(importJobs).set({ heartbeatAt: new Date(Date.now() - 60_000) }).where(eq(importJobs.id, job.id));
+
+    await h.consumer.start();
+    await publishEvent(h.ctx.bus, 'created', toJob(await jobRow(h, job.id)), { tenantId: 'default', dedupe: false });
+    const done = await waitForFinal(h, job.id);
+    expect(done).toMatchObject({ status: 'completed', attempt: 2, resumedFromRow: 4, processedRows: 9, successRows: 8, failedRows: 1, totalRows: 9 });
+    const [{ n } = { n: -1 }] = await h.ctx.db.sql<{ n: number }[]>`select count(*)::int as n from contacts where import_job_id = ${job.id}`;
+    expect(n).toBe(8);
+    const errors = await h.ctx.db.sql`select row, code from import_row_errors where job_id = ${job.id}`;
+    expect(errors).toEqual([{ row: 5, code: 'invalid_email' }]);
+    const started = h.events.filter((e) => e.jobId === job.id && e.type === 'started');
+    expect(started.at(-1)?.job).toMatchObject({ attempt: 2, resumedFromRow: 4 });
+  });
+
+  it('cannot commit once a newer attempt holds the job (fencing)', async () => {
+    const job = await createJob(h, csvOf(contact(2000)), { publish: false });
+    const first = await claimJob(h.ctx.db, job.id, 3000);
+    if (first.kind !== 'run') throw new Error('not claimed');
+    await h.ctx.db.db.update(importJobs).set({ heartbeatAt: new Date(Date.now() - 60_000) }).where(eq(importJobs.id, job.id));
+    const second = await claimJob(h.ctx.db, job.id, 3000);
+    expect(second).toMatchObject({ kind: 'run', job: { attempt: first.job.attempt + 1 } });
+    const stale = { jobId: job.id, runId: first.job.runId!, attempt: first.job.attempt, onDuplicate: 'error' as const, maxStoredErrors: 10_000, writes: new StraightCopyPolicy() };
+    const batch = { rows: [copyLine(['2000', 'a@b.co', 'A', 'B', null, 'GB', '2024-01-01', '1', 't', null, stale.jobId, stale.runId, 1])], errors: [], processed: 1, failed: 0, bytesProcessed: 1 };
+    await expect(writeOne(stale, batch, { processed: 0, success: 0, failed: 0, errors: 0 })).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await h.ctx.db.sql`select 1 from contacts where id = 2000`).toHaveLength(0);
+  });
+
+  it('is taken over by the redelivery that comes one lease after a worker died right after claiming it', async () => {
+    const job = await createJob(h, csvOf(contact(2500)), { publish: false });
+    const first = await claimJob(h.ctx.db, job.id, 3000);
+    expect(first.kind).toBe('run');
+    // The claim's heartbeat, a little younger than the lease when JetStream redelivers.
+    await h.ctx.db.db.update(importJobs).set({ heartbeatAt: new Date(Date.now() - 2900) }).where(eq(importJobs.id, job.id));
+    expect(await claimJob(h.ctx.db, job.id, 3000)).toMatchObject({ kind: 'run', job: { attempt: 2 } });
+  });
+
+  it('is not taken from a worker that is alive', async () => {
+    const job = await createJob(h, csvOf(contact(3000)), { publish: false });
+    expect((await claimJob(h.ctx.db, job.id, 3000)).kind).toBe('run');
+    expect((await claimJob(h.ctx.db, job.id, 3000)).kind).toBe('busy');
+  });
+});
+
+describe('cancel', () => {
+  it('stops a processing job at a batch boundary, keeping exactly what was committed', async () => {
+    const job = await createJob(h, csvOf(...Array.from({ length: 3000 }, (_, i) => contact(4000 + i))));
+    await waitFor(async () => (await jobRow(h, job.id)).processedRows > 0, 'first batch');
+    await h.ctx.db.db.update(importJobs).set({ cancelRequested: true }).where(eq(importJobs.id, job.id));
+    const done = await waitForFinal(h, job.id);
+    expect(done.status).toBe('cancelled');
+    expect(done.processedRows).toBeLessThan(3000);
+    const [{ n } = { n: -1 }] = await h.ctx.db.sql<{ n: number }[]>`select count(*)::int as n from contacts where import_job_id = ${job.id}`;
+    expect(n).toBe(done.successRows);
+    expect(h.events.filter((e) => e.jobId === job.id).at(-1)).toMatchObject({ type: 'cancelled', job: { processedRows: done.processedRows } });
+  });
+
+  it('cancels a job whose worker died after the cancel was asked for', async () => {
+    const job = await createJob(h, csvOf(contact(5000)), { publish: false });
+    await h.ctx.db.db.update(importJobs).set({ status: 'processing', cancelRequested: true, heartbeatAt: null }).where(eq(importJobs.id, job.id));
+    await publishEvent(h.ctx.bus, 'created', toJob(await jobRow(h, job.id)), { tenantId: 'default', dedupe: false });
+    expect((await waitForFinal(h, job.id)).status).toBe('cancelled');
+  });
+});

@@ -1,0 +1,161 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job } from '@docprocessor/contracts';
+import { Stack } from '../src/stack.js';
+import { dropFile, launchChromium, recordedJobRow, recordJobRows, watchPageErrors } from './support/browser.js';
+import { expectStackAlive } from './support/checks.js';
+import { contactsFixture, type ContactsFixture } from './support/contacts.js';
+import { call } from './support/http.js';
+
+const SCREENSHOT = '/tmp/docprocessor-browser.png';
+
+/** A person in real Chromium, against the one origin: key, file picker, live job row, summary, errors; then a drop. */
+describe('the UI in Chromium uploads a CSV and shows the live job and its exact summary', { timeout: 120_000 }, () => {
+  let stack: Stack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let pageProblems: string[] = [];
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([
+      Stack.start({ label: 'browser_upload', env: { PROCESSOR_BATCH_ROWS: '500' } }),
+      launchChromium(),
+    ]);
+    await stack.processorsReady();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(60_000);
+    pageProblems = watchPageErrors(page);
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await stack?.stop();
+  }, 60_000);
+
+  /** The summary's four counts, as shown. */
+  const shownCounts = async (summary: ReturnType<Page['getByTestId']>) => ({
+    processed: await summary.getByTestId('summary-processed').textContent(),
+    success: await summary.getByTestId('summary-success').textContent(),
+    failed: await summary.getByTestId('summary-failed').textContent(),
+    total: await summary.getByTestId('summary-total').textContent(),
+  });
+
+  /** The rows of the errors table, as shown: [row, column, code]. */
+  const shownErrors = async (summary: ReturnType<Page['getByTestId']>) =>
+    summary
+      .getByTestId('errors-table')
+      .locator('tbody tr')
+      .evaluateAll((rows) =>
+        rows.map((row) => {
+          const cells = (row as unknown as { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> }).querySelectorAll('td');
+          return [Number(cells[0]?.textContent), cells[1]?.textContent ?? '', cells[3]?.textContent ?? ''] as [number, string, string];
+        }),
+      );
+
+  const expectedErrors = (fixture: ContactsFixture): Array<[number, string, string]> =>
+    [
+      ...fixture.broken.map((b): [number, string, string] => [b.row, b.column, b.code]),
+      ...fixture.duplicateRows.map((d): [number, string, string] => [d.row, 'id', 'duplicate_key']),
+    ].sort((a, b) => a[0] - b[0]);
+
+  it('signs in with the key, uploads through the file picker, and shows the completed summary with exact counts and the row errors', async () => {
+    await page.goto(stack.url);
+    await page.getByTestId('api-key-input').fill(stack.apiKey);
+    await page.getByTestId('api-key-submit').click();
+    await page.locator('[data-testid="connection-status"][data-state="connected"]').waitFor();
+    await page.getByTestId('jobs-empty').waitFor();
+    await recordJobRows(page);
+
+    const fixture = contactsFixture({ rows: 6000, brokenEvery: 293, duplicateIds: [7, 4242], seed: 11 });
+    const failed = fixture.broken.length + fixture.duplicateRows.length;
+    expect(failed).toBeLessThanOrEqual(50); // one page of the errors table
+    await page.getByTestId('file-input').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(fixture.csv) });
+
+    const row = page.locator('[data-testid="job-row"]').first();
+    await row.waitFor();
+    const jobId = (await row.getAttribute('data-job-id'))!;
+    expect(jobId).toMatch(/^[0-9a-f-]{36}$/);
+    await expect.poll(() => row.textContent()).toContain('people.csv');
+    await page.locator(`[data-testid="job-row"][data-job-id="${jobId}"][data-status="completed"]`).waitFor();
+
+    // The newest job's summary opens by itself when it completes, with the exact counts.
+    const summary = page.locator(`[data-testid="job-summary"][data-job-id="${jobId}"]`);
+    await summary.waitFor();
+    expect(await shownCounts(summary)).toEqual({
+      processed: String(fixture.rows),
+      success: String(fixture.rows - failed),
+      failed: String(failed),
+      total: String(fixture.rows),
+    });
+
+    // The errors table lists exactly the invalid rows, in file order, with their columns and codes.
+    await summary.getByTestId('errors-table').waitFor();
+    await expect.poll(async () => (await shownErrors(summary)).length).toBe(failed);
+    expect(await shownErrors(summary)).toEqual(expectedErrors(fixture));
+    await summary.getByTestId('download-errors').waitFor();
+
+    // What the page showed agrees with the API, and it got there live: the row went through processing
+    // to completed, and its bar only moved forward.
+    const job = (await call<Job>(stack, `/api/imports/${jobId}`)).body;
+    expect(job).toMatchObject({ status: 'completed', processedRows: fixture.rows, failedRows: failed, totalRows: fixture.rows });
+    const seen = await recordedJobRow(page, jobId);
+    expect(seen.statuses.at(-1)).toBe('completed');
+    expect(seen.statuses).toContain('processing');
+    expect(seen.statuses.filter((s) => s === 'completed')).toHaveLength(1);
+    expect([...seen.progress].sort((a, b) => a - b)).toEqual(seen.progress);
+    expect(seen.progress.at(-1)).toBe(1);
+  });
+
+  it('shows a clear refusal for a file that is not CSV', async () => {
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2000, 0x20)]);
+    await page.getByTestId('file-input').setInputFiles({ name: 'invoice.csv', mimeType: 'text/csv', buffer: pdf });
+    const refusal = page.getByTestId('upload-error');
+    await refusal.waitFor();
+    expect(await refusal.getAttribute('data-code')).toBe('unsupported_media_type');
+    expect(await refusal.textContent()).toMatch(/PDF/);
+    expect(await page.locator('[data-testid="job-row"]').count()).toBe(1);
+  });
+
+  it('uploads a file dropped on the drop zone and shows its summary', async () => {
+    const fixture = contactsFixture({ rows: 800, brokenEvery: 100, seed: 23 });
+    // New ids, so this import inserts rather than updates.
+    const text = fixture.csv.replace(/^(\d+),/gm, (_match, id: string) => `${Number(id) + 100_000},`);
+    await dropFile(page, 'drop-zone', { name: 'dropped.csv', type: 'text/csv', text });
+
+    const row = page.locator('[data-testid="job-row"]', { hasText: 'dropped.csv' });
+    await row.waitFor();
+    const jobId = (await row.getAttribute('data-job-id'))!;
+    await page.locator(`[data-testid="job-row"][data-job-id="${jobId}"][data-status="completed"]`).waitFor();
+    expect(await page.locator('[data-testid="job-row"]').count()).toBe(2);
+    // Newest first.
+    expect(await page.locator('[data-testid="job-row"]').first().getAttribute('data-job-id')).toBe(jobId);
+
+    const summary = page.locator(`[data-testid="job-summary"][data-job-id="${jobId}"]`);
+    await summary.waitFor();
+    expect(await shownCounts(summary)).toEqual({
+      processed: '800',
+      success: String(800 - fixture.broken.length),
+      failed: String(fixture.broken.length),
+      total: '800',
+    });
+    await expect.poll(async () => (await shownErrors(summary)).length).toBe(fixture.broken.length);
+    expect((await shownErrors(summary)).map(([r, , code]) => [r, code])).toEqual(fixture.broken.map((b) => [b.row, b.code]));
+
+    const listed = (await call<{ items: Job[] }>(stack, '/api/imports')).body.items;
+    expect(listed[0]).toMatchObject({ id: jobId, filename: 'dropped.csv', status: 'completed', failedRows: fixture.broken.length });
+
+    // Finished jobs show full bars (checked in the DOM; the screenshot lets CSS transitions finish first).
+    for (const bar of await page.locator('[data-testid="job-row"][data-status="completed"] [data-testid="job-progress"]').all())
+      expect(await bar.getAttribute('aria-valuenow')).toBe('100');
+    await page.screenshot({ path: SCREENSHOT, fullPage: true, animations: 'disabled' });
+  });
+
+  it('the page logged no errors (beyond the refused upload) and every process is still running', async () => {
+    // The browser reports the refused upload's 415 as a failed resource load; nothing else may show up.
+    expect(pageProblems.filter((p) => !/status of 415/.test(p))).toEqual([]);
+    await expectStackAlive(stack);
+  });
+});

@@ -1,0 +1,67 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Debian's Chromium, never a downloaded one. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
+
+/** What the page said went wrong: uncaught exceptions and console errors, kept for the test to judge. */
+export function watchPageErrors(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console.error: ${message.text()}`);
+  });
+  return problems;
+}
+
+/**
+ * Records, inside the page, every `data-status` and progress value each job row shows, as the DOM changes: the
+ * live updates as a person would have seen them, without sampling on a timer.
+ */
+// Page-side code is kept as plain JavaScript text: the testbed compiles without the DOM library.
+const RECORD_JOB_ROWS = `(() => {
+  const seen = {};
+  window.__jobRows = seen;
+  const look = () => {
+    for (const row of document.querySelectorAll('[data-testid="job-row"]')) {
+      const id = row.getAttribute('data-job-id') ?? '';
+      const entry = (seen[id] ??= { statuses: [], progress: [] });
+      const status = row.getAttribute('data-status') ?? '';
+      if (entry.statuses.at(-1) !== status) entry.statuses.push(status);
+      const value = Number(row.querySelector('[data-testid="job-progress"]')?.getAttribute('data-value') ?? 'NaN');
+      if (!Number.isNaN(value) && entry.progress.at(-1) !== value) entry.progress.push(value);
+    }
+  };
+  new MutationObserver(look).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status', 'data-value'] });
+  look();
+})()`;
+
+/**
+ * Records, inside the page, every `data-status` and progress value each job row shows, as the DOM changes: the
+ * live updates as a person would have seen them, without sampling on a timer.
+ */
+export async function recordJobRows(page: Page): Promise<void> {
+  await page.evaluate(RECORD_JOB_ROWS);
+}
+
+export async function recordedJobRow(page: Page, jobId: string): Promise<{ statuses: string[]; progress: number[] }> {
+  return page.evaluate(`window.__jobRows[${JSON.stringify(jobId)}] ?? { statuses: [], progress: [] }`);
+}
+
+/** Drops a file on an element the way a browser does: dragenter, dragover, drop, with a DataTransfer holding a File. */
+export async function dropFile(page: Page, testId: string, file: { name: string; type: string; text: string }): Promise<void> {
+  await page.evaluate(`(() => {
+    const zone = document.querySelector('[data-testid=${JSON.stringify(testId)}]');
+    if (!zone) throw new Error('no ${testId}');
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([${JSON.stringify(file.text)}], ${JSON.stringify(file.name)}, { type: ${JSON.stringify(file.type)} }));
+    for (const kind of ['dragenter', 'dragover', 'drop'])
+      zone.dispatchEvent(new DragEvent(kind, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+  })()`);
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+// Fault tests start whole stacks as processes and kill them: long timeouts, one file at a time.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 180_000,
+    hookTimeout: 120_000,
+    fileParallelism: false,
+  },
+});

@@ -1,0 +1,111 @@
+import { createEffect, createSignal, For, on, Show } from 'solid-js';
+import { createStore } from 'solid-js/store';
+import { isTerminal, type Job, type RowError } from '@docprocessor/contracts';
+import { useStore } from '../stores/context';
+import { messageOf } from '../stores/app';
+
+export const ERRORS_PAGE_SIZE = 50;
+
+interface Page {
+  items: RowError[];
+  total: number;
+  nextCursor: string | null;
+}
+
+/**
+ * The job's row errors, a page at a time. Loads when the summary opens and again when the job
+ * finishes (or is retried), since a running job keeps adding errors.
+ */
+export function ErrorsTable(props: { job: Job }) {
+  const store = useStore();
+  const [page, setPage] = createStore<Page>({ items: [], total: 0, nextCursor: null });
+  const [loading, setLoading] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  let generation = 0;
+
+  async function load(cursor: string | null): Promise<void> {
+    const mine = ++generation;
+    setLoading(true);
+    setError(null);
+    try {
+      const next = await store.api.listErrors(props.job.id, cursor, ERRORS_PAGE_SIZE);
+      if (mine !== generation) return;
+      setPage({ items: cursor ? [...page.items, ...next.items] : next.items, total: next.total, nextCursor: next.nextCursor });
+    } catch (e) {
+      if (mine === generation) setError(messageOf(e));
+    } finally {
+      if (mine === generation) setLoading(false);
+    }
+  }
+
+  const hasErrors = () => props.job.failedRows > 0;
+  createEffect(
+    on([hasErrors, () => isTerminal(props.job.status), () => props.job.attempt], ([has]) => {
+      if (has) void load(null);
+      else setPage({ items: [], total: 0, nextCursor: null });
+    }),
+  );
+
+  return (
+    <section class="errors" aria-label="Row errors">
+      <div class="errors-head">
+        <h3>Row errors</h3>
+        <Show when={page.total > 0}>
+          <span class="muted">
+            showing {page.items.length} of {page.total}
+          </span>
+        </Show>
+      </div>
+      <Show when={hasErrors()} fallback={<p class="muted">No row errors.</p>}>
+        <Show when={page.items.length > 0}>
+          <div class="table-scroll">
+            <table class="errors-table" data-testid="errors-table">
+              <thead>
+                <tr>
+                  <th scope="col">Row</th>
+                  <th scope="col">Column</th>
+                  <th scope="col">Value</th>
+                  <th scope="col">Code</th>
+                  <th scope="col">Message</th>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={page.items}>
+                  {(e) => (
+                    <tr>
+                      <td class="num">{e.row}</td>
+                      <td>{e.column ?? '—'}</td>
+                      <td class="value" title={e.value ?? ''}>
+                        {e.value ?? <span class="muted">empty</span>}
+                      </td>
+                      <td>
+                        <code>{e.code}</code>
+                      </td>
+                      <td>{e.message}</td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
+          </div>
+        </Show>
+        <Show when={error()}>
+          <p class="action-error" role="alert">
+            Could not load the errors: {error()}{' '}
+            <button type="button" class="link-button" onClick={() => void load(null)}>
+              Try again
+            </button>
+          </p>
+        </Show>
+        <Show when={loading()}>
+          <p class="muted">Loading errors…</p>
+        </Show>
+        <Show when={page.nextCursor && !loading()}>
+          <button type="button" class="button-secondary" data-testid="errors-load-more" onClick={() => void load(page.nextCursor)}>
+            Load more
+          </button>
+        </Show>
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,113 @@
+import { fireEvent, render, screen, waitFor, within } from '@solidjs/testing-library';
+import { describe, expect, it, vi } from 'vitest';
+import type { RowErrorList } from '@docprocessor/contracts';
+import type { Api } from '../api/http';
+import { StoreProvider } from '../stores/context';
+import { fakeApi, makeJob } from '../testing/factories';
+import { JobSummary } from './job-summary';
+
+const finished = makeJob({
+  id: 'j1',
+  status: 'completed',
+  filename: 'people.csv',
+  sizeBytes: 3 * 1024 * 1024,
+  sha256: '0123456789abcdef'.repeat(4),
+  totalRows: 1500,
+  processedRows: 1500,
+  successRows: 1497,
+  failedRows: 3,
+  progress: 1,
+  ignoredColumns: ['nickname'],
+  startedAt: '2025-01-01T10:00:00.000Z',
+  finishedAt: '2025-01-01T10:00:03.000Z',
+});
+
+const page = (rows: number[], nextCursor: string | null): RowErrorList => ({
+  items: rows.map((row) => ({ row, column: 'email', value: `bad${row}`, code: 'invalid_email', message: 'Not an email address' })),
+  total: 3,
+  nextCursor,
+});
+
+function renderSummary(api: Api, job = finished) {
+  return render(() => (
+    <StoreProvider deps={{ api, storage: null }}>
+      <JobSummary job={job} />
+    </StoreProvider>
+  ));
+}
+
+describe('JobSummary', () => {
+  it('shows the counts, timing and file facts', () => {
+    renderSummary(fakeApi());
+    expect(screen.getByTestId('summary-processed').textContent).toBe('1500');
+    expect(screen.getByTestId('summary-success').textContent).toBe('1497');
+    expect(screen.getByTestId('summary-failed').textContent).toBe('3');
+    expect(screen.getByTestId('summary-total').textContent).toBe('1500');
+    const summary = screen.getByTestId('job-summary');
+    expect(summary.textContent).toContain('3.0 s');
+    expect(summary.textContent).toContain('500 rows/s');
+    expect(summary.textContent).toContain('3.0 MB');
+    expect(summary.textContent).toContain('0123456789ab');
+    expect(summary.textContent).toContain('nickname');
+  });
+
+  it('pages through the errors table', async () => {
+    const listErrors = vi
+      .fn<Api['listErrors']>()
+      .mockResolvedValueOnce(page([4, 9], 'next-1'))
+      .mockResolvedValueOnce(page([12], null));
+    renderSummary(fakeApi({ listErrors }));
+    const table = await screen.findByTestId('errors-table');
+    expect(listErrors).toHaveBeenCalledWith('j1', null, 50);
+    expect(within(table).getAllByRole('row')).toHaveLength(3); // header + 2
+    expect(within(table).getByText('bad4')).toBeTruthy();
+
+    fireEvent.click(screen.getByTestId('errors-load-more'));
+    await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(4));
+    expect(listErrors).toHaveBeenLastCalledWith('j1', 'next-1', 50);
+    expect(screen.queryByTestId('errors-load-more')).toBeNull();
+    expect(screen.getByText('showing 3 of 3')).toBeTruthy();
+  });
+
+  it('does not ask for errors when there are none', () => {
+    const listErrors = vi.fn<Api['listErrors']>();
+    renderSummary(fakeApi({ listErrors }), { ...finished, failedRows: 0, successRows: 1500 });
+    expect(listErrors).not.toHaveBeenCalled();
+    expect(screen.getByText('No row errors.')).toBeTruthy();
+    expect(screen.queryByTestId('download-errors')).toBeNull();
+  });
+
+  it('explains a failed job and offers Retry', async () => {
+    const failed = makeJob({
+      status: 'failed',
+      error: { kind: 'validation', code: 'missing_columns', message: 'Missing required columns: email', row: null },
+    });
+    const retry = vi.fn<Api['retry']>().mockResolvedValue({ ...failed, status: 'pending', attempt: 2 });
+    renderSummary(fakeApi({ retry }), failed);
+    expect(screen.getByTestId('summary-error').textContent).toContain('Missing required columns: email');
+    expect(screen.getByTestId('summary-error').textContent).toContain('missing_columns');
+    expect(screen.queryByTestId('job-cancel')).toBeNull();
+    fireEvent.click(screen.getByTestId('job-retry'));
+    await waitFor(() => expect(retry).toHaveBeenCalledWith(failed.id));
+  });
+
+  it('offers Cancel while running and shows why it failed', async () => {
+    const running = makeJob({ status: 'processing' });
+    const cancel = vi.fn<Api['cancel']>().mockRejectedValue(Object.assign(new Error('Already finished'), { name: 'ApiError' }));
+    renderSummary(fakeApi({ cancel }), running);
+    expect(screen.queryByTestId('job-retry')).toBeNull();
+    fireEvent.click(screen.getByTestId('job-cancel'));
+    expect((await screen.findByRole('alert')).textContent).toBe('Already finished');
+  });
+
+  it('downloads errors.csv through the API', async () => {
+    const downloadErrorsCsv = vi.fn<Api['downloadErrorsCsv']>().mockResolvedValue({ blob: new Blob(['x']), filename: 'e.csv' });
+    URL.createObjectURL = vi.fn(() => 'blob:e');
+    URL.revokeObjectURL = vi.fn();
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    renderSummary(fakeApi({ downloadErrorsCsv }));
+    fireEvent.click(screen.getByTestId('download-errors'));
+    await waitFor(() => expect(click).toHaveBeenCalledOnce());
+    expect(downloadErrorsCsv).toHaveBeenCalledWith('j1');
+  });
+});

@@ -1,0 +1,149 @@
+import { createSignal, For, Show, type JSX } from 'solid-js';
+import { isTerminal, type Job } from '@docprocessor/contracts';
+import { useStore } from '../stores/context';
+import { messageOf } from '../stores/app';
+import { formatBytes, formatDuration, formatRate, formatTime, secondsBetween, shortSha, statusLabel } from '../lib/format';
+import { saveBlob } from '../lib/download';
+import { ErrorsTable } from './errors-table';
+
+/** Everything about one job: counts, timing, file, failure and its row errors, with cancel/retry. */
+export function JobSummary(props: { job: Job; id?: string }) {
+  const job = () => props.job;
+  // While running, the last update is the best "now" there is; no clock ticking needed.
+  const duration = () => secondsBetween(job().startedAt, job().finishedAt ?? (job().status === 'processing' ? job().updatedAt : null));
+  const rate = () => {
+    if (!isTerminal(job().status)) return job().rowsPerSecond;
+    const seconds = duration();
+    return seconds ? job().processedRows / seconds : null;
+  };
+
+  return (
+    <div class="summary" id={props.id} data-testid="job-summary" data-job-id={job().id} role="region" aria-label={`Summary of ${job().filename}`}>
+      <dl class="counts">
+        <Count label="Processed" testId="summary-processed" value={job().processedRows} />
+        <Count label="Succeeded" testId="summary-success" value={job().successRows} tone="ok" />
+        <Count label="Failed" testId="summary-failed" value={job().failedRows} tone={job().failedRows > 0 ? 'bad' : undefined} />
+        <Count label="Total" testId="summary-total" value={job().totalRows} />
+      </dl>
+
+      <Show when={job().error}>
+        {(error) => (
+          <div class="job-error" role="alert" data-testid="summary-error">
+            <p class="job-error-title">
+              {error().kind === 'validation' ? 'The file was rejected' : 'The import failed'} <code>{error().code}</code>
+              <span class="muted"> ({error().kind})</span>
+            </p>
+            <p>{error().message}</p>
+            <Show when={error().row != null}>
+              <p class="muted">At data row {error().row}</p>
+            </Show>
+          </div>
+        )}
+      </Show>
+
+      <dl class="details">
+        <Detail label="Status">{statusLabel(job().status)}</Detail>
+        <Detail label="Duration">{formatDuration(duration())}</Detail>
+        <Detail label="Speed">{formatRate(rate())}</Detail>
+        <Detail label="File">
+          <span class="break">{job().filename}</span> <span class="muted">({formatBytes(job().sizeBytes)})</span>
+        </Detail>
+        <Detail label="SHA-256">
+          <code title={job().sha256}>{shortSha(job().sha256)}</code>
+        </Detail>
+        <Detail label="Template">
+          {job().template} <span class="muted">· repeated keys: {job().onDuplicate === 'last' ? 'last wins' : 'errors'}</span>
+        </Detail>
+        <Detail label="Format">
+          {job().encoding} <span class="muted">· delimiter {job().delimiter === '\t' ? 'tab' : `“${job().delimiter}”`}</span>
+        </Detail>
+        <Detail label="Created">{formatTime(job().createdAt)}</Detail>
+        <Detail label="Finished">{formatTime(job().finishedAt)}</Detail>
+        <Show when={job().attempt > 1}>
+          <Detail label="Attempt">{job().attempt}</Detail>
+        </Show>
+        <Show when={job().ignoredColumns.length > 0}>
+          <Detail label="Ignored columns" wide>
+            <For each={job().ignoredColumns}>{(name) => <code class="chip">{name}</code>}</For>
+          </Detail>
+        </Show>
+      </dl>
+
+      <Actions job={job()} />
+      <ErrorsTable job={job()} />
+    </div>
+  );
+}
+
+function Count(props: { label: string; testId: string; value: number | null; tone?: 'ok' | 'bad' | undefined }) {
+  // Plain digits, no grouping: what a person copies and what a test reads stay the same number.
+  return (
+    <div class="count" classList={{ [`count-${props.tone}`]: !!props.tone }}>
+      <dt>{props.label}</dt>
+      <dd data-testid={props.testId} data-value={props.value ?? ''}>
+        {props.value ?? '—'}
+      </dd>
+    </div>
+  );
+}
+
+function Detail(props: { label: string; wide?: boolean; children: JSX.Element }) {
+  return (
+    <div class="detail" classList={{ 'detail-wide': !!props.wide }}>
+      <dt>{props.label}</dt>
+      <dd>{props.children}</dd>
+    </div>
+  );
+}
+
+function Actions(props: { job: Job }) {
+  const store = useStore();
+  const [busy, setBusy] = createSignal<string | null>(null);
+  const [error, setError] = createSignal<string | null>(null);
+
+  const run = async (name: string, action: () => Promise<void>) => {
+    setBusy(name);
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const download = () =>
+    run('download', async () => {
+      const { blob, filename } = await store.api.downloadErrorsCsv(props.job.id);
+      saveBlob(blob, filename);
+    });
+
+  const canCancel = () => props.job.status === 'pending' || props.job.status === 'processing';
+  const canRetry = () => props.job.status === 'failed' || props.job.status === 'cancelled';
+
+  return (
+    <div class="actions">
+      <Show when={canCancel()}>
+        <button type="button" class="button-danger" data-testid="job-cancel" disabled={!!busy()} onClick={() => run('cancel', () => store.cancel(props.job.id))}>
+          {busy() === 'cancel' ? 'Cancelling…' : 'Cancel import'}
+        </button>
+      </Show>
+      <Show when={canRetry()}>
+        <button type="button" class="button-primary" data-testid="job-retry" disabled={!!busy()} onClick={() => run('retry', () => store.retry(props.job.id))}>
+          {busy() === 'retry' ? 'Retrying…' : 'Retry'}
+        </button>
+      </Show>
+      <Show when={props.job.failedRows > 0}>
+        <button type="button" class="button-secondary" data-testid="download-errors" disabled={!!busy()} onClick={download}>
+          {busy() === 'download' ? 'Preparing…' : 'Download errors.csv'}
+        </button>
+      </Show>
+      <Show when={error()}>
+        <p class="action-error" role="alert">
+          {error()}
+        </p>
+      </Show>
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+import { createEffect, createSignal, on, onCleanup, type Accessor } from 'solid-js';
+import { TEMPLATES, isTerminal, type Job, type ServerFrame } from '@docprocessor/contracts';
+import { createHttp, isApiError, type Api, type TemplateSummary } from '../api/http';
+import { connectSocket, socketUrl, type LiveSocket, type SocketConstructor } from '../api/socket';
+import { statusLabel } from '../lib/format';
+import { createConnection, type Connection } from './connection';
+import { createJobs, type JobChange, type Jobs } from './jobs';
+import { createSelection, type Selection } from './selection';
+import { createSession, type Session } from './session';
+import { createUploads, type Uploads } from './uploads';
+
+export const KEY_REFUSED = 'The server refused this API key. Enter a valid key to continue.';
+
+export interface AppStore {
+  session: Session;
+  api: Api;
+  jobs: Jobs;
+  connection: Connection;
+  uploads: Uploads;
+  selection: Selection;
+  templates: Accessor<TemplateSummary[]>;
+  /** The latest status change, read out by an aria-live region. */
+  announcement: Accessor<string>;
+  reconnectNow(): void;
+  cancel(id: string): Promise<void>;
+  retry(id: string): Promise<void>;
+}
+
+export interface AppDeps {
+  api?: Api;
+  storage?: Storage | null;
+  WebSocket?: SocketConstructor;
+  socketUrl?: (key: string) => string;
+}
+
+/** Composes the small stores and wires them to the network. Call inside a reactive owner (the provider). */
+export function createAppStore(deps: AppDeps = {}): AppStore {
+  const session = createSession(deps.storage);
+  const api = deps.api ?? createHttp({ getKey: session.key, onUnauthorized: () => session.signOut(KEY_REFUSED) });
+  const jobs = createJobs();
+  const connection = createConnection();
+  const selection = createSelection();
+  const [templates, setTemplates] = createSignal<TemplateSummary[]>([...TEMPLATES]);
+  const [announcement, setAnnouncement] = createSignal('');
+  let socket: LiveSocket | null = null;
+  const signOutIfRefused = (error: unknown) => {
+    if (isApiError(error) && error.unauthorized) session.signOut(KEY_REFUSED);
+  };
+
+  function noticeChange({ previous, job }: JobChange, fromEvent: boolean): void {
+    if (previous ? previous.status !== job.status : fromEvent) setAnnouncement(`${job.filename}: ${statusLabel(job.status)}`);
+    const finishedNow = isTerminal(job.status) && (previous ? !isTerminal(previous.status) : fromEvent);
+    if (finishedNow && jobs.list()[0]?.id === job.id) selection.follow(job.id);
+  }
+
+  const take = (job: Job, fromEvent: boolean) => {
+    const change = jobs.upsert(job);
+    if (change) noticeChange(change, fromEvent);
+  };
+
+  function onFrame(frame: ServerFrame): void {
+    if (frame.type === 'snapshot') {
+      jobs.applySnapshot(frame.jobs).forEach((change) => noticeChange(change, false));
+      connection.markSynced();
+    } else if (frame.type === 'error') {
+      if (frame.error.code === 'unauthorized') session.signOut(KEY_REFUSED);
+    } else {
+      take(frame.job, true);
+    }
+  }
+
+  const uploads = createUploads({
+    api,
+    onUploaded: (job) => {
+      selection.release();
+      take(job, true);
+    },
+  });
+
+  createEffect(
+    on(session.key, (key) => {
+      jobs.clear();
+      selection.clear();
+      connection.reset();
+      if (!key) return;
+      api.listTemplates().then((list) => list.length > 0 && setTemplates(list), signOutIfRefused); // else keep the built-in list
+      const live = connectSocket({
+        url: () => (deps.socketUrl ?? socketUrl)(key),
+        WebSocket: deps.WebSocket,
+        onFrame,
+        onConnection: connection.update,
+        // A browser hides the status of a refused upgrade; ask over HTTP whether it was the key.
+        onRefused: () => void api.verifyKey().catch(signOutIfRefused),
+      });
+      socket = live;
+      onCleanup(() => {
+        live.close();
+        if (socket === live) socket = null;
+      });
+    }),
+  );
+
+  const act = async (call: Promise<Job>) => take(await call, true);
+
+  return {
+    session,
+    api,
+    jobs,
+    connection,
+    uploads,
+    selection,
+    templates,
+    announcement,
+    reconnectNow: () => socket?.reconnectNow(),
+    cancel: (id) => act(api.cancel(id)),
+    retry: async (id) => {
+      selection.release();
+      await act(api.retry(id));
+    },
+  };
+}
+
+export const messageOf = (error: unknown): string =>
+  isApiError(error) || error instanceof Error ? error.message : 'Something went wrong.';

@@ -1,0 +1,60 @@
+import { createMemo, type Accessor } from 'solid-js';
+import { createStore, reconcile } from 'solid-js/store';
+import { compareJobs, type Job } from '@docprocessor/contracts';
+
+/** A job that the store took in; `previous` is what it held before (undefined for a job it had not seen). */
+export interface JobChange {
+  previous: Job | undefined;
+  job: Job;
+}
+
+export interface Jobs {
+  /** Every job seen, newest first. */
+  list: Accessor<Job[]>;
+  get(id: string): Job | undefined;
+  /** Merges one job; returns the change, or null when the held job is newer. */
+  upsert(job: Job): JobChange | null;
+  /** Merges a snapshot by the same rule; jobs missing from it are kept (it holds only the newest 50). */
+  applySnapshot(jobs: readonly Job[]): JobChange[];
+  clear(): void;
+}
+
+/**
+ * Frames can arrive out of order (reconnect snapshots, HTTP answers racing events), so an incoming job
+ * replaces the held one only if it is not older: a later attempt, then a later updatedAt, then more
+ * processed rows; at a tie a terminal state wins. Counts therefore never go backwards within an attempt.
+ */
+export const isNotOlder = (incoming: Job, held: Job): boolean => compareJobs(incoming, held) >= 0;
+
+export function createJobs(): Jobs {
+  const [byId, setById] = createStore<Record<string, Job>>({});
+  const list = createMemo(() => Object.values(byId).sort(newestFirst));
+
+  function upsert(job: Job): JobChange | null {
+    const held = byId[job.id];
+    if (held && !isNotOlder(job, held)) return null;
+    const previous = held ? unwrapJob(held) : undefined;
+    setById(job.id, reconcile(job));
+    return { previous, job };
+  }
+
+  return {
+    list,
+    get: (id) => byId[id],
+    upsert,
+    applySnapshot: (jobs) => jobs.flatMap((job) => upsert(job) ?? []),
+    clear: () => setById(reconcile({})),
+  };
+}
+
+// A plain copy of the store proxy, so `previous` does not change under the caller.
+const unwrapJob = (job: Job): Job => ({ ...job, error: job.error ? { ...job.error } : null, ignoredColumns: [...job.ignoredColumns] });
+
+function compareTimes(a: string, b: string): number {
+  const ta = Date.parse(a);
+  const tb = Date.parse(b);
+  if (Number.isNaN(ta) || Number.isNaN(tb)) return a < b ? -1 : a > b ? 1 : 0;
+  return Math.sign(ta - tb);
+}
+
+const newestFirst = (a: Job, b: Job): number => compareTimes(b.createdAt, a.createdAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);

@@ -1,0 +1,55 @@
+import type { Job, RowErrorList } from '@docprocessor/contracts';
+import type { Api } from '../api/http';
+
+let seq = 0;
+
+/** A valid job; override what the test is about. */
+export function makeJob(overrides: Partial<Job> = {}): Job {
+  seq += 1;
+  return {
+    id: `job-${seq}`,
+    status: 'pending',
+    template: 'contacts',
+    filename: 'contacts.csv',
+    sizeBytes: 2048,
+    sha256: 'ab'.repeat(32),
+    onDuplicate: 'error',
+    encoding: 'utf-8',
+    delimiter: ',',
+    totalRows: null,
+    processedRows: 0,
+    successRows: 0,
+    failedRows: 0,
+    bytesProcessed: 0,
+    progress: 0,
+    rowsPerSecond: null,
+    etaSeconds: null,
+    error: null,
+    duplicateOf: null,
+    ignoredColumns: [],
+    attempt: 1,
+    resumedFromRow: null,
+    createdAt: '2025-01-01T10:00:00.000Z',
+    startedAt: null,
+    finishedAt: null,
+    updatedAt: '2025-01-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+const never = () => new Promise<never>(() => undefined);
+const emptyErrors: RowErrorList = { items: [], total: 0, nextCursor: null };
+
+/** An Api whose calls never settle unless the test overrides them. */
+export function fakeApi(overrides: Partial<Api> = {}): Api {
+  return {
+    listTemplates: never,
+    listErrors: () => Promise.resolve(emptyErrors),
+    cancel: never,
+    retry: never,
+    downloadErrorsCsv: never,
+    upload: never,
+    verifyKey: () => Promise.resolve(),
+    ...overrides,
+  };
+}
