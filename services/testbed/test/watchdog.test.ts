@@ -108,6 +108,11 @@ describe('the stuck-job watchdog', () => {
       await lock`rollback`;
       // Released, both hung attempts find the job no longer theirs and roll back: the committed rows are all that stays.
       await waitFor(() => stack.logs('processor').split('another attempt took this job over').length - 1 >= 2, 'both hung attempts to give up', 30_000);
+      // Hung, a worker falls silent before the watchdog can act: no heartbeat of attempt 1 comes after attempt 2
+      // started, and none after the final event.
+      const attempts = events.of(job.id).map((e) => e.job.attempt);
+      expect(attempts).toEqual([...attempts].sort((a, b) => a - b));
+      expect(events.of(job.id).at(-1)).toMatchObject({ type: 'failed', job: { error: { code: 'job_stalled' } } });
       const after = await db.job(job.id);
       expect(after).toMatchObject({ status: 'failed', processedRows: failed.processedRows, successRows: failed.successRows });
       expect(await db.footprint(job.id)).toMatchObject({ rows: failed.successRows, errors: failed.failedRows });

@@ -6,12 +6,22 @@ const MIN_INTERVAL_MS = 100;
 const MAX_SILENCE_MS = 1000;
 
 /**
- * Progress events from committed state only, at most every 100 ms and at least every second while the
- * job runs. Publishes are chained, so events leave in order and counts never go backwards.
+ * Whether the heartbeat repeats the latest state now: after a second of silence, but only while commits keep
+ * coming. A worker hung on the database must fall silent before the watchdog can take its job away
+ * (`quietAfterMs` is half the watchdog's stall time), or its heartbeats would follow the job's final event.
+ */
+export function heartbeatDue(now: number, lastSentAt: number, lastCommitAt: number, quietAfterMs: number): boolean {
+  return now - lastSentAt >= MAX_SILENCE_MS && now - lastCommitAt < quietAfterMs;
+}
+
+/**
+ * Progress events from committed state only, at most every 100 ms and at least every second while rows
+ * are being committed. Publishes are chained, so events leave in order and counts never go backwards.
  */
 export class ProgressReporter {
   private latest: ImportJobRow;
   private lastSent = 0;
+  private lastCommit = Date.now();
   private chain: Promise<void> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
 
@@ -19,16 +29,18 @@ export class ProgressReporter {
     private readonly bus: Bus,
     private readonly logger: Logger,
     job: ImportJobRow,
+    private readonly quietAfterMs: number,
   ) {
     this.latest = job;
     this.timer = setInterval(() => {
-      if (Date.now() - this.lastSent >= MAX_SILENCE_MS) this.send();
+      if (heartbeatDue(Date.now(), this.lastSent, this.lastCommit, this.quietAfterMs)) this.send();
     }, MAX_SILENCE_MS / 4);
     this.timer.unref();
   }
 
   update(job: ImportJobRow): void {
     this.latest = job;
+    this.lastCommit = Date.now();
     if (Date.now() - this.lastSent >= MIN_INTERVAL_MS) this.send();
   }
 

@@ -88,7 +88,7 @@ export async function runImport(ctx: ProcessorContext, claimed: ImportJobRow, le
           const started = await startBatches(ctx, job, template, record, table, source.utf8);
           if (!(started instanceof BatchBuilder)) return await finishFailed(ctx, job, started);
           builder = started;
-          progress = new ProgressReporter(ctx.bus, log, job);
+          progress = new ProgressReporter(ctx.bus, log, job, ctx.config.WATCHDOG_STALL_MS / 2);
           continue;
         }
         if (++row <= resumeAfter) continue;
