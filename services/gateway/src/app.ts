@@ -40,7 +40,7 @@ export async function buildApp({ config, bus, db, authenticate, logger = pino({ 
   });
   const metrics = createMetrics();
   const fanout = new Fanout({ bus, logger, metrics });
-  const sessions = new Sessions();
+  const sessions = new Sessions(authenticate, logger);
 
   installErrorHandler(app);
   await app.register(websocket, {

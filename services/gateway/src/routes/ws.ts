@@ -21,9 +21,6 @@ export interface WsRouteOptions {
 
 const principals = new WeakMap<FastifyRequest, Principal>();
 
-/** How often open sockets' keys are checked again: a revoked key stops receiving within seconds, not at reconnect. */
-const KEY_RECHECK_MS = 1000;
-
 const first = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
 
@@ -47,30 +44,6 @@ export async function wsRoutes(app: FastifyInstance, options: WsRouteOptions): P
     principals.set(request, principal);
   }
 
-  const openKeys = new Map<ClientSession, string | undefined>();
-  let rechecking = false;
-  const recheck = setInterval(() => {
-    if (rechecking) return;
-    rechecking = true;
-    void recheckKeys().finally(() => (rechecking = false));
-  }, KEY_RECHECK_MS);
-  recheck.unref();
-  app.addHook('onClose', async () => clearInterval(recheck));
-
-  // Lookups are cached by the authenticator (a revoke shows within its 2 s window), so this is cheap per socket.
-  async function recheckKeys(): Promise<void> {
-    for (const [session, key] of openKeys) {
-      try {
-        if (await authenticate(key)) continue;
-      } catch (error) {
-        // Keys cannot be checked right now (database away): keep serving, as before the outage; new upgrades get 503.
-        logger.warn({ err: error }, 'could not check the API keys of open sockets');
-        return;
-      }
-      session.closeRevoked();
-    }
-  }
-
   app.route({
     method: 'GET',
     url: '/ws',
@@ -90,14 +63,12 @@ export async function wsRoutes(app: FastifyInstance, options: WsRouteOptions): P
         metrics,
         logger: logger.child({ reqId: request.id, tenantId: principal.tenantId, keyName: principal.keyName }),
         onEnd: (ended) => {
-          openKeys.delete(ended);
           fanout.remove(ended);
           sessions.delete(ended);
           metrics.connectedClients.dec();
         },
       });
-      sessions.add(session);
-      openKeys.set(session, apiKeyOf(request));
+      sessions.add(session, apiKeyOf(request));
       fanout.add(session);
       metrics.connectedClients.inc();
     },
