@@ -18,13 +18,17 @@ export type Claim =
  */
 export const heartbeatSilenceMs = (leaseMs: number): number => leaseMs / 2;
 
+/** SQL condition: the job is waiting for a worker, or the worker that held it has gone silent (see above). */
+export function noLiveWorker(db: DbClient, leaseMs: number) {
+  return db.sql`(status = 'pending' or (status = 'processing' and (heartbeat_at is null or heartbeat_at < now() - make_interval(secs => ${heartbeatSilenceMs(leaseMs) / 1000}))))`;
+}
+
 /**
  * Takes a job for this worker. A pending job starts a new run; a processing job whose worker has been
  * silent longer than the lease is taken over and resumes after its last committed row, as a new attempt
  * (the attempt number is the fencing token every batch commit checks).
  */
 export async function claimJob(db: DbClient, jobId: string, leaseMs: number): Promise<Claim> {
-  const silentMs = heartbeatSilenceMs(leaseMs);
   const [record] = await db.sql`
     update import_jobs set
       status = 'processing',
@@ -34,14 +38,12 @@ export async function claimJob(db: DbClient, jobId: string, leaseMs: number): Pr
       started_at = case when status = 'pending' then now() else started_at end,
       heartbeat_at = now(),
       updated_at = now()
-    where id = ${jobId} and not cancel_requested and (
-      status = 'pending'
-      or (status = 'processing' and (heartbeat_at is null or heartbeat_at < now() - make_interval(secs => ${silentMs / 1000}))))
+    where id = ${jobId} and not cancel_requested and ${noLiveWorker(db, leaseMs)}
     returning *`;
   if (record) return { kind: 'run', job: jobFromSql(record) };
   const job = await findJobRow(db.db, jobId, { tenantId: null });
   if (!job || isTerminal(job.status)) return { kind: 'done', job };
-  const stale = !job.heartbeatAt || Date.now() - job.heartbeatAt.getTime() > silentMs;
+  const stale = !job.heartbeatAt || Date.now() - job.heartbeatAt.getTime() > heartbeatSilenceMs(leaseMs);
   if (job.cancelRequested && stale) return { kind: 'cancel', job };
   return { kind: 'busy', job };
 }

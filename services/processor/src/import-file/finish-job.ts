@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { JobError } from '@docprocessor/contracts';
 import { importJobs, jobFromSql, type DbClient, type ImportJobRow } from '@docprocessor/db';
-import { heartbeatSilenceMs } from './claim-job.js';
+import { noLiveWorker } from './claim-job.js';
 
 const holds = (jobId: string, attempt: number) =>
   and(eq(importJobs.id, jobId), eq(importJobs.attempt, attempt), eq(importJobs.status, 'processing'));
@@ -62,7 +62,7 @@ export async function giveUpJob(db: DbClient, jobId: string, attempt: number | n
     update import_jobs set status = 'failed', error = ${JSON.stringify(error)}::jsonb, finished_at = now(), updated_at = now()
     where id = ${jobId} and ${
       attempt === null
-        ? db.sql`(status = 'pending' or (status = 'processing' and (heartbeat_at is null or heartbeat_at < now() - make_interval(secs => ${heartbeatSilenceMs(leaseMs) / 1000}))))`
+        ? noLiveWorker(db, leaseMs)
         : db.sql`status = 'processing' and attempt = ${attempt}`
     }
     returning *`;
