@@ -34,14 +34,13 @@ export function workConsumerConfig(bus: Bus, options: TopologyOptions): Partial<
 }
 
 /**
- * Every service calls it at start: creates or updates the events stream and the shared work consumer. Only the
+ * Every service calls it at start (options not given keep their defaults): creates or updates the events stream and the shared work consumer. Only the
  * processor owns the consumer's delivery settings (ack wait, max deliver from its config); ingest and gateway pass
  * `updateConsumer: false`, so starting them never resets what the processor set.
  */
-export async function ensureTopology(
-  bus: Bus,
-  { updateConsumer = true, ...options }: TopologyOptions & { updateConsumer?: boolean } = DEFAULT_TOPOLOGY,
-): Promise<void> {
+export async function ensureTopology(bus: Bus, given: Partial<TopologyOptions> & { updateConsumer?: boolean } = {}): Promise<void> {
+  const { updateConsumer = true, ...overrides } = given;
+  const options: TopologyOptions = { ...DEFAULT_TOPOLOGY, ...overrides };
   const streamConfig = {
     name: bus.names.stream,
     subjects: [allEventsSubject(bus.names)],

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { busNamesFromEnv } from '@docprocessor/contracts';
-import { connectBus, DEFAULT_TOPOLOGY, ensureTopology, type Bus } from '@docprocessor/bus';
+import { connectBus, ensureTopology, type Bus } from '@docprocessor/bus';
 import { createDbClient, createKeyAuthenticator } from '@docprocessor/db';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -42,7 +42,7 @@ async function connectWhenReachable(): Promise<Bus> {
     let candidate: Bus | null = null;
     try {
       candidate = await connectBus({ servers: config.NATS_URL, names: busNamesFromEnv(config), connectionName: 'gateway' });
-      await ensureTopology(candidate, { ...DEFAULT_TOPOLOGY, updateConsumer: false });
+      await ensureTopology(candidate, { updateConsumer: false });
       return candidate;
     } catch (error) {
       await candidate?.close().catch(() => undefined);

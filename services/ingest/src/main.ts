@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { busNamesFromEnv } from '@docprocessor/contracts';
-import { connectBus, DEFAULT_TOPOLOGY, ensureTopology, FileStore } from '@docprocessor/bus';
+import { connectBus, ensureTopology, FileStore } from '@docprocessor/bus';
 import { createDbClient, createKeyAuthenticator } from '@docprocessor/db';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -19,7 +19,7 @@ process.on('unhandledRejection', (error) => logger.error({ err: error }, 'unhand
 
 const db = createDbClient(config.DATABASE_URL, { max: 10, applicationName: 'ingest' });
 const bus = await connectBus({ servers: config.NATS_URL, names: busNamesFromEnv(config), connectionName: 'ingest' });
-await ensureTopology(bus, { ...DEFAULT_TOPOLOGY, updateConsumer: false });
+await ensureTopology(bus, { updateConsumer: false });
 const files = await FileStore.open(bus);
 const authenticate = createKeyAuthenticator(config.API_KEYS, {
   db: db.db,

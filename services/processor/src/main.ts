@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { pino } from 'pino';
 import { busNamesFromEnv } from '@docprocessor/contracts';
-import { connectBus, DEFAULT_TOPOLOGY, ensureTopology, FileStore, type Bus } from '@docprocessor/bus';
+import { connectBus, ensureTopology, FileStore, type Bus } from '@docprocessor/bus';
 import { createDbClient } from '@docprocessor/db';
 import { loadConfig } from './config.js';
 import { WorkConsumer } from './consume.js';
@@ -24,7 +24,7 @@ async function connectWhenReachable(): Promise<{ bus: Bus; files: FileStore }> {
     try {
       candidate = await connectBus({ servers: config.NATS_URL, names: busNamesFromEnv(config), connectionName: `processor-${process.pid}` });
       // One delivery beyond MAX_DELIVER: the worker that gets it never runs the job, it only gives the item up.
-      await ensureTopology(candidate, { ...DEFAULT_TOPOLOGY, ackWaitMs: config.ACK_WAIT_MS, maxDeliver: config.MAX_DELIVER + 1 });
+      await ensureTopology(candidate, { ackWaitMs: config.ACK_WAIT_MS, maxDeliver: config.MAX_DELIVER + 1 });
       return { bus: candidate, files: await FileStore.open(candidate) };
     } catch (error) {
       await candidate?.close().catch(() => undefined);

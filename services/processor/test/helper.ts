@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { pino } from 'pino';
 import { eq } from 'drizzle-orm';
 import { allEventsSubject, ImportEvent, type FileEncoding, type OnDuplicate } from '@docprocessor/contracts';
-import { connectBus, DEFAULT_TOPOLOGY, ensureTopology, FileStore, publishEvent } from '@docprocessor/bus';
+import { connectBus, ensureTopology, FileStore, publishEvent } from '@docprocessor/bus';
 import { destroyBusNames, TEST_NATS_SERVERS, uniqueBusNames } from '@docprocessor/bus/testing';
 import { createDbClient, importJobs, toJob, type ImportJobRow } from '@docprocessor/db';
 import { createTestDatabase } from '@docprocessor/db/testing';
@@ -26,7 +26,7 @@ export async function build(env: Record<string, string> = {}, { start = true } =
   const config = loadConfig({ DATABASE_URL: testDb.url, LOG_LEVEL: 'silent', PROCESSOR_BATCH_ROWS: '3', ...env });
   const db = createDbClient(testDb.url, { max: 6 });
   const bus = await connectBus({ servers: TEST_NATS_SERVERS, names, connectionName: 'processor-test' });
-  await ensureTopology(bus, { ...DEFAULT_TOPOLOGY, ackWaitMs: config.ACK_WAIT_MS, maxDeliver: config.MAX_DELIVER });
+  await ensureTopology(bus, { ackWaitMs: config.ACK_WAIT_MS, maxDeliver: config.MAX_DELIVER });
   const files = await FileStore.open(bus);
   const ctx: ProcessorContext = { config, db, bus, files, logger: pino({ level: 'silent' }), metrics: createMetrics() };
   const events: ImportEvent[] = [];
