@@ -47,13 +47,16 @@ function utf16WithoutBom(head: Buffer): FileEncoding | null {
   return null;
 }
 
+/** The encoding the bytes themselves show: a byte-order mark, or the shape of UTF-16. */
+const shownEncoding = (head: Buffer): FileEncoding | null => bomEncoding(head) ?? utf16WithoutBom(head);
+
 const isUtf16 = (encoding: FileEncoding | null | undefined) => encoding === 'utf-16le' || encoding === 'utf-16be';
 
 /** Why the first bytes of an upload are not CSV text, or null when they may be. A declared UTF-16 file may hold NULs. */
 export function sniffContent(head: Buffer, declared?: FileEncoding): string | null {
   const known = SIGNATURES.find((s) => startsWith(head, s.bytes));
   if (known) return `The file is ${known.name}, not CSV text`;
-  const utf16 = isUtf16(declared) || isUtf16(bomEncoding(head)) || utf16WithoutBom(head) !== null;
+  const utf16 = isUtf16(declared) || isUtf16(shownEncoding(head));
   if (!utf16 && head.includes(0)) return 'The file contains binary data (NUL bytes), not CSV text';
   return null;
 }
@@ -101,8 +104,8 @@ function wholeCharacters(head: Buffer): Buffer {
  * looks like UTF-8 is UTF-8, and anything else is taken for Windows-1252 (what spreadsheets on Windows write).
  */
 export function detectEncoding(head: Buffer, truncated: boolean): FileEncoding {
-  const bom = bomEncoding(head) ?? utf16WithoutBom(head);
-  if (bom) return bom;
+  const shown = shownEncoding(head);
+  if (shown) return shown;
   return looksUtf8(truncated ? wholeCharacters(head) : head) ? 'utf-8' : 'windows-1252';
 }
 

@@ -16,16 +16,20 @@ const idempotencyKeyOf = (value: string | string[] | undefined): string | undefi
   return key;
 };
 
-/** The job an upload's Idempotency-Key already created, looked up once per request (the rate limit asks first). */
-const replays = new WeakMap<FastifyRequest, Promise<Job | undefined>>();
-function replayOf(ctx: IngestContext, request: FastifyRequest): Promise<Job | undefined> {
-  let found = replays.get(request);
-  if (!found) {
+/** An upload's Idempotency-Key and the job it already created, read once per request (the rate limit asks first). */
+interface Idempotency {
+  key: string | undefined;
+  replayOf: Promise<Job | undefined>;
+}
+const idempotencies = new WeakMap<FastifyRequest, Idempotency>();
+function idempotencyOf(ctx: IngestContext, request: FastifyRequest): Idempotency {
+  let idempotency = idempotencies.get(request);
+  if (!idempotency) {
     const key = idempotencyKeyOf(request.headers[IDEMPOTENCY_KEY_HEADER]);
-    found = key ? findByIdempotencyKey(ctx, principalOf(request), key) : Promise.resolve(undefined);
-    replays.set(request, found);
+    idempotency = { key, replayOf: key ? findByIdempotencyKey(ctx, principalOf(request), key) : Promise.resolve(undefined) };
+    idempotencies.set(request, idempotency);
   }
-  return found;
+  return idempotency;
 }
 
 export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestContext }): Promise<void> {
@@ -33,12 +37,12 @@ export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestC
     max: ctx.config.UPLOAD_RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,
     // A repeated Idempotency-Key is answered with its job, never refused: the upload it repeats was counted.
-    allowList: async (request: FastifyRequest) => (await replayOf(ctx, request)) !== undefined,
+    allowList: async (request: FastifyRequest) => (await idempotencyOf(ctx, request).replayOf) !== undefined,
   };
   app.post('/api/imports', { config: { rateLimit } }, async (request, reply) => {
     const principal = principalOf(request);
-    const idempotencyKey = idempotencyKeyOf(request.headers[IDEMPOTENCY_KEY_HEADER]);
-    const existing = await replayOf(ctx, request);
+    const { key: idempotencyKey, replayOf } = idempotencyOf(ctx, request);
+    const existing = await replayOf;
     if (existing) return reply.code(200).send(existing);
     if (!request.isMultipart())
       throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data with the field "file"');
