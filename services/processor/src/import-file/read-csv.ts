@@ -19,8 +19,8 @@ export interface CsvSource {
   records: AsyncIterable<string[][]>;
   /** Bytes of the file read so far. */
   bytesConsumed(): number;
-  /** For UTF-8 files: where the bytes that decoded to U+FFFD are, for rows to claim. */
-  utf8: Utf8Checker | null;
+  /** For files read as UTF-8 (known once the first chunk is read): where the bytes that decoded to U+FFFD are, for rows to claim. */
+  readonly utf8: Utf8Checker | null;
 }
 
 /** The scanner reads records up to this size itself; longer ones are csv-parse's, which knows the limit. */
@@ -34,30 +34,35 @@ const UTF16LE_BOM = Buffer.from([0xff, 0xfe]);
  * with a UTF-16 LE byte-order mark is read as UTF-16 LE, as csv-parse's bom option did before us.
  * Counts the file's own bytes for progress.
  */
-async function* decode(file: Readable, encoding: FileEncoding, counter: { bytes: number }, utf8: Utf8Checker | null): AsyncGenerator<string> {
+async function* decode(file: Readable, encoding: FileEncoding, state: { bytes: number; utf8: Utf8Checker | null }): AsyncGenerator<string> {
   let decoder: { write(bytes: Buffer): string; end(): string | undefined } | null = encoding === 'utf-8' ? null : iconv.getDecoder(encoding);
   for await (const chunk of file) {
     const bytes = chunk as Buffer;
     if (!decoder) {
       const utf16 = bytes.subarray(0, 2).equals(UTF16LE_BOM);
       decoder = utf16 ? iconv.getDecoder('utf-16le') : new StringDecoder('utf8');
-      if (utf16) utf8 = null;
+      if (utf16) state.utf8 = null;
     }
-    counter.bytes += bytes.length;
-    utf8?.check(bytes);
+    state.bytes += bytes.length;
+    state.utf8?.check(bytes);
     const text = decoder.write(bytes);
     if (text) yield text;
   }
   const tail = decoder?.end();
   if (tail) yield tail;
-  utf8?.end();
+  state.utf8?.end();
 }
 
 export function readCsv(file: Readable, options: CsvOptions): CsvSource {
-  const counter = { bytes: 0 };
-  const utf8 = options.encoding === 'utf-8' ? new Utf8Checker() : null;
-  const text = decode(file, options.encoding, counter, utf8);
-  return { records: readRecords(text, options), bytesConsumed: () => counter.bytes, utf8 };
+  const state = { bytes: 0, utf8: options.encoding === 'utf-8' ? new Utf8Checker() : null };
+  const text = decode(file, options.encoding, state);
+  return {
+    records: readRecords(text, options),
+    bytesConsumed: () => state.bytes,
+    get utf8() {
+      return state.utf8;
+    },
+  };
 }
 
 /** The fast scanner reads what it can; from the first record it leaves, csv-parse reads the rest of the file. */
