@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { BusNames } from '@docprocessor/contracts';
@@ -9,12 +8,6 @@ import { createTestDatabase, type TestDatabase } from '@docprocessor/db/testing'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export type ServiceName = 'ingest' | 'processor' | 'gateway';
-
-/** The V8 flags a service asks for in its package.json (`docprocessor.nodeArgs`), as `npm start` passes them. */
-function nodeArgsOf(name: ServiceName): string[] {
-  const manifest = JSON.parse(readFileSync(`${REPO_ROOT}services/${name}/package.json`, 'utf8')) as { docprocessor?: { nodeArgs?: string[] } };
-  return manifest.docprocessor?.nodeArgs ?? [];
-}
 
 export interface StackOptions {
   label?: string;
@@ -116,7 +109,7 @@ export class Stack {
   spawn(name: ServiceName, extraEnv: Record<string, string> = {}): RunningService {
     // BENCH_PROFILE=processor (or another service) writes that service's CPU profile to .bench/profiles when it exits.
     const profile = process.env.BENCH_PROFILE === name ? ['--cpu-prof', `--cpu-prof-dir=${REPO_ROOT}.bench/profiles`] : [];
-    const child = spawn(process.execPath, [...nodeArgsOf(name), ...profile, `${REPO_ROOT}services/${name}/dist/main.js`], {
+    const child = spawn(process.execPath, [...profile, `${REPO_ROOT}services/${name}/dist/main.js`], {
       env: { ...this.env, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
