@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactsTemplate, type OnDuplicate } from '@docprocessor/contracts';
 import { claimJob } from '../src/import-file/claim-job.js';
+import { copyRowsOf } from '../src/import-file/copy-rows.js';
 import { copyLine } from '../src/import-file/copy-text.js';
 import { StraightCopyPolicy } from '../src/import-file/straight-copy-policy.js';
 import { targetTableOf } from '../src/import-file/target-table.js';
@@ -24,7 +25,7 @@ async function claimedRun(onDuplicate: OnDuplicate): Promise<RunIdentity> {
 }
 
 const batchOf = (run: RunIdentity, rows: RowSpec[]): Batch => ({
-  rows: rows.map(([row, id, firstName]) => copyLine([String(id), `user${id}@example.com`, firstName, 'Lovelace', null, 'GB', '2024-02-29', '12.50', 't', null, run.jobId, run.runId, row])),
+  rows: copyRowsOf(rows.map(([row, id, firstName]) => copyLine([String(id), `user${id}@example.com`, firstName, 'Lovelace', null, 'GB', '2024-02-29', '12.50', 't', null, run.jobId, run.runId, row]))),
   errors: [],
   processed: rows.length,
   failed: 0,

@@ -1,20 +1,19 @@
 import type { CellValue, OnDuplicate, Template } from '@docprocessor/contracts';
 import type { RowValidator } from './compile-validator.js';
 import { copyField } from './copy-text.js';
+import { CopyRowsBuilder } from './copy-rows.js';
 import type { Batch } from './write-batch.js';
 import type { TargetTable } from './target-table.js';
 import type { Utf8Checker } from './utf8-checker.js';
 
 /**
- * Collects validated rows into batches, each row already as its line of COPY text. Inside one batch a
- * repeated key is resolved here (first kept and the rest failed, or the last one kept); across batches
- * the write resolves it.
- *
- * A batch lives long enough to reach V8's old generation, so a row is kept as one flat string, not as
- * the arrays and fields it was made from: that keeps the processor's memory flat on a 10M-row file.
+ * Collects validated rows into batches, each row already as its line of COPY text in bytes (see
+ * copy-rows.ts for why bytes). Inside one batch a repeated key is resolved here (first kept and the rest
+ * failed, or the last one kept); across batches the write resolves it.
  */
 export class BatchBuilder {
-  private batch: Batch = BatchBuilder.empty();
+  private batch: Omit<Batch, 'rows'> = BatchBuilder.empty();
+  private readonly rows = new CopyRowsBuilder();
   private keys = new Map<string, number>();
   private readonly width: number;
   /** Reused for every row: the values, and their COPY text fields followed by lineage and row number. */
@@ -38,8 +37,8 @@ export class BatchBuilder {
     this.fields[this.width] = lineage;
   }
 
-  private static empty(): Batch {
-    return { rows: [], errors: [], processed: 0, failed: 0, bytesProcessed: 0 };
+  private static empty(): Omit<Batch, 'rows'> {
+    return { errors: [], processed: 0, failed: 0, bytesProcessed: 0 };
   }
 
   get size(): number {
@@ -75,10 +74,10 @@ export class BatchBuilder {
     const key = this.table.normalizeKey(values[this.table.keyIndex] ?? '');
     const seen = this.keys.get(key);
     if (seen === undefined) {
-      this.keys.set(key, batch.rows.length);
-      batch.rows.push(this.copyText(row));
+      this.keys.set(key, this.rows.add(this.copyText(row)));
     } else if (this.onDuplicate === 'last') {
-      batch.rows[seen] = this.copyText(row);
+      this.rows.drop(seen);
+      this.keys.set(key, this.rows.add(this.copyText(row)));
     } else {
       batch.failed++;
       batch.errors.push({ row, column: this.template.key, value: values[this.table.keyIndex] ?? null, code: 'duplicate_key', message: 'repeats the key of an earlier row' });
@@ -116,8 +115,7 @@ export class BatchBuilder {
 
   /** Hands over the current batch and starts a new one. */
   take(bytesProcessed: number): Batch {
-    const batch = this.batch;
-    batch.bytesProcessed = bytesProcessed;
+    const batch = { ...this.batch, bytesProcessed, rows: this.rows.take() };
     this.batch = BatchBuilder.empty();
     this.keys = new Map();
     return batch;

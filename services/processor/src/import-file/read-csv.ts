@@ -27,6 +27,8 @@ export interface CsvSource {
 const SCANNER_MAX_RECORD_CHARS = 256 * 1024;
 
 const UTF16LE_BOM = Buffer.from([0xff, 0xfe]);
+/** V8 allocates strings over about 128 KiB in its old generation; UTF-16 text takes two bytes a character. */
+const DECODE_PIECE_BYTES = 32 * 1024;
 
 /**
  * Decodes the file to text: UTF-8 with a streaming decoder (its invalid bytes noted by offset), the
@@ -45,8 +47,12 @@ async function* decode(file: Readable, encoding: FileEncoding, state: { bytes: n
     }
     state.bytes += bytes.length;
     state.utf8?.check(bytes);
-    const text = decoder.write(bytes);
-    if (text) yield text;
+    // Decoded in pieces small enough for V8's young generation: a larger string goes straight to the old one and
+    // lives until a full collection, though the scanner is done with it in milliseconds.
+    for (let at = 0; at < bytes.length; at += DECODE_PIECE_BYTES) {
+      const text = decoder.write(bytes.subarray(at, at + DECODE_PIECE_BYTES));
+      if (text) yield text;
+    }
   }
   const tail = decoder?.end();
   if (tail) yield tail;

@@ -1,6 +1,7 @@
 import type { CellValue, OnDuplicate } from '@docprocessor/contracts';
 import { jobFromSql, type Connection, type ImportJobRow } from '@docprocessor/db';
 import { copyField, copyLine } from './copy-text.js';
+import type { CopyRows } from './copy-rows.js';
 import type { StraightCopyPolicy } from './straight-copy-policy.js';
 import type { TargetTable } from './target-table.js';
 
@@ -14,7 +15,7 @@ export interface StoredRowError {
 
 export interface Batch {
   /** Valid rows to write, at most one per key, each a line of COPY text: values, job id, run id, source row. */
-  rows: string[];
+  rows: CopyRows;
   errors: StoredRowError[];
   /** Data rows this batch covers, and how many of them failed before the database saw them. */
   processed: number;
@@ -68,8 +69,8 @@ const errorCode = (error: unknown): string | undefined => (error as { code?: str
  * (it has handed its stream back already), so a query sent right behind the COPY tells: it fails with
  * "transaction aborted" exactly when the COPY failed.
  */
-async function copyInto(tx: Connection, target: string, columns: string[], lines: string): Promise<void> {
-  if (lines === '') return;
+async function copyInto(tx: Connection, target: string, columns: string[], lines: string | Buffer): Promise<void> {
+  if (lines.length === 0) return;
   const writable = await tx.unsafe(`copy ${target} (${columns.join(', ')}) from stdin`).writable();
   const finished = new Promise<void>((resolve, reject) => {
     writable.once('error', reject);
@@ -98,7 +99,7 @@ export async function prepareStaging(sql: Connection, table: TargetTable): Promi
  * earlier batch of this one, another job at the same time) makes PostgreSQL refuse the COPY: it is
  * undone to the savepoint and the caller upserts instead.
  */
-async function copyStraightIn(conn: Connection, table: TargetTable, columns: string[], lines: string): Promise<boolean> {
+async function copyStraightIn(conn: Connection, table: TargetTable, columns: string[], lines: Buffer): Promise<boolean> {
   const saved = conn.unsafe('savepoint straight_in').execute(); // pipelined ahead of the COPY
   try {
     await Promise.all([saved, copyInto(conn, table.table, columns, lines)]);
@@ -111,9 +112,9 @@ async function copyStraightIn(conn: Connection, table: TargetTable, columns: str
 }
 
 /** COPY into the session's staging table and one set-based upsert; returns how many rows turned out to be duplicates, their errors added. */
-async function upsertThroughStaging(conn: Connection, table: TargetTable, run: RunIdentity, batch: Batch, lines: string, errors: StoredRowError[]): Promise<number> {
+async function upsertThroughStaging(conn: Connection, table: TargetTable, run: RunIdentity, batch: Batch, errors: StoredRowError[]): Promise<number> {
   const all = [...table.columns, ...lineageColumns];
-  await copyInto(conn, table.staging, all, lines);
+  await copyInto(conn, table.staging, all, batch.rows.bytes);
   const updates = [...all.map((c) => `${c} = excluded.${c}`), 'imported_at = now()'].join(', ');
   // With onDuplicate=error a key this run already wrote is not overwritten: it is a duplicate row.
   const guard = run.onDuplicate === 'error' ? ` where t.import_run_id is distinct from excluded.import_run_id` : '';
@@ -121,7 +122,7 @@ async function upsertThroughStaging(conn: Connection, table: TargetTable, run: R
     `insert into ${table.table} as t (${all.join(', ')}) select ${all.join(', ')} from ${table.staging}
      on conflict ${table.conflictTarget} do update set ${updates}${guard}`,
   );
-  if (written.count === batch.rows.length) return 0;
+  if (written.count === batch.rows.count) return 0;
   const dupes = await conn.unsafe<{ source_row: number; key: string }[]>(
     `select s.source_row, s.${table.columns[table.keyIndex]}::text as key from ${table.staging} s
      join ${table.table} t on ${table.keyJoin}
@@ -143,13 +144,12 @@ export async function writeBatch(conn: Connection, table: TargetTable, run: RunI
   // postgres.js sends a query only when awaited or executed: execute now so BEGIN is pipelined ahead of the COPY.
   const begun = conn.unsafe('begin').execute();
   try {
-    const lines = batch.rows.join('');
     const tried = run.writes.shouldTry();
-    const direct = tried && (await copyStraightIn(conn, table, [...table.columns, ...lineageColumns], lines));
+    const direct = tried && (await copyStraightIn(conn, table, [...table.columns, ...lineageColumns], batch.rows.bytes));
     run.writes.record(direct ? 'straight' : tried ? 'refused' : 'skipped');
     await begun;
     const errors = [...batch.errors];
-    const duplicates = direct ? 0 : await upsertThroughStaging(conn, table, run, batch, lines, errors);
+    const duplicates = direct ? 0 : await upsertThroughStaging(conn, table, run, batch, errors);
     const room = Math.max(0, run.maxStoredErrors - before.errors);
     await copyInto(
       conn,
