@@ -57,7 +57,9 @@ describe('App', () => {
     const row = screen.getAllByTestId('job-row')[0]!;
     expect(within(row).getByTestId('job-progress').getAttribute('aria-valuenow')).toBe('50');
     expect(row.textContent).toContain('40 rows/s');
-    expect(row.textContent).toContain('ETA 2.0 s');
+    expect(row.textContent).toContain('ETA 2 s');
+    FakeSocket.last.receive(event('progress', { ...job, processedRows: 90, progress: 0.9, rowsPerSecond: 40, etaSeconds: 0, updatedAt: '2025-01-01T10:00:03Z' }));
+    expect(row.textContent).toContain('ETA < 1 s');
   });
 
   it('opens the newest job’s summary when it completes', async () => {

@@ -1,7 +1,7 @@
 import { Show } from 'solid-js';
 import type { Job } from '@docprocessor/contracts';
 import { useStore } from '../stores/context';
-import { formatBytes, formatCount, formatDuration, formatRate, formatTime, percent } from '../lib/format';
+import { formatBytes, formatCount, formatEta, formatRate, formatTime, percent } from '../lib/format';
 import { ProgressBar } from './progress-bar';
 import { StatusBadge } from './status-badge';
 import { JobSummary } from './job-summary';
@@ -58,7 +58,7 @@ export function JobRow(props: { job: Job }) {
               <span>{formatRate(props.job.rowsPerSecond)}</span>
             </Show>
             <Show when={props.job.etaSeconds != null}>
-              <span>ETA {formatDuration(props.job.etaSeconds)}</span>
+              <span>ETA {formatEta(props.job.etaSeconds)}</span>
             </Show>
           </Show>
           <span class="meta-quiet">

@@ -35,6 +35,13 @@ export function formatDuration(seconds: number | null): string {
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
 
+/** Time left, from the whole seconds the API gives: no decimals it does not have. */
+export function formatEta(seconds: number | null): string {
+  if (seconds == null || !Number.isFinite(seconds) || seconds < 0) return '—';
+  if (seconds < 1) return '< 1 s';
+  return seconds < 60 ? `${Math.round(seconds)} s` : formatDuration(seconds);
+}
+
 export function formatRate(rowsPerSecond: number | null): string {
   if (rowsPerSecond == null || !Number.isFinite(rowsPerSecond)) return '—';
   return `${integer.format(Math.round(rowsPerSecond))} rows/s`;
