@@ -40,7 +40,8 @@ export function workConsumerConfig(bus: Bus, options: TopologyOptions): Partial<
  */
 export async function ensureTopology(bus: Bus, given: Partial<TopologyOptions> & { updateConsumer?: boolean } = {}): Promise<void> {
   const { updateConsumer = true, ...overrides } = given;
-  const options: TopologyOptions = { ...DEFAULT_TOPOLOGY, ...overrides };
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+  const options: TopologyOptions = { ...DEFAULT_TOPOLOGY, ...defined };
   const streamConfig = {
     name: bus.names.stream,
     subjects: [allEventsSubject(bus.names)],

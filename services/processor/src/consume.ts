@@ -76,6 +76,7 @@ export class WorkConsumer {
     this.ctx.metrics.running.inc();
     let attempt: number | null = null;
     try {
+      const claimedAt = Date.now();
       const claim = await claimJob(this.ctx.db, jobId, this.ctx.config.ACK_WAIT_MS);
       if (claim.kind === 'busy') {
         log.info({ status: claim.job.status }, 'job is held by a live worker; looking again later');
@@ -97,7 +98,7 @@ export class WorkConsumer {
       }
       attempt = claim.job.attempt;
       log.info({ attempt, resumeAfter: claim.job.processedRows }, 'job claimed');
-      const outcome = await runImport(this.ctx, claim.job, { renew, stopping: () => !this.running });
+      const outcome = await runImport(this.ctx, claim.job, { renew, stopping: () => !this.running, claimedAt });
       if (outcome === 'released') {
         log.info('shutting down: job handed back at its last checkpoint');
         this.handedBack.push(message);

@@ -40,10 +40,13 @@ export class CopyRowsBuilder {
     return this.starts.length - (this.dropped?.size ?? 0);
   }
 
-  /** The rows so far; the builder starts empty again with a buffer of its own (the taken one is still being written). */
+  /**
+   * The rows so far; the builder starts empty again with a buffer of its own (the taken one is still being
+   * written), sized for a batch like this one, so one batch of huge rows does not make every later one huge.
+   */
   take(): CopyRows {
     const rows = { bytes: this.dropped ? this.compacted() : this.bytes.subarray(0, this.length), count: this.count };
-    this.bytes = Buffer.allocUnsafe(this.bytes.length);
+    this.bytes = Buffer.allocUnsafe(Math.max(INITIAL_BYTES, Math.ceil(this.length * 1.25)));
     this.length = 0;
     this.starts = [];
     this.dropped = null;

@@ -5,13 +5,23 @@ import type { Logger } from 'pino';
 const MIN_INTERVAL_MS = 100;
 const MAX_SILENCE_MS = 1000;
 
+export interface ReporterClock {
+  lastSentAt: number;
+  /** When the latest state's transaction began. */
+  lastCommitAt: number;
+  /** The latest state is out already (a commit within 100 ms of the previous event waits for the timer). */
+  latestSent: boolean;
+}
+
 /**
- * Whether the heartbeat repeats the latest state now: after a second of silence, but only while commits keep
- * coming. A worker hung on the database must fall silent before the watchdog can take its job away
- * (`quietAfterMs` is half the watchdog's stall time), or its heartbeats would follow the job's final event.
+ * Whether the timer sends now. A state not yet sent goes out once 100 ms have passed since the last event.
+ * A state already sent is repeated after a second of silence, but only while commits keep coming: a worker
+ * hung on the database must fall silent before its job can be taken from it (`quietAfterMs` is half that
+ * time), or its heartbeats would follow the next attempt's events and the job's final event.
  */
-export function heartbeatDue(now: number, lastSentAt: number, lastCommitAt: number, quietAfterMs: number): boolean {
-  return now - lastSentAt >= MAX_SILENCE_MS && now - lastCommitAt < quietAfterMs;
+export function sendsOnTick(now: number, clock: ReporterClock, quietAfterMs: number): boolean {
+  if (!clock.latestSent) return now - clock.lastSentAt >= MIN_INTERVAL_MS;
+  return now - clock.lastSentAt >= MAX_SILENCE_MS && now - clock.lastCommitAt < quietAfterMs;
 }
 
 /**
@@ -20,8 +30,8 @@ export function heartbeatDue(now: number, lastSentAt: number, lastCommitAt: numb
  */
 export class ProgressReporter {
   private latest: ImportJobRow;
-  private lastSent = 0;
-  private lastCommit = Date.now();
+  private readonly clock: ReporterClock;
+  private readonly quietAfterMs: number;
   private chain: Promise<void> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
 
@@ -29,19 +39,24 @@ export class ProgressReporter {
     private readonly bus: Bus,
     private readonly logger: Logger,
     job: ImportJobRow,
-    private readonly quietAfterMs: number,
+    /** `committedAt`: when the state `job` holds was stamped in the database, at the latest (this machine's clock). */
+    { committedAt, quietAfterMs }: { committedAt: number; quietAfterMs: number },
   ) {
     this.latest = job;
+    this.clock = { lastSentAt: 0, lastCommitAt: committedAt, latestSent: false };
+    this.quietAfterMs = quietAfterMs;
     this.timer = setInterval(() => {
-      if (heartbeatDue(Date.now(), this.lastSent, this.lastCommit, this.quietAfterMs)) this.send();
-    }, MAX_SILENCE_MS / 4);
+      if (sendsOnTick(Date.now(), this.clock, this.quietAfterMs)) this.send();
+    }, MIN_INTERVAL_MS);
     this.timer.unref();
   }
 
-  update(job: ImportJobRow): void {
+  /** A newly committed state; `committedAt` is when its transaction began (this machine's clock). */
+  update(job: ImportJobRow, committedAt: number): void {
     this.latest = job;
-    this.lastCommit = Date.now();
-    if (Date.now() - this.lastSent >= MIN_INTERVAL_MS) this.send();
+    this.clock.latestSent = false;
+    this.clock.lastCommitAt = committedAt;
+    if (Date.now() - this.clock.lastSentAt >= MIN_INTERVAL_MS) this.send();
   }
 
   /** Stops the heartbeat and waits until every progress event is out, before a final event follows. */
@@ -51,7 +66,8 @@ export class ProgressReporter {
   }
 
   private send(): void {
-    this.lastSent = Date.now();
+    this.clock.lastSentAt = Date.now();
+    this.clock.latestSent = true;
     const row = this.latest;
     this.chain = this.chain.then(() =>
       publishEvent(this.bus, 'progress', toJob(row), { tenantId: row.tenantId, dedupe: false }).then(

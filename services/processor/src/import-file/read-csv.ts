@@ -27,7 +27,7 @@ export interface CsvSource {
 const SCANNER_MAX_RECORD_CHARS = 256 * 1024;
 
 const UTF16LE_BOM = Buffer.from([0xff, 0xfe]);
-/** V8 allocates strings over about 128 KiB in its old generation; UTF-16 text takes two bytes a character. */
+/** Small enough that the text of a piece stays a young-generation string whatever the encoding. */
 const DECODE_PIECE_BYTES = 32 * 1024;
 
 /**
@@ -47,8 +47,8 @@ async function* decode(file: Readable, encoding: FileEncoding, state: { bytes: n
     }
     state.bytes += bytes.length;
     state.utf8?.check(bytes);
-    // Decoded in pieces small enough for V8's young generation: a larger string goes straight to the old one and
-    // lives until a full collection, though the scanner is done with it in milliseconds.
+    // Decoded in pieces well under V8's large-object size (about 128 KiB): a string that large goes straight to the
+    // old generation and lives until a full collection, though the scanner is done with it in milliseconds.
     for (let at = 0; at < bytes.length; at += DECODE_PIECE_BYTES) {
       const text = decoder.write(bytes.subarray(at, at + DECODE_PIECE_BYTES));
       if (text) yield text;

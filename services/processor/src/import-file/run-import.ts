@@ -17,7 +17,15 @@ export interface Lease {
   renew(): void;
   /** True once this worker is shutting down: stop at the next batch boundary and hand the job back. */
   stopping(): boolean;
+  /** When the claim was sent (this machine's clock): the job's heartbeat in the database is no older. */
+  claimedAt: number;
 }
+
+/**
+ * How long the progress heartbeat may repeat a state without a new commit: half the time after which a silent
+ * job is taken from its worker, by the watchdog or by a claim after the lease, so a hung worker falls silent first.
+ */
+const quietAfterMs = (ctx: ProcessorContext) => Math.min(ctx.config.WATCHDOG_STALL_MS, ctx.config.ACK_WAIT_MS) / 2;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -55,15 +63,18 @@ export async function runImport(ctx: ProcessorContext, claimed: ImportJobRow, le
 
   // One connection for the whole job: its staging table is made once, and batches never wait for the pool.
   const connection = await ctx.db.sql.reserve();
-  const commit = (batch: Batch) =>
-    writeBatch(connection, table, run, batch, totals).then((written) => {
+  const commit = (batch: Batch) => {
+    // Taken before BEGIN: the heartbeat the batch commits is stamped with the transaction's start, not its end.
+    const began = Date.now();
+    return writeBatch(connection, table, run, batch, totals).then((written) => {
       totals = written.totals;
       job = written.job;
       cancelled = written.job.cancelRequested;
       ctx.metrics.rows.inc({ outcome: 'processed' }, batch.processed);
       lease.renew();
-      progress?.update(job);
+      progress?.update(job, began);
     });
+  };
   // Where the time goes, for the benchmark: waiting on the database vs. parsing and validating.
   const clock = { startedAt: Date.now(), waitingForDatabaseMs: 0 };
   const waitForWrite = async () => {
@@ -88,7 +99,7 @@ export async function runImport(ctx: ProcessorContext, claimed: ImportJobRow, le
           const started = await startBatches(ctx, job, template, record, table, source.utf8);
           if (!(started instanceof BatchBuilder)) return await finishFailed(ctx, job, started);
           builder = started;
-          progress = new ProgressReporter(ctx.bus, log, job, ctx.config.WATCHDOG_STALL_MS / 2);
+          progress = new ProgressReporter(ctx.bus, log, job, { committedAt: lease.claimedAt, quietAfterMs: quietAfterMs(ctx) });
           continue;
         }
         if (++row <= resumeAfter) continue;

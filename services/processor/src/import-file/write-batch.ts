@@ -14,7 +14,7 @@ export interface StoredRowError {
 }
 
 export interface Batch {
-  /** Valid rows to write, at most one per key, each a line of COPY text: values, job id, run id, source row. */
+  /** Valid rows to write, at most one per key, as COPY text bytes: a line per row of values, job id, run id, source row. */
   rows: CopyRows;
   errors: StoredRowError[];
   /** Data rows this batch covers, and how many of them failed before the database saw them. */
