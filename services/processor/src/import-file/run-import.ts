@@ -3,6 +3,7 @@ import { publishEvent } from '@docprocessor/bus';
 import { toJob, type ImportJobRow } from '@docprocessor/db';
 import type { ProcessorContext } from '../context.js';
 import { BatchBuilder } from './batch-builder.js';
+import { heartbeatSilenceMs } from './claim-job.js';
 import { compileValidator } from './compile-validator.js';
 import { cancelJob, completeJob, failJob, recordIgnoredColumns, releaseJob } from './finish-job.js';
 import { ProgressReporter } from './progress-reporter.js';
@@ -22,10 +23,11 @@ export interface Lease {
 }
 
 /**
- * How long the progress heartbeat may repeat a state without a new commit: half the time after which a silent
- * job is taken from its worker, by the watchdog or by a claim after the lease, so a hung worker falls silent first.
+ * How long the progress heartbeat may repeat a state without a new commit: half the shortest silence after which
+ * the job can be taken from its worker (by another worker's claim, or by the watchdog), so a hung worker falls
+ * silent well before.
  */
-const quietAfterMs = (ctx: ProcessorContext) => Math.min(ctx.config.WATCHDOG_STALL_MS, ctx.config.ACK_WAIT_MS) / 2;
+const quietAfterMs = (ctx: ProcessorContext) => Math.min(heartbeatSilenceMs(ctx.config.ACK_WAIT_MS), ctx.config.WATCHDOG_STALL_MS) / 2;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
