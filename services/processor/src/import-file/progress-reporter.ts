@@ -39,11 +39,12 @@ export class ProgressReporter {
     private readonly bus: Bus,
     private readonly logger: Logger,
     job: ImportJobRow,
-    /** `committedAt`: when the state `job` holds was stamped in the database, at the latest (this machine's clock). */
+    /** The claimed state, already published as `started`; `committedAt`: when the claim was sent (this machine's clock). */
     { committedAt, quietAfterMs }: { committedAt: number; quietAfterMs: number },
   ) {
     this.latest = job;
-    this.clock = { lastSentAt: 0, lastCommitAt: committedAt, latestSent: false };
+    // The claimed state went out as the `started` event just before.
+    this.clock = { lastSentAt: Date.now(), lastCommitAt: committedAt, latestSent: true };
     this.quietAfterMs = quietAfterMs;
     this.timer = setInterval(() => {
       if (sendsOnTick(Date.now(), this.clock, this.quietAfterMs)) this.send();
