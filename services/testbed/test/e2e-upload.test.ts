@@ -6,7 +6,7 @@ import type { ImportEvent, Job } from '@docprocessor/contracts';
 import { Stack } from '../src/stack.js';
 import { expectJobInvariants, expectMonotonic, expectStackAlive, sequenceOf } from './support/checks.js';
 import { contactsFixture, type ContactsFixture } from './support/contacts.js';
-import { openDb } from './support/db.js';
+import { expectImportedContacts, openDb } from './support/db.js';
 import { call, errorCodeOf, finalJob, uploadBytes, uploadJob } from './support/http.js';
 import { NatsLog } from './support/nats-log.js';
 import { eventually } from './support/wait.js';
@@ -143,32 +143,7 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
     expect(jobEvents).toEqual(natsEvents.filter((e) => e.type !== 'created'));
     expectMonotonic(jobEvents.map((e) => e.job));
 
-    // The table holds exactly the valid rows, once each; a repeated key kept its first occurrence.
-    const [{ n }] = (await sql`select count(*)::int as n from contacts where import_job_id = ${job.id}`) as unknown as [{ n: number }];
-    expect(n).toBe(fixture.validIds.length);
-    const ids = (await sql`select id::int as id from contacts order by id`).map((r) => r.id as number);
-    expect(ids).toEqual(fixture.validIds);
-    const repeated = await sql`select id::int as id, first_name from contacts where id in (5, 1000, 15000) order by id`;
-    expect(repeated.map((r) => r.first_name)).not.toContain('Repeat');
-    // Values arrive typed and intact: quoted commas, doubled quotes, multi-line notes, accents, upper-cased countries.
-    const source = parse(fixture.csv, { columns: true }) as Array<Record<string, string>>;
-    const sample = await sql`select id::int as id, email, first_name, last_name, company, country, to_char(signup_date, 'YYYY-MM-DD') as signup_date,
-        amount::text as amount, active, notes, source_row::int as source_row from contacts where id in (1, 2, 3, 4, 11, 12) order by id`;
-    for (const row of sample) {
-      const original = source[row.id - 1]!;
-      expect(row).toMatchObject({
-        email: original.email,
-        first_name: original.first_name,
-        last_name: original.last_name,
-        company: original.company === '' ? null : original.company,
-        country: original.country!.toUpperCase(),
-        signup_date: original.signup_date,
-        active: ['true', '1', 'yes'].includes(original.active!.toLowerCase()),
-        notes: original.notes === '' ? null : original.notes,
-        source_row: row.id,
-      });
-      expect(Number(row.amount)).toBe(Number(original.amount));
-    }
+    await expectImportedContacts(sql, fixture, job.id);
   });
 
   it('GET /api/imports/:id answers the final job; unknown ids are 404 with the error shape', async () => {
