@@ -1,6 +1,6 @@
 import type { CellValue, OnDuplicate, Template } from '@docprocessor/contracts';
 import type { RowValidator } from './compile-validator.js';
-import { copyField } from './copy-text.js';
+import { compileRowText, type RowText } from './copy-text.js';
 import { CopyRowsBuilder } from './copy-rows.js';
 import type { Batch } from './write-batch.js';
 import type { TargetTable } from './target-table.js';
@@ -15,10 +15,9 @@ export class BatchBuilder {
   private batch: Omit<Batch, 'rows'> = BatchBuilder.empty();
   private readonly rows = new CopyRowsBuilder();
   private keys = new Map<string, number>();
-  private readonly width: number;
-  /** Reused for every row: the values, and their COPY text fields followed by lineage and row number. */
+  /** Reused for every row. */
   private readonly values: CellValue[];
-  private readonly fields: string[];
+  private readonly rowText: RowText;
 
   constructor(
     private readonly template: Template,
@@ -31,10 +30,8 @@ export class BatchBuilder {
     lineage: string,
     private readonly utf8: Utf8Checker | null = null,
   ) {
-    this.width = template.columns.length;
-    this.values = new Array<CellValue>(this.width).fill(null);
-    this.fields = new Array<string>(this.width + 2).fill('');
-    this.fields[this.width] = lineage;
+    this.values = new Array<CellValue>(template.columns.length).fill(null);
+    this.rowText = compileRowText(template, lineage);
   }
 
   private static empty(): Omit<Batch, 'rows'> {
@@ -74,21 +71,14 @@ export class BatchBuilder {
     const key = this.table.normalizeKey(values[this.table.keyIndex] ?? '');
     const seen = this.keys.get(key);
     if (seen === undefined) {
-      this.keys.set(key, this.rows.add(this.copyText(row)));
+      this.keys.set(key, this.rows.add(this.rowText(this.values, row)));
     } else if (this.onDuplicate === 'last') {
       this.rows.drop(seen);
-      this.keys.set(key, this.rows.add(this.copyText(row)));
+      this.keys.set(key, this.rows.add(this.rowText(this.values, row)));
     } else {
       batch.failed++;
       batch.errors.push({ row, column: this.template.key, value: values[this.table.keyIndex] ?? null, code: 'duplicate_key', message: 'repeats the key of an earlier row' });
     }
-  }
-
-  private copyText(row: number): string {
-    const fields = this.fields;
-    for (let i = 0; i < this.width; i++) fields[i] = copyField(this.values[i] ?? null);
-    fields[this.width + 1] = `${row}\n`;
-    return fields.join('\t');
   }
 
   /** Fields holding U+FFFD that the decoder put in for invalid bytes become invalid_encoding errors with the byte offset. */
