@@ -34,7 +34,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 const validationError = (code: JobError['code'], message: string, row?: number): JobError => ({ kind: 'validation', code, message, row: row ?? null });
 
 /**
- * Runs one claimed job to a final state: parse, validate and write in batches with one write in flight
+ * Runs one claimed job to a final state: parse, validate and write in batches, up to two writes queued
  * while the next batch is parsed, then complete. A file the job cannot read fails it (kind validation);
  * infrastructure and unexpected errors are thrown to the consumer, which retries or dead-letters.
  */
@@ -79,16 +79,21 @@ export async function runImport(ctx: ProcessorContext, claimed: ImportJobRow, le
   };
   // Where the time goes, for the benchmark: waiting on the database vs. parsing and validating.
   const clock = { startedAt: Date.now(), waitingForDatabaseMs: 0 };
-  const waitForWrite = async () => {
+  const waitFor = async (write: Promise<void> | null) => {
     const since = Date.now();
-    await inFlight;
+    await write;
     clock.waitingForDatabaseMs += Date.now() - since;
   };
+  // Two batches may wait on the database, committed one after the other: a batch the database takes longer
+  // over than usual then does not stop the parsing of the next one.
+  let queued = null as Promise<void> | null;
   const flush = async (batch: Batch) => {
-    await waitForWrite();
-    inFlight = commit(batch);
-    inFlight.catch(() => undefined); // awaited at the next flush or at the end; this only keeps it from being "unhandled"
+    await waitFor(queued);
+    queued = inFlight;
+    inFlight = (inFlight ?? Promise.resolve()).then(() => commit(batch));
+    inFlight.catch(() => undefined); // awaited at a later flush or at the end; this only keeps it from being "unhandled"
   };
+  const waitForWrite = () => waitFor(inFlight);
 
   try {
     await prepareStaging(connection, table);
