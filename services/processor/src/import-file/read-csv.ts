@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { pipeline } from 'node:stream/promises';
 import { parse, CsvError, type Parser } from 'csv-parse';
 import iconv from 'iconv-lite';
@@ -30,6 +29,20 @@ const UTF16LE_BOM = Buffer.from([0xff, 0xfe]);
 /** Small enough that the text of a piece stays a young-generation string whatever the encoding. */
 const DECODE_PIECE_BYTES = 32 * 1024;
 
+interface TextDecoding {
+  write(bytes: Buffer): string;
+  end(): string | undefined;
+}
+
+/**
+ * The WHATWG decoder, streaming: about twice as fast as node:string_decoder on the same pieces. The BOM stays
+ * in the text, for the scanner to drop as csv-parse would.
+ */
+export function utf8Decoder(): TextDecoding {
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  return { write: (bytes) => decoder.decode(bytes, { stream: true }), end: () => decoder.decode() };
+}
+
 /**
  * Decodes the file to text: UTF-8 with a streaming decoder (its invalid bytes noted by offset), the
  * rest with iconv-lite (which drops a UTF-16 byte-order mark). A file taken for UTF-8 that starts
@@ -37,12 +50,12 @@ const DECODE_PIECE_BYTES = 32 * 1024;
  * Counts the file's own bytes for progress.
  */
 async function* decode(file: Readable, encoding: FileEncoding, state: { bytes: number; utf8: Utf8Checker | null }): AsyncGenerator<string> {
-  let decoder: { write(bytes: Buffer): string; end(): string | undefined } | null = encoding === 'utf-8' ? null : iconv.getDecoder(encoding);
+  let decoder: TextDecoding | null = encoding === 'utf-8' ? null : iconv.getDecoder(encoding);
   for await (const chunk of file) {
     const bytes = chunk as Buffer;
     if (!decoder) {
       const utf16 = bytes.subarray(0, 2).equals(UTF16LE_BOM);
-      decoder = utf16 ? iconv.getDecoder('utf-16le') : new StringDecoder('utf8');
+      decoder = utf16 ? iconv.getDecoder('utf-16le') : utf8Decoder();
       if (utf16) state.utf8 = null;
     }
     state.bytes += bytes.length;
