@@ -53,8 +53,8 @@ export async function timePipeline(stack: Stack, file: string): Promise<Pipeline
     const started = performance.now();
     const response = await postMultipart(`${stack.url}/api/imports`, stack.apiKey, file);
     const uploadSeconds = (performance.now() - started) / 1000;
-    const accepted = JSON.parse(response.body) as Job;
     if (response.status !== 202) throw new Error(`upload refused: ${response.status} ${response.body}`);
+    const accepted = JSON.parse(response.body) as Job;
     const final = finals.get(accepted.id) ?? (await new Promise<ImportEvent>((resolve) => waiters.set(accepted.id, resolve)));
     const seconds = (performance.now() - started) / 1000;
     if (final.type !== 'completed') throw new Error(`import ${final.type}: ${JSON.stringify(final.job.error)}`);
