@@ -4,10 +4,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { findTemplate, matchHeader } from '@docprocessor/contracts';
+import { loadConfig } from './config.js';
 import { BatchBuilder } from './import-file/batch-builder.js';
-import { compileValidator } from './import-file/compile-validator.js';
 import { readCsv } from './import-file/read-csv.js';
-import { targetTableOf } from './import-file/target-table.js';
 
 const [path, templateName = 'contacts'] = process.argv.slice(2);
 const template = findTemplate(templateName);
@@ -16,14 +15,15 @@ if (!path || !template) {
   process.exit(2);
 }
 
-const BATCH_ROWS = 5000;
+// Batches as the processor cuts them by default.
+const { PROCESSOR_BATCH_ROWS: BATCH_ROWS, MAX_ROW_BYTES } = loadConfig({});
 const LINEAGE = '00000000-0000-4000-8000-000000000001\t00000000-0000-4000-8000-000000000002';
 const digest = createHash('sha256');
 const totals = { rows: 0, written: 0, failed: 0, copyBytes: 0 };
 const cpu = process.cpuUsage();
 const started = performance.now();
 
-const source = readCsv(createReadStream(path, { highWaterMark: 512 * 1024 }), { encoding: 'utf-8', delimiter: ',', maxRowBytes: 8 * 1024 * 1024 });
+const source = readCsv(createReadStream(path, { highWaterMark: 512 * 1024 }), { encoding: 'utf-8', delimiter: ',', maxRowBytes: MAX_ROW_BYTES });
 let builder: BatchBuilder | null = null;
 const take = (batch: ReturnType<BatchBuilder['take']>) => {
   digest.update(batch.rows.bytes).update(JSON.stringify(batch.errors));
@@ -35,7 +35,7 @@ for await (const records of source.records)
   for (const record of records) {
     if (!builder) {
       const match = matchHeader(template, record);
-      builder = new BatchBuilder(template, compileValidator(template), targetTableOf(template), 'error', match.sourceIndex, record.length, LINEAGE, source.utf8);
+      builder = new BatchBuilder(template, 'error', match.sourceIndex, record.length, LINEAGE, source.utf8);
       continue;
     }
     builder.add(++totals.rows, record);

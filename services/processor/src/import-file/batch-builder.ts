@@ -1,9 +1,9 @@
 import type { CellValue, OnDuplicate, Template } from '@docprocessor/contracts';
-import type { RowValidator } from './compile-validator.js';
+import { compileValidator, type RowValidator } from './compile-validator.js';
 import { compileRowText, type RowText } from './copy-text.js';
 import { CopyRowsBuilder } from './copy-rows.js';
 import type { Batch } from './write-batch.js';
-import type { TargetTable } from './target-table.js';
+import { targetTableOf, type TargetTable } from './target-table.js';
 import type { Utf8Checker } from './utf8-checker.js';
 
 /**
@@ -18,11 +18,11 @@ export class BatchBuilder {
   /** Reused for every row. */
   private readonly values: CellValue[];
   private readonly rowText: RowText;
+  private readonly validator: RowValidator;
+  private readonly table: TargetTable;
 
   constructor(
     private readonly template: Template,
-    private readonly validator: RowValidator,
-    private readonly table: TargetTable,
     private readonly onDuplicate: OnDuplicate,
     private readonly sourceIndex: readonly number[],
     private readonly headerWidth: number,
@@ -30,6 +30,8 @@ export class BatchBuilder {
     lineage: string,
     private readonly utf8: Utf8Checker | null = null,
   ) {
+    this.validator = compileValidator(template);
+    this.table = targetTableOf(template);
     this.values = new Array<CellValue>(template.columns.length).fill(null);
     this.rowText = compileRowText(template, lineage);
   }

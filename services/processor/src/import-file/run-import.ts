@@ -4,12 +4,11 @@ import { toJob, type ImportJobRow } from '@docprocessor/db';
 import type { ProcessorContext } from '../context.js';
 import { BatchBuilder } from './batch-builder.js';
 import { heartbeatSilenceMs } from './claim-job.js';
-import { compileValidator } from './compile-validator.js';
 import { cancelJob, completeJob, failJob, recordIgnoredColumns, releaseJob } from './finish-job.js';
 import { ProgressReporter } from './progress-reporter.js';
 import { readCsv } from './read-csv.js';
 import { StraightCopyPolicy } from './straight-copy-policy.js';
-import { targetTableOf, type TargetTable } from './target-table.js';
+import { targetTableOf } from './target-table.js';
 import type { Utf8Checker } from './utf8-checker.js';
 import { lineageText, prepareStaging, writeBatch, type Batch, type RunIdentity, type Totals } from './write-batch.js';
 
@@ -103,7 +102,7 @@ export async function runImport(ctx: ProcessorContext, claimed: ImportJobRow, le
     reading: for await (const records of source.records) {
       for (const record of records) {
         if (!builder) {
-          const started = await startBatches(ctx, job, template, record, table, source.utf8);
+          const started = await startBatches(ctx, job, template, record, source.utf8);
           if (!(started instanceof BatchBuilder)) return await finishFailed(ctx, job, started);
           builder = started;
           progress = new ProgressReporter(ctx.bus, log, job, { committedAt: lease.claimedAt, quietAfterMs: quietAfterMs(ctx) });
@@ -154,7 +153,6 @@ async function startBatches(
   job: ImportJobRow,
   template: Template,
   header: string[],
-  table: TargetTable,
   utf8: Utf8Checker | null,
 ): Promise<BatchBuilder | JobError> {
   if (header.length > ctx.config.MAX_COLUMNS)
@@ -172,7 +170,7 @@ async function startBatches(
   }
   if (match.repeated.length > 0) return validationError('invalid_header', `The header names ${match.repeated.join(', ')} more than once`);
   const lineage = lineageText({ jobId: job.id, runId: job.runId! });
-  return new BatchBuilder(template, compileValidator(template), table, job.onDuplicate, match.sourceIndex, header.length, lineage, utf8);
+  return new BatchBuilder(template, job.onDuplicate, match.sourceIndex, header.length, lineage, utf8);
 }
 
 async function finish(ctx: ProcessorContext, status: 'completed' | 'cancelled' | 'failed', row: ImportJobRow | undefined, last: ImportJobRow): Promise<ImportJobRow> {
