@@ -35,8 +35,9 @@ export function workConsumerConfig(bus: Bus, options: TopologyOptions): Partial<
 
 /**
  * Every service calls it at start (options not given keep their defaults): creates or updates the events
- * stream and the shared work consumer. Only the processor owns the consumer's delivery settings (ack wait, max deliver from its config); ingest and gateway pass
- * `updateConsumer: false`, so starting them never resets what the processor set.
+ * stream and the shared work consumer. Only the processor owns the consumer's delivery settings (ack wait,
+ * max deliver from its config); ingest and gateway pass `updateConsumer: false`, so starting them never
+ * resets what the processor set.
  */
 export async function ensureTopology(bus: Bus, given: Partial<TopologyOptions> & { updateConsumer?: boolean } = {}): Promise<void> {
   const { updateConsumer = true, ...overrides } = given;
