@@ -1,6 +1,6 @@
 // `node services/processor/dist/parse-cost.js <file.csv> [template]`: the JavaScript cost of reading, validating and
 // encoding a file exactly as an import does, without PostgreSQL or NATS. The machine's noise hardly touches
-// CPU time, so two checkouts compare well; the digest of the COPY text and row errors shows they write the same.
+// CPU time, so two checkouts compare well; the digest of the COPY data and row errors shows they write the same.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { findTemplate, matchHeader } from '@docprocessor/contracts';
@@ -17,7 +17,7 @@ if (!path || !template) {
 
 // Batches as the processor cuts them by default.
 const { PROCESSOR_BATCH_ROWS: BATCH_ROWS, MAX_ROW_BYTES } = loadConfig({});
-const LINEAGE = '00000000-0000-4000-8000-000000000001\t00000000-0000-4000-8000-000000000002';
+const LINEAGE = { jobId: '00000000-0000-4000-8000-000000000001', runId: '00000000-0000-4000-8000-000000000002' };
 const digest = createHash('sha256');
 const totals = { rows: 0, written: 0, failed: 0, copyBytes: 0 };
 const cpu = process.cpuUsage();
@@ -45,6 +45,6 @@ if (builder) take(builder.take(0));
 
 const used = process.cpuUsage(cpu);
 console.log(
-  `${totals.rows} rows (${totals.written} to write, ${totals.failed} failed), ${totals.copyBytes} bytes of COPY text, ` +
+  `${totals.rows} rows (${totals.written} to write, ${totals.failed} failed), ${totals.copyBytes} bytes of COPY data, ` +
     `${((performance.now() - started) / 1000).toFixed(2)} s wall, ${((used.user + used.system) / 1e6).toFixed(2)} s CPU, digest ${digest.digest('hex').slice(0, 16)}`,
 );

@@ -3,8 +3,7 @@ import { eq } from 'drizzle-orm';
 import { publishEvent } from '@docprocessor/bus';
 import { importJobs, toJob } from '@docprocessor/db';
 import { claimJob } from '../src/import-file/claim-job.js';
-import { copyRowsOf } from '../src/import-file/copy-rows.js';
-import { copyLine } from '../src/import-file/copy-text.js';
+import { encodeRows } from '../src/import-file/copy-binary.js';
 import { StraightCopyPolicy } from '../src/import-file/straight-copy-policy.js';
 import { targetTableOf } from '../src/import-file/target-table.js';
 import { LeaseLostError, prepareStaging, writeBatch, type Batch, type RunIdentity, type Totals } from '../src/import-file/write-batch.js';
@@ -39,7 +38,11 @@ describe('a job whose worker died', () => {
     if (first.kind !== 'run') return;
     const run = { jobId: job.id, runId: first.job.runId!, attempt: first.job.attempt, onDuplicate: 'error' as const, maxStoredErrors: 10_000, writes: new StraightCopyPolicy() };
     const batch = (from: number) => ({
-      rows: copyRowsOf([from, from + 1].map((row) => copyLine([String(999 + row), `user${999 + row}@example.com`, 'Ada', 'Lovelace', 'ACME', 'GB', '2024-02-29', '12.50', 't', null, run.jobId, run.runId, row]))),
+      rows: encodeRows(
+        contactsTemplate,
+        run,
+        [from, from + 1].map((row) => ({ values: [String(999 + row), `user${999 + row}@example.com`, 'Ada', 'Lovelace', 'ACME', 'GB', '2024-02-29', '12.50', 't', null], sourceRow: row })),
+      ),
       errors: [],
       processed: 2,
       failed: 0,
@@ -69,7 +72,7 @@ describe('a job whose worker died', () => {
     const second = await claimJob(h.ctx.db, job.id, 3000);
     expect(second).toMatchObject({ kind: 'run', job: { attempt: first.job.attempt + 1 } });
     const stale = { jobId: job.id, runId: first.job.runId!, attempt: first.job.attempt, onDuplicate: 'error' as const, maxStoredErrors: 10_000, writes: new StraightCopyPolicy() };
-    const batch = { rows: copyRowsOf([copyLine(['2000', 'a@b.co', 'A', 'B', null, 'GB', '2024-01-01', '1', 't', null, stale.jobId, stale.runId, 1])]), errors: [], processed: 1, failed: 0, bytesProcessed: 1 };
+    const batch = { rows: encodeRows(contactsTemplate, stale, [{ values: ['2000', 'a@b.co', 'A', 'B', null, 'GB', '2024-01-01', '1', 't', null], sourceRow: 1 }]), errors: [], processed: 1, failed: 0, bytesProcessed: 1 };
     await expect(writeOne(stale, batch, { processed: 0, success: 0, failed: 0, errors: 0 })).rejects.toBeInstanceOf(LeaseLostError);
     expect(await h.ctx.db.sql`select 1 from contacts where id = 2000`).toHaveLength(0);
   });

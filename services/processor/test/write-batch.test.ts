@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactsTemplate, type OnDuplicate } from '@docprocessor/contracts';
 import { claimJob } from '../src/import-file/claim-job.js';
-import { copyRowsOf } from '../src/import-file/copy-rows.js';
-import { copyLine } from '../src/import-file/copy-text.js';
+import { encodeRows } from '../src/import-file/copy-binary.js';
 import { StraightCopyPolicy } from '../src/import-file/straight-copy-policy.js';
 import { targetTableOf } from '../src/import-file/target-table.js';
 import { prepareStaging, writeBatch, type Batch, type RunIdentity, type Totals } from '../src/import-file/write-batch.js';
@@ -25,7 +24,11 @@ async function claimedRun(onDuplicate: OnDuplicate): Promise<RunIdentity> {
 }
 
 const batchOf = (run: RunIdentity, rows: RowSpec[]): Batch => ({
-  rows: copyRowsOf(rows.map(([row, id, firstName]) => copyLine([String(id), `user${id}@example.com`, firstName, 'Lovelace', null, 'GB', '2024-02-29', '12.50', 't', null, run.jobId, run.runId, row]))),
+  rows: encodeRows(
+    contactsTemplate,
+    run,
+    rows.map(([row, id, firstName]) => ({ values: [String(id), `user${id}@example.com`, firstName, 'Lovelace', null, 'GB', '2024-02-29', '12.50', 't', null], sourceRow: row })),
+  ),
   errors: [],
   processed: rows.length,
   failed: 0,

@@ -1,14 +1,14 @@
 import type { CellValue, OnDuplicate, Template } from '@docprocessor/contracts';
 import { compileValidator, type RowValidator } from './compile-validator.js';
-import { compileRowText, type RowText } from './copy-text.js';
+import { compileRowEncoder, type Lineage, type RowEncoder } from './copy-binary.js';
 import { CopyRowsBuilder } from './copy-rows.js';
 import type { Batch } from './write-batch.js';
 import { targetTableOf, type TargetTable } from './target-table.js';
 import type { Utf8Checker } from './utf8-checker.js';
 
 /**
- * Collects validated rows into batches, each row already as its line of COPY text in bytes (see
- * copy-rows.ts for why bytes). Inside one batch a repeated key is resolved here (first kept and the rest
+ * Collects validated rows into batches, each row already encoded for COPY (see copy-rows.ts for why
+ * bytes). Inside one batch a repeated key is resolved here (first kept and the rest
  * failed, or the last one kept); across batches the write resolves it.
  */
 export class BatchBuilder {
@@ -17,7 +17,7 @@ export class BatchBuilder {
   private keys = new Map<string, number>();
   /** Reused for every row. */
   private readonly values: CellValue[];
-  private readonly rowText: RowText;
+  private readonly encodeRow: RowEncoder;
   private readonly validator: RowValidator;
   private readonly table: TargetTable;
 
@@ -26,14 +26,14 @@ export class BatchBuilder {
     private readonly onDuplicate: OnDuplicate,
     private readonly sourceIndex: readonly number[],
     private readonly headerWidth: number,
-    /** COPY text of the columns every row of the run shares (job and run ids), written after its values. */
-    lineage: string,
+    /** The job and run every row of the run is written with, after its values. */
+    lineage: Lineage,
     private readonly utf8: Utf8Checker | null = null,
   ) {
     this.validator = compileValidator(template);
     this.table = targetTableOf(template);
     this.values = new Array<CellValue>(template.columns.length).fill(null);
-    this.rowText = compileRowText(template, lineage);
+    this.encodeRow = compileRowEncoder(template, lineage);
   }
 
   private static empty(): Omit<Batch, 'rows'> {
@@ -73,10 +73,10 @@ export class BatchBuilder {
     const key = this.table.normalizeKey(values[this.table.keyIndex] ?? '');
     const seen = this.keys.get(key);
     if (seen === undefined) {
-      this.keys.set(key, this.rows.add(this.rowText(this.values, row)));
+      this.keys.set(key, this.encodeRow(this.rows, this.values, row));
     } else if (this.onDuplicate === 'last') {
       this.rows.drop(seen);
-      this.keys.set(key, this.rows.add(this.rowText(this.values, row)));
+      this.keys.set(key, this.encodeRow(this.rows, this.values, row));
     } else {
       batch.failed++;
       batch.errors.push({ row, column: this.template.key, value: values[this.table.keyIndex] ?? null, code: 'duplicate_key', message: 'repeats the key of an earlier row' });

@@ -10,7 +10,7 @@ import { readCsv } from './read-csv.js';
 import { StraightCopyPolicy } from './straight-copy-policy.js';
 import { targetTableOf } from './target-table.js';
 import type { Utf8Checker } from './utf8-checker.js';
-import { lineageText, prepareStaging, writeBatch, type Batch, type RunIdentity, type Totals } from './write-batch.js';
+import { prepareStaging, writeBatch, type Batch, type RunIdentity, type Totals } from './write-batch.js';
 
 export interface Lease {
   /** Tells JetStream the job is alive, so it is not handed to another worker. */
@@ -169,8 +169,7 @@ async function startBatches(
     );
   }
   if (match.repeated.length > 0) return validationError('invalid_header', `The header names ${match.repeated.join(', ')} more than once`);
-  const lineage = lineageText({ jobId: job.id, runId: job.runId! });
-  return new BatchBuilder(template, job.onDuplicate, match.sourceIndex, header.length, lineage, utf8);
+  return new BatchBuilder(template, job.onDuplicate, match.sourceIndex, header.length, { jobId: job.id, runId: job.runId! }, utf8);
 }
 
 async function finish(ctx: ProcessorContext, status: 'completed' | 'cancelled' | 'failed', row: ImportJobRow | undefined, last: ImportJobRow): Promise<ImportJobRow> {

@@ -1,6 +1,6 @@
-import type { CellValue, OnDuplicate } from '@docprocessor/contracts';
+import type { OnDuplicate } from '@docprocessor/contracts';
 import { jobFromSql, type Connection, type ImportJobRow } from '@docprocessor/db';
-import { copyField, copyLine } from './copy-text.js';
+import { copyLine } from './copy-text.js';
 import type { CopyRows } from './copy-rows.js';
 import type { StraightCopyPolicy } from './straight-copy-policy.js';
 import type { TargetTable } from './target-table.js';
@@ -14,7 +14,7 @@ export interface StoredRowError {
 }
 
 export interface Batch {
-  /** Valid rows to write, at most one per key, as COPY text bytes: a line per row of values, job id, run id, source row. */
+  /** Valid rows to write, at most one per key, as binary COPY data: each row's values, job id, run id, source row. */
   rows: CopyRows;
   errors: StoredRowError[];
   /** Data rows this batch covers, and how many of them failed before the database saw them. */
@@ -51,9 +51,6 @@ export class LeaseLostError extends Error {
 
 const lineageColumns = ['import_job_id', 'import_run_id', 'source_row'];
 
-/** COPY text of the lineage every row of a run shares (job and run ids); each row's line ends with it and its source row. */
-export const lineageText = (run: Pick<RunIdentity, 'jobId' | 'runId'>): string => `${copyField(run.jobId)}\t${copyField(run.runId)}`;
-
 /** A cell as a row error reports it: PostgreSQL text cannot hold NUL, so it shows as U+FFFD. */
 const storable = (value: string | null): string | null => (value?.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value);
 
@@ -69,15 +66,15 @@ const errorCode = (error: unknown): string | undefined => (error as { code?: str
  * (it has handed its stream back already), so a query sent right behind the COPY tells: it fails with
  * "transaction aborted" exactly when the COPY failed.
  */
-async function copyInto(tx: Connection, target: string, columns: string[], lines: string | Buffer): Promise<void> {
-  if (lines.length === 0) return;
-  const writable = await tx.unsafe(`copy ${target} (${columns.join(', ')}) from stdin`).writable();
+async function copyInto(tx: Connection, target: string, columns: string[], data: string | Buffer, format: 'text' | 'binary' = 'text'): Promise<void> {
+  if (data.length === 0) return;
+  const writable = await tx.unsafe(`copy ${target} (${columns.join(', ')}) from stdin with (format ${format})`).writable();
   const finished = new Promise<void>((resolve, reject) => {
     writable.once('error', reject);
     writable.once('finish', resolve);
   });
   finished.catch(() => undefined); // settled below, or never when the COPY failed
-  await new Promise<void>((resolve, reject) => writable.write(lines, (error) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) => writable.write(data, (error) => (error ? reject(error) : resolve())));
   writable.end();
   try {
     await tx.unsafe('select 1');
@@ -99,10 +96,10 @@ export async function prepareStaging(sql: Connection, table: TargetTable): Promi
  * earlier batch of this one, another job at the same time) makes PostgreSQL refuse the COPY: it is
  * undone to the savepoint and the caller upserts instead.
  */
-async function copyStraightIn(conn: Connection, table: TargetTable, columns: string[], lines: Buffer): Promise<boolean> {
+async function copyStraightIn(conn: Connection, table: TargetTable, rows: CopyRows): Promise<boolean> {
   const saved = conn.unsafe('savepoint straight_in').execute(); // pipelined ahead of the COPY
   try {
-    await Promise.all([saved, copyInto(conn, table.table, columns, lines)]);
+    await Promise.all([saved, copyInto(conn, table.table, [...table.columns, ...lineageColumns], rows.bytes, 'binary')]);
     return true;
   } catch (error) {
     if (!(error instanceof CopyRefusedError)) throw error;
@@ -114,7 +111,7 @@ async function copyStraightIn(conn: Connection, table: TargetTable, columns: str
 /** COPY into the session's staging table and one set-based upsert; returns how many rows turned out to be duplicates, their errors added. */
 async function upsertThroughStaging(conn: Connection, table: TargetTable, run: RunIdentity, batch: Batch, errors: StoredRowError[]): Promise<number> {
   const all = [...table.columns, ...lineageColumns];
-  await copyInto(conn, table.staging, all, batch.rows.bytes);
+  await copyInto(conn, table.staging, all, batch.rows.bytes, 'binary');
   const updates = [...all.map((c) => `${c} = excluded.${c}`), 'imported_at = now()'].join(', ');
   // With onDuplicate=error a key this run already wrote is not overwritten: it is a duplicate row.
   const guard = run.onDuplicate === 'error' ? ` where t.import_run_id is distinct from excluded.import_run_id` : '';
@@ -145,7 +142,7 @@ export async function writeBatch(conn: Connection, table: TargetTable, run: RunI
   const begun = conn.unsafe('begin').execute();
   try {
     const tried = run.writes.shouldTry();
-    const direct = tried && (await copyStraightIn(conn, table, [...table.columns, ...lineageColumns], batch.rows.bytes));
+    const direct = tried && (await copyStraightIn(conn, table, batch.rows));
     run.writes.record(direct ? 'straight' : tried ? 'refused' : 'skipped');
     await begun;
     const errors = [...batch.errors];

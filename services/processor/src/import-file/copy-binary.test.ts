@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import type { CellValue, Template } from '@docprocessor/contracts';
+import { compileRowEncoder, encodeRows } from './copy-binary.js';
+import { CopyRowsBuilder, type CopyRows } from './copy-rows.js';
+
+const notes: Template = {
+  name: 'notes',
+  key: 'title',
+  keyCaseInsensitive: false,
+  columns: [
+    { name: 'title', type: 'string', required: true },
+    { name: 'body', type: 'string', required: false },
+  ],
+};
+const lineage = { jobId: '00000000-0000-4000-8000-00000000000a', runId: 'ffffffff-0000-4000-8000-00000000000b' };
+
+/** Reads binary COPY data back into fields (null for NULL), checking its framing on the way. */
+function readRows(rows: CopyRows): (Buffer | null)[][] {
+  if (rows.count === 0) return (expect(rows.bytes.length).toBe(0), []);
+  const bytes = rows.bytes;
+  expect(bytes.subarray(0, 19)).toEqual(Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]));
+  const read: (Buffer | null)[][] = [];
+  let at = 19;
+  for (let fields = bytes.readInt16BE(at); fields !== -1; fields = bytes.readInt16BE(at)) {
+    at += 2;
+    const row: (Buffer | null)[] = [];
+    for (let f = 0; f < fields; f++) {
+      const length = bytes.readInt32BE(at);
+      at += 4;
+      row.push(length === -1 ? null : bytes.subarray(at, (at += length)));
+    }
+    read.push(row);
+  }
+  expect(at + 2).toBe(bytes.length);
+  expect(read).toHaveLength(rows.count);
+  return read;
+}
+
+/** A notes row as read back: its two texts, then job id, run id and source row. */
+const expected = (title: string, body: string | null, sourceRow: number) => [
+  Buffer.from(title),
+  body === null ? null : Buffer.from(body),
+  Buffer.from(lineage.jobId.replaceAll('-', ''), 'hex'),
+  Buffer.from(lineage.runId.replaceAll('-', ''), 'hex'),
+  (() => {
+    const b = Buffer.alloc(8);
+    b.writeBigInt64BE(BigInt(sourceRow));
+    return b;
+  })(),
+];
+
+describe('binary COPY rows', () => {
+  it('frames every row and encodes text as UTF-8 whatever its characters, growing past its first buffer', () => {
+    const titles = Array.from({ length: 5000 }, (_, i) => `${i} Zoë 😀 ${'x'.repeat(i % 97)}\t\\N\n`);
+    const rows = encodeRows(
+      notes,
+      lineage,
+      titles.map((title, i) => ({ values: [title, i % 3 === 0 ? null : 'ascii only'], sourceRow: i + 1 })),
+    );
+    expect(rows.bytes.length).toBeGreaterThan(256 * 1024);
+    expect(readRows(rows)).toEqual(titles.map((title, i) => expected(title, i % 3 === 0 ? null : 'ascii only', i + 1)));
+  });
+
+  it('writes a lone surrogate as U+FFFD, as Buffer.from does', () => {
+    const rows = encodeRows(notes, lineage, [{ values: ['a\uD800b', 'ok'], sourceRow: 1 }]);
+    expect(readRows(rows)[0]![0]!.toString()).toBe('a\uFFFDb');
+  });
+
+  it('leaves dropped rows out and keeps the order of the others', () => {
+    const builder = new CopyRowsBuilder();
+    const encode = compileRowEncoder(notes, lineage);
+    const write = (title: string, sourceRow: number) => encode(builder, [title, null] as CellValue[], sourceRow);
+    const first = write('a', 1);
+    write('b', 2);
+    const third = write('c', 3);
+    builder.drop(first);
+    write('a again', 4);
+    builder.drop(third);
+    expect(builder.count).toBe(2);
+    expect(readRows(builder.take())).toEqual([expected('b', null, 2), expected('a again', null, 4)]);
+  });
+
+  it('starts empty after a take, the taken bytes stay as they were, and no rows means no bytes', () => {
+    const builder = new CopyRowsBuilder();
+    const encode = compileRowEncoder(notes, lineage);
+    encode(builder, ['one', null], 1);
+    const taken = builder.take();
+    const copy = Buffer.from(taken.bytes);
+    encode(builder, ['two', null], 2);
+    expect(taken.bytes).toEqual(copy);
+    expect(readRows(builder.take())).toEqual([expected('two', null, 2)]);
+    expect(builder.take()).toEqual({ bytes: Buffer.alloc(0), count: 0 });
+  });
+
+  it('refuses values the validator never gives rather than writing wrong bytes', () => {
+    const typed: Template = {
+      name: 'typed',
+      key: 'n',
+      keyCaseInsensitive: false,
+      columns: [
+        { name: 'n', type: 'integer', required: true },
+        { name: 'd', type: 'decimal', required: true },
+        { name: 'day', type: 'date', required: true },
+        { name: 'ok', type: 'boolean', required: true },
+      ],
+    };
+    const encode = (values: CellValue[]) => () => encodeRows(typed, lineage, [{ values, sourceRow: 1 }]);
+    expect(encode(['1', '1.5', '2024-01-01', 't'])).not.toThrow();
+    expect(encode(['1e+21', '1.5', '2024-01-01', 't'])).toThrow();
+    expect(encode(['9223372036854775808', '1.5', '2024-01-01', 't'])).toThrow(RangeError);
+    expect(encode(['1', '1.x', '2024-01-01', 't'])).toThrow(TypeError);
+    expect(encode(['1', '.5', '2024-01-01', 't'])).toThrow(RangeError);
+    expect(encode(['1', '1.5', '2024-1-01', 't'])).toThrow(TypeError);
+    expect(encode(['1', '1.5', '2024-01-01', 'true'])).toThrow(TypeError);
+  });
+});

@@ -1,0 +1,221 @@
+import type { CellValue, ColumnType, Template } from '@docprocessor/contracts';
+import { CopyRowsBuilder, type CopyRows } from './copy-rows.js';
+
+/**
+ * Validated rows in PostgreSQL's binary COPY format. PostgreSQL reads binary dates, numbers and UUIDs
+ * without parsing text: over a million contacts rows its COPY took about a quarter less time than over
+ * the same rows as COPY text. The values come from the validator (canonical digits, YYYY-MM-DD dates,
+ * 't'/'f'), so these encoders only convert; anything else is a bug upstream and throws.
+ */
+
+/** The PostgreSQL type each column type is stored as (services/db target tables): the binary form written must be its. */
+export const STORED_TYPES: Readonly<Record<ColumnType, string>> = {
+  integer: 'bigint',
+  decimal: 'numeric',
+  date: 'date',
+  boolean: 'boolean',
+  country: 'character',
+  string: 'text',
+  email: 'text',
+};
+
+/** Which job and run wrote a row: the lineage columns every row of a run ends with, before its source row. */
+export interface Lineage {
+  jobId: string;
+  runId: string;
+}
+
+/** Writes one validated row into a batch; returns its index there. */
+export type RowEncoder = (rows: CopyRowsBuilder, values: readonly CellValue[], sourceRow: number) => number;
+
+const TEXT = 0;
+const INT8 = 1;
+const NUMERIC = 2;
+const DATE = 3;
+const BOOL = 4;
+const ENCODING: Readonly<Record<ColumnType, number>> = { string: TEXT, email: TEXT, country: TEXT, integer: INT8, decimal: NUMERIC, date: DATE, boolean: BOOL };
+
+const ZERO = 0x30;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const TWO_32 = 4294967296;
+/** 2000-01-01, PostgreSQL's day zero, counted from 1970-01-01. */
+const PG_EPOCH_DAYS = 10957;
+const NUMERIC_NEG = 0x4000;
+const NUMERIC_MAX_SCALE = 0x3fff;
+const NUMERIC_MAX_WEIGHT = 0x7fff;
+
+function int16At(bytes: Buffer, at: number, n: number): void {
+  // Typed-array stores keep the low 8 bits, so no masks are needed.
+  bytes[at] = n >>> 8;
+  bytes[at + 1] = n;
+}
+
+function int32At(bytes: Buffer, at: number, n: number): void {
+  bytes[at] = n >>> 24;
+  bytes[at + 1] = n >>> 16;
+  bytes[at + 2] = n >>> 8;
+  bytes[at + 3] = n;
+}
+
+function writeNull(rows: CopyRowsBuilder): void {
+  int32At(rows.room(4), rows.end, -1);
+  rows.end += 4;
+}
+
+/** UTF-8 with a length in front; ASCII (most cells) is copied char by char, which beats a call into the encoder for short strings. */
+function writeText(rows: CopyRowsBuilder, value: string): void {
+  const length = value.length;
+  const bytes = rows.room(4 + length * 3);
+  const start = rows.end + 4;
+  let at = start;
+  for (let i = 0; i < length; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 0x7f) {
+      at = start + bytes.write(value, start, 'utf8');
+      break;
+    }
+    bytes[at++] = c;
+  }
+  int32At(bytes, rows.end, at - start);
+  rows.end = at;
+}
+
+function writeInt8(rows: CopyRowsBuilder, n: number): void {
+  const bytes = rows.room(12);
+  const at = rows.end;
+  int32At(bytes, at, 8);
+  int32At(bytes, at + 4, Math.floor(n / TWO_32));
+  int32At(bytes, at + 8, n >>> 0);
+  rows.end = at + 12;
+}
+
+/** The validator's canonical integer text (what String(Number(text)) gives, or longer digits). */
+function writeInt8Text(rows: CopyRowsBuilder, value: string): void {
+  const n = Number(value);
+  if (Number.isSafeInteger(n)) return writeInt8(rows, n);
+  const big = BigInt(value); // a SyntaxError for anything but an integer
+  if (BigInt.asIntN(64, big) !== big) throw new RangeError(`${value} does not fit a bigint column`);
+  const bytes = rows.room(12);
+  int32At(bytes, rows.end, 8);
+  bytes.writeBigInt64BE(big, rows.end + 4);
+  rows.end += 12;
+}
+
+function digitAt(value: string, at: number): number {
+  const d = value.charCodeAt(at) - ZERO;
+  if (d >= 0 && d <= 9) return d;
+  throw new TypeError(`${JSON.stringify(value)} is not a validated number or date`);
+}
+
+/** `[+-]digits[.digits]` as base-10000 digit groups: PostgreSQL strips the zero groups at either end itself. */
+function writeNumeric(rows: CopyRowsBuilder, value: string): void {
+  const length = value.length;
+  const first = value.charCodeAt(0);
+  const from = first === MINUS || first === PLUS ? 1 : 0;
+  const point = value.indexOf('.', from);
+  const intEnd = point === -1 ? length : point;
+  const intDigits = intEnd - from;
+  const scale = point === -1 ? 0 : length - point - 1;
+  const intGroups = Math.ceil(intDigits / 4);
+  const groups = intGroups + Math.ceil(scale / 4);
+  if (intDigits === 0 || intGroups - 1 > NUMERIC_MAX_WEIGHT || scale > NUMERIC_MAX_SCALE || groups > 0xffff)
+    throw new RangeError(`${JSON.stringify(value).slice(0, 40)} cannot be a numeric value`);
+  const bytes = rows.room(16 + 2 * groups);
+  let at = rows.end;
+  int32At(bytes, at, 8 + 2 * groups);
+  int16At(bytes, at + 4, groups);
+  int16At(bytes, at + 6, intGroups - 1);
+  int16At(bytes, at + 8, first === MINUS ? NUMERIC_NEG : 0);
+  int16At(bytes, at + 10, scale);
+  at += 12;
+  // The first integer group takes what is left over from groups of four.
+  let pos = from;
+  for (let g = 0, take = intDigits % 4 || 4; g < intGroups; g++, take = 4) {
+    let group = 0;
+    for (let k = 0; k < take; k++) group = group * 10 + digitAt(value, pos++);
+    int16At(bytes, at, group);
+    at += 2;
+  }
+  for (pos = intEnd + 1; pos < length; ) {
+    let group = 0;
+    for (let k = 0; k < 4; k++) group = group * 10 + (pos < length ? digitAt(value, pos++) : 0);
+    int16At(bytes, at, group);
+    at += 2;
+  }
+  rows.end = at;
+}
+
+/** Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's days_from_civil). */
+function daysFromUnixEpoch(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * ((month + 9) % 12) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
+/** YYYY-MM-DD as days since 2000-01-01. */
+function writeDate(rows: CopyRowsBuilder, value: string): void {
+  if (value.length !== 10 || value.charCodeAt(4) !== MINUS || value.charCodeAt(7) !== MINUS) throw new TypeError(`${JSON.stringify(value)} is not a validated date`);
+  const year = digitAt(value, 0) * 1000 + digitAt(value, 1) * 100 + digitAt(value, 2) * 10 + digitAt(value, 3);
+  const month = digitAt(value, 5) * 10 + digitAt(value, 6);
+  const day = digitAt(value, 8) * 10 + digitAt(value, 9);
+  const bytes = rows.room(8);
+  int32At(bytes, rows.end, 4);
+  int32At(bytes, rows.end + 4, daysFromUnixEpoch(year, month, day) - PG_EPOCH_DAYS);
+  rows.end += 8;
+}
+
+function writeBool(rows: CopyRowsBuilder, value: string): void {
+  if (value !== 't' && value !== 'f') throw new TypeError(`${JSON.stringify(value)} is not a validated boolean`);
+  const bytes = rows.room(5);
+  int32At(bytes, rows.end, 1);
+  bytes[rows.end + 4] = value === 't' ? 1 : 0;
+  rows.end += 5;
+}
+
+function uuidField(uuid: string): Buffer {
+  const hex = uuid.replaceAll('-', '');
+  if (!/^[0-9a-f]{32}$/i.test(hex)) throw new TypeError(`${uuid} is not a UUID`);
+  const field = Buffer.alloc(20);
+  int32At(field, 0, 16);
+  field.write(hex, 4, 'hex');
+  return field;
+}
+
+/**
+ * Compiled once per run: the template's columns, then the run's lineage (the same bytes for every row) and
+ * the row's number in the file. A switch per column keeps each encoder's call site to one function.
+ */
+export function compileRowEncoder(template: Template, lineage: Lineage): RowEncoder {
+  const encodings = template.columns.map((column) => ENCODING[column.type]);
+  const width = encodings.length;
+  const fields = width + 3;
+  const shared = Buffer.concat([uuidField(lineage.jobId), uuidField(lineage.runId)]);
+  return (rows, values, sourceRow) => {
+    rows.beginRow(fields);
+    for (let i = 0; i < width; i++) {
+      const value = values[i] ?? null;
+      if (value === null) writeNull(rows);
+      else if (encodings[i] === TEXT) writeText(rows, value);
+      else if (encodings[i] === INT8) writeInt8Text(rows, value);
+      else if (encodings[i] === NUMERIC) writeNumeric(rows, value);
+      else if (encodings[i] === DATE) writeDate(rows, value);
+      else writeBool(rows, value);
+    }
+    rows.room(shared.length).set(shared, rows.end);
+    rows.end += shared.length;
+    writeInt8(rows, sourceRow);
+    return rows.lastRow;
+  };
+}
+
+/** Validated rows as one batch's COPY data, for callers that have their rows at hand (tests, tools). */
+export function encodeRows(template: Template, lineage: Lineage, rows: ReadonlyArray<{ values: readonly CellValue[]; sourceRow: number }>): CopyRows {
+  const encode = compileRowEncoder(template, lineage);
+  const builder = new CopyRowsBuilder();
+  for (const row of rows) encode(builder, row.values, row.sourceRow);
+  return builder.take();
+}
