@@ -1,12 +1,13 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Objm, setSha256Backend, type ObjectStore } from '@nats-io/obj';
-
-// Node's native hash instead of the library's browser-safe pure-JS one: ~10x faster on large uploads.
-setSha256Backend('native');
-import { DeliverPolicy } from '@nats-io/jetstream';
+import { DeliverPolicy, JsHeaders } from '@nats-io/jetstream';
+import { Base64UrlPaddedCodec, Objm, type ObjectStore } from '@nats-io/obj';
+import { headers } from '@nats-io/transport-node';
 import type { Bus } from './connect.js';
 
 const CHUNK_BYTES = 512 * 1024;
+/** Chunks sent before the oldest one's ack is awaited: enough to keep the server busy, few enough to bound memory. */
+const CHUNKS_IN_FLIGHT = 4;
 
 export interface StoredFile {
   name: string;
@@ -30,11 +31,78 @@ export class FileStore {
     return new FileStore(bus, store);
   }
 
-  /** Stores a stream chunk by chunk; each chunk waits for its ack, so a slow server slows the reader instead of filling memory. */
-  async put(name: string, content: Readable): Promise<StoredFile> {
-    // Larger chunks than the 128 KiB default mean 4x fewer publish round trips per file.
-    const info = await this.store.put({ name, options: { max_chunk_size: CHUNK_BYTES } }, Readable.toWeb(content) as ReadableStream<Uint8Array>);
-    return { name, size: info.size, sha256: digestToHex(info.digest) };
+  /**
+   * Stores a stream in the Object Store's own layout (chunk messages, then the object's metadata with its
+   * SHA-256), so the library, `nats object` and `read` below all see an ordinary object. Written here rather
+   * than with the library's put, which copies every chunk through web streams and a growing buffer and waits
+   * for each chunk's ack before sending the next: on a 2-core machine that took about twice the CPU. Up to
+   * CHUNKS_IN_FLIGHT chunks wait for their acks, so a slow server slows the reader instead of filling memory.
+   * Object names are never reused (each upload has its own), so there is no older revision to clean up.
+   */
+  async put(name: string, content: AsyncIterable<Buffer>): Promise<StoredFile> {
+    const bucket = this.bus.names.bucket;
+    const nuid = randomUUID().replaceAll('-', '');
+    const chunkSubject = `$O.${bucket}.C.${nuid}`;
+    const sha256 = createHash('sha256');
+    const inFlight: { ack: Promise<unknown>; chunk: Buffer }[] = [];
+    // A chunk's buffer is reused once its ack is in: the server has it, so the client has sent it.
+    const spare: Buffer[] = [];
+    let chunks = 0;
+    let size = 0;
+    const send = async (chunk: Buffer) => {
+      sha256.update(chunk);
+      chunks++;
+      size += chunk.length;
+      const ack = this.bus.js.publish(chunkSubject, chunk);
+      ack.catch(() => undefined); // awaited below; a failure while the reader is busy must not go unhandled
+      inFlight.push({ ack, chunk });
+      if (inFlight.length < CHUNKS_IN_FLIGHT) return;
+      const oldest = inFlight.shift()!;
+      await oldest.ack;
+      spare.push(oldest.chunk);
+    };
+    try {
+      let chunk: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      let filled = 0;
+      for await (const piece of content) {
+        for (let offset = 0; offset < piece.length; ) {
+          const taken = piece.copy(chunk, filled, offset);
+          filled += taken;
+          offset += taken;
+          if (filled < CHUNK_BYTES) continue;
+          await send(chunk);
+          chunk = spare.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
+          filled = 0;
+        }
+      }
+      if (filled > 0) await send(chunk.subarray(0, filled));
+      await Promise.all(inFlight.map((sent) => sent.ack));
+      const digest = sha256.digest();
+      const info = {
+        name,
+        description: '',
+        options: { max_chunk_size: CHUNK_BYTES },
+        bucket,
+        nuid,
+        size,
+        chunks,
+        mtime: new Date().toISOString(),
+        digest: `SHA-256=${Base64UrlPaddedCodec.encode(digest)}`,
+        deleted: false,
+      };
+      const rollup = headers();
+      rollup.set(JsHeaders.RollupHdr, JsHeaders.RollupValueSubject);
+      await this.bus.js.publish(`$O.${bucket}.M.${Base64UrlPaddedCodec.encode(name)}`, JSON.stringify(info), { headers: rollup });
+      return { name, size, sha256: digest.toString('hex') };
+    } catch (error) {
+      await Promise.allSettled(inFlight.map((sent) => sent.ack));
+      const unpurged = await this.bus.jsm.streams.purge(`OBJ_${bucket}`, { filter: chunkSubject }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      if (unpurged) throw new AggregateError([error, unpurged], `Storing ${name} failed, and so did removing its chunks`);
+      throw error;
+    }
   }
 
   async delete(name: string): Promise<void> {
@@ -73,9 +141,4 @@ export class FileStore {
     }
     return Readable.from(chunks(), { objectMode: false, highWaterMark: 256 * 1024 });
   }
-}
-
-function digestToHex(digest: string): string {
-  const encoded = digest.replace(/^SHA-256=/, '').replace(/-/g, '+').replace(/_/g, '/');
-  return Buffer.from(encoded, 'base64').toString('hex');
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Objm } from '@nats-io/obj';
 import { connectBus, ensureTopology, FileStore, type Bus } from '../src/index.js';
 import { destroyBusNames, TEST_NATS_SERVERS, uniqueBusNames } from '../src/testing.js';
 
@@ -35,6 +36,15 @@ describe('FileStore', () => {
     expect((await readAll(back!)).equals(content)).toBe(true);
   });
 
+  it('writes an ordinary object: the library reads it back and checks its digest', async () => {
+    const content = randomBytes(3 * 512 * 1024 + 5);
+    await files.put('compatible.csv', Readable.from([content]));
+    const store = await new Objm(bus.js).open(names.bucket);
+    expect(await store.info('compatible.csv')).toMatchObject({ name: 'compatible.csv', size: content.length, chunks: 4, deleted: false });
+    const got = await store.getBlob('compatible.csv'); // rejects when the digest does not match the bytes
+    expect(got && Buffer.from(got).equals(content)).toBe(true);
+  });
+
   it('reads an empty object as an empty stream and a missing one as null', async () => {
     await files.put('empty.csv', Readable.from([]));
     expect((await readAll((await files.read('empty.csv'))!)).length).toBe(0);
@@ -49,13 +59,17 @@ describe('FileStore', () => {
   });
 
   it('keeps nothing when the source stream fails midway', async () => {
-    const failing = new Readable({
-      read() {
-        this.push(randomBytes(200_000));
-        this.destroy(new Error('client went away'));
-      },
-    });
-    await expect(files.put('broken.csv', failing)).rejects.toThrow();
+    // Several chunks are sent before the client goes away.
+    const failing = Readable.from(
+      (async function* () {
+        for (let i = 0; i < 6; i++) yield randomBytes(300_000);
+        throw new Error('client went away');
+      })(),
+    );
+    const stream = `OBJ_${names.bucket}`;
+    const before = (await bus.jsm.streams.info(stream)).state.messages;
+    await expect(files.put('broken.csv', failing)).rejects.toThrow('client went away');
     expect(await files.exists('broken.csv')).toBe(false);
+    expect((await bus.jsm.streams.info(stream)).state.messages).toBe(before);
   });
 });
