@@ -4,7 +4,11 @@ import { BaseEnv } from '@docprocessor/contracts';
 export const ProcessorEnv = BaseEnv.extend({
   /** Jobs one worker runs at once, so a small file is not stuck behind a big one. */
   PROCESSOR_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-  PROCESSOR_BATCH_ROWS: z.coerce.number().int().min(1).max(100_000).default(5000),
+  /**
+   * Rows per transaction. Each batch pays a few round trips and a commit: with rows in binary COPY (about
+   * 1.8 MB per 10,000 contacts) 10,000 measured an eighth faster than 5,000, for a few MiB more memory.
+   */
+  PROCESSOR_BATCH_ROWS: z.coerce.number().int().min(1).max(100_000).default(10_000),
   /** Row errors kept with full detail per job; the rest are only counted. */
   MAX_STORED_ERRORS: z.coerce.number().int().min(0).default(10_000),
   /** Columns a header may have. */
