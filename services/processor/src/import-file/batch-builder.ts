@@ -7,9 +7,9 @@ import { targetTableOf, type TargetTable } from './target-table.js';
 import type { Utf8Checker } from './utf8-checker.js';
 
 /**
- * Collects validated rows into batches, each row already encoded for COPY (see copy-rows.ts for why
- * bytes). Inside one batch a repeated key is resolved here (first kept and the rest
- * failed, or the last one kept); across batches the write resolves it.
+ * Collects validated rows into batches, each row already encoded as binary COPY data (see copy-rows.ts for
+ * why bytes). Inside one batch a repeated key is resolved here (first kept and the rest failed, or the last
+ * one kept); across batches the write resolves it.
  */
 export class BatchBuilder {
   private batch: Omit<Batch, 'rows'> = BatchBuilder.empty();

@@ -20,8 +20,8 @@ const NO_BYTES = Buffer.alloc(0);
  * the batch is taken.
  */
 export class CopyRowsBuilder {
-  bytes!: Buffer;
-  /** Where the next byte goes. */
+  private bytes!: Buffer;
+  /** Where the next byte goes; encoders move it past what they wrote. */
   end!: number;
   /** Start offset of each row, for dropping one. */
   private starts!: number[];
