@@ -41,6 +41,8 @@ export class FileStore {
    */
   async put(name: string, content: AsyncIterable<Buffer>): Promise<StoredFile> {
     const bucket = this.bus.names.bucket;
+    // A server configured with a smaller max_payload gets smaller chunks, as the library does.
+    const chunkBytes = Math.min(CHUNK_BYTES, this.bus.nc.info?.max_payload ?? CHUNK_BYTES);
     const nuid = randomUUID().replaceAll('-', '');
     const chunkSubject = `$O.${bucket}.C.${nuid}`;
     const sha256 = createHash('sha256');
@@ -62,16 +64,16 @@ export class FileStore {
       spare.push(oldest.chunk);
     };
     try {
-      let chunk: Buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      let chunk: Buffer = Buffer.allocUnsafe(chunkBytes);
       let filled = 0;
       for await (const piece of content) {
         for (let offset = 0; offset < piece.length; ) {
           const taken = piece.copy(chunk, filled, offset);
           filled += taken;
           offset += taken;
-          if (filled < CHUNK_BYTES) continue;
+          if (filled < chunkBytes) continue;
           await send(chunk);
-          chunk = spare.pop() ?? Buffer.allocUnsafe(CHUNK_BYTES);
+          chunk = spare.pop() ?? Buffer.allocUnsafe(chunkBytes);
           filled = 0;
         }
       }
@@ -81,7 +83,7 @@ export class FileStore {
       const info = {
         name,
         description: '',
-        options: { max_chunk_size: CHUNK_BYTES },
+        options: { max_chunk_size: chunkBytes },
         bucket,
         nuid,
         size,
