@@ -8,6 +8,10 @@ import type { Bus } from './connect.js';
 const CHUNK_BYTES = 512 * 1024;
 /** Chunks sent before the oldest one's ack is awaited: enough to keep the server busy, few enough to bound memory. */
 const CHUNKS_IN_FLIGHT = 4;
+/** Chunks a reader has on their way to it. */
+const CHUNKS_AHEAD = 4;
+/** A chunk that takes longer than this to arrive fails the read (the server lost it, or is gone). */
+const CHUNK_WAIT_MS = 10_000;
 
 export interface StoredFile {
   name: string;
@@ -117,8 +121,11 @@ export class FileStore {
   }
 
   /**
-   * Reads a stored file as a Node stream that pulls chunks only as fast as it is consumed.
-   * (The library's own get() pushes every chunk at once, which would hold a large file in memory.)
+   * Reads a stored file as a Node stream that pulls chunks only as fast as it is consumed: a window of
+   * CHUNKS_AHEAD chunks, refilled as they are taken, so the next chunks are on their way while the reader
+   * works on this one. (The library's own get() pushes every chunk at once, which would hold a large file
+   * in memory; fetching a few chunks at a time left the reader waiting for each fetch, a third of the time
+   * of parsing a file.)
    */
   async read(name: string): Promise<Readable | null> {
     const info = await this.store.info(name);
@@ -128,19 +135,29 @@ export class FileStore {
       filter_subjects: `$O.${this.bus.names.bucket}.C.${info.nuid}`,
       deliver_policy: DeliverPolicy.All,
     });
-    let remaining = info.chunks;
+    const messages = await consumer.consume({ max_messages: Math.min(info.chunks, CHUNKS_AHEAD) });
+    const iterator = messages[Symbol.asyncIterator]();
     async function* chunks(): AsyncGenerator<Uint8Array> {
-      while (remaining > 0) {
-        const batch = await consumer.fetch({ max_messages: Math.min(remaining, 4), expires: 10_000 });
-        let got = 0;
-        for await (const message of batch) {
-          got++;
-          remaining--;
-          yield message.data;
+      try {
+        for (let remaining = info!.chunks; remaining > 0; remaining--) {
+          const next = await withinMs(CHUNK_WAIT_MS, iterator.next(), () => `object ${name}: no chunk arrived within ${CHUNK_WAIT_MS / 1000} s (${remaining} left)`);
+          if (next.done) throw new Error(`object ${name}: the chunks ended with ${remaining} left`);
+          yield next.value.data;
         }
-        if (got === 0) throw new Error(`object ${name}: no chunk arrived within 10 s (${remaining} left)`);
+      } finally {
+        messages.stop();
       }
     }
     return Readable.from(chunks(), { objectMode: false, highWaterMark: 256 * 1024 });
+  }
+}
+
+/** `promise`, or an error saying `why` once `ms` have passed without it settling. */
+async function withinMs<T>(ms: number, promise: Promise<T>, why: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(why())), ms)))]);
+  } finally {
+    clearTimeout(timer);
   }
 }
