@@ -45,6 +45,16 @@ describe('FileStore', () => {
     expect(got && Buffer.from(got).equals(content)).toBe(true);
   });
 
+  it('makes no consumer for a stream destroyed before it is read', async () => {
+    await files.put('unread.csv', Readable.from([randomBytes(3 * 512 * 1024)]));
+    const consumers = async () => (await bus.jsm.streams.info(`OBJ_${names.bucket}`)).state.consumer_count;
+    const before = await consumers();
+    (await files.read('unread.csv'))!.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await consumers()).toBe(before);
+    expect((await readAll((await files.read('unread.csv'))!)).length).toBe(3 * 512 * 1024);
+  });
+
   it('reads an empty object as an empty stream and a missing one as null', async () => {
     await files.put('empty.csv', Readable.from([]));
     expect((await readAll((await files.read('empty.csv'))!)).length).toBe(0);

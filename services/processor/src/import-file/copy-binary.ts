@@ -8,7 +8,7 @@ import { CopyRowsBuilder, type CopyRows } from './copy-rows.js';
  * 't'/'f'), so these encoders only convert; anything else is a bug upstream and throws.
  */
 
-/** The PostgreSQL type each column type is stored as (services/db target tables): the binary form written must be its. */
+/** The PostgreSQL type each column type is stored as (services/db target tables): the encoders below write its binary form. */
 export const STORED_TYPES: Readonly<Record<ColumnType, string>> = {
   integer: 'bigint',
   decimal: 'numeric',
