@@ -1,4 +1,5 @@
 import { cellSchema, COUNTRY_CODES, EMAIL_PATTERN, type CellValue, type RowErrorCode, type Template, type TemplateColumn } from '@docprocessor/contracts';
+import { digitsAt } from './ascii-digits.js';
 
 export interface CellError {
   column: string;
@@ -17,17 +18,6 @@ const DASH = 0x2d;
 const ZERO = 0x30;
 const BOOLEANS: Record<string, 't' | 'f'> = { true: 't', false: 'f', '1': 't', '0': 'f', yes: 't', no: 'f', TRUE: 't', FALSE: 'f', YES: 't', NO: 'f' };
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** `count` ASCII digits (what \d means without the u flag) from `from` as a number, or -1. */
-function digitsAt(v: string, from: number, count: number): number {
-  let n = 0;
-  for (let i = from; i < from + count; i++) {
-    const d = v.charCodeAt(i) - ZERO;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
-  }
-  return n;
-}
 
 /** Text that INTEGER accepted and that String(Number(text)) gives back unchanged. */
 function isCanonicalInteger(v: string): boolean {

@@ -1,4 +1,5 @@
 import type { CellValue, ColumnType, Template } from '@docprocessor/contracts';
+import { digitsAt } from './ascii-digits.js';
 import { CopyRowsBuilder, type CopyRows } from './copy-rows.js';
 
 /**
@@ -35,7 +36,6 @@ const DATE = 3;
 const BOOL = 4;
 const ENCODING: Readonly<Record<ColumnType, number>> = { string: TEXT, email: TEXT, country: TEXT, integer: INT8, decimal: NUMERIC, date: DATE, boolean: BOOL };
 
-const ZERO = 0x30;
 const PLUS = 0x2b;
 const MINUS = 0x2d;
 const TWO_32 = 4294967296;
@@ -102,10 +102,11 @@ function writeInt8Text(rows: CopyRowsBuilder, value: string): void {
   rows.end += 12;
 }
 
-function digitAt(value: string, at: number): number {
-  const d = value.charCodeAt(at) - ZERO;
-  if (d >= 0 && d <= 9) return d;
-  throw new TypeError(`${JSON.stringify(value)} is not a validated number or date`);
+/** `count` digits at `from` as a number; anything but digits is a bug upstream. */
+function digitsOf(value: string, from: number, count: number): number {
+  const n = digitsAt(value, from, count);
+  if (n < 0) throw new TypeError(`${JSON.stringify(value).slice(0, 40)} is not a validated number or date`);
+  return n;
 }
 
 /** `[+-]digits[.digits]` as base-10000 digit groups: PostgreSQL strips the zero groups at either end itself. */
@@ -129,19 +130,11 @@ function writeNumeric(rows: CopyRowsBuilder, value: string): void {
   int16At(bytes, at + 8, first === MINUS ? NUMERIC_NEG : 0);
   int16At(bytes, at + 10, scale);
   at += 12;
-  // The first integer group takes what is left over from groups of four.
-  let pos = from;
-  for (let g = 0, take = intDigits % 4 || 4; g < intGroups; g++, take = 4) {
-    let group = 0;
-    for (let k = 0; k < take; k++) group = group * 10 + digitAt(value, pos++);
-    int16At(bytes, at, group);
-    at += 2;
-  }
-  for (pos = intEnd + 1; pos < length; ) {
-    let group = 0;
-    for (let k = 0; k < 4; k++) group = group * 10 + (pos < length ? digitAt(value, pos++) : 0);
-    int16At(bytes, at, group);
-    at += 2;
+  // The first integer group takes what is left over from groups of four; the last fraction group is padded with zeros.
+  for (let pos = from, take = intDigits % 4 || 4; pos < intEnd; pos += take, take = 4, at += 2) int16At(bytes, at, digitsOf(value, pos, take));
+  for (let pos = intEnd + 1; pos < length; pos += 4, at += 2) {
+    const take = Math.min(4, length - pos);
+    int16At(bytes, at, digitsOf(value, pos, take) * 10 ** (4 - take));
   }
   rows.end = at;
 }
@@ -159,9 +152,9 @@ function daysFromUnixEpoch(year: number, month: number, day: number): number {
 /** YYYY-MM-DD as days since 2000-01-01. */
 function writeDate(rows: CopyRowsBuilder, value: string): void {
   if (value.length !== 10 || value.charCodeAt(4) !== MINUS || value.charCodeAt(7) !== MINUS) throw new TypeError(`${JSON.stringify(value)} is not a validated date`);
-  const year = digitAt(value, 0) * 1000 + digitAt(value, 1) * 100 + digitAt(value, 2) * 10 + digitAt(value, 3);
-  const month = digitAt(value, 5) * 10 + digitAt(value, 6);
-  const day = digitAt(value, 8) * 10 + digitAt(value, 9);
+  const year = digitsOf(value, 0, 4);
+  const month = digitsOf(value, 5, 2);
+  const day = digitsOf(value, 8, 2);
   const bytes = rows.room(8);
   int32At(bytes, rows.end, 4);
   int32At(bytes, rows.end + 4, daysFromUnixEpoch(year, month, day) - PG_EPOCH_DAYS);
