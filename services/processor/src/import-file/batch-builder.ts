@@ -1,4 +1,5 @@
 import type { CellValue, OnDuplicate, Template } from '@docprocessor/contracts';
+import { BatchKeys } from './batch-keys.js';
 import { compileValidator, type RowValidator } from './compile-validator.js';
 import { compileRowEncoder, type Lineage, type RowEncoder } from './copy-binary.js';
 import { CopyRowsBuilder } from './copy-rows.js';
@@ -14,7 +15,7 @@ import type { Utf8Checker } from './utf8-checker.js';
 export class BatchBuilder {
   private batch: Omit<Batch, 'rows'> = BatchBuilder.empty();
   private readonly rows = new CopyRowsBuilder();
-  private keys = new Map<string, number>();
+  private readonly keys: BatchKeys;
   /** Reused for every row. */
   private readonly values: CellValue[];
   private readonly encodeRow: RowEncoder;
@@ -34,6 +35,7 @@ export class BatchBuilder {
     this.table = targetTableOf(template);
     this.values = new Array<CellValue>(template.columns.length).fill(null);
     this.encodeRow = compileRowEncoder(template, lineage);
+    this.keys = new BatchKeys(template);
   }
 
   private static empty(): Omit<Batch, 'rows'> {
@@ -70,9 +72,9 @@ export class BatchBuilder {
       for (const e of errors) batch.errors.push({ row, column: e.column, value: e.value, code: e.code, message: e.message });
       return;
     }
-    const key = this.table.normalizeKey(values[this.table.keyIndex] ?? '');
+    const key = values[this.table.keyIndex] ?? '';
     const seen = this.keys.get(key);
-    if (seen === undefined) {
+    if (seen === -1) {
       this.keys.set(key, this.encodeRow(this.rows, this.values, row));
     } else if (this.onDuplicate === 'last') {
       this.rows.drop(seen);
@@ -109,7 +111,7 @@ export class BatchBuilder {
   take(bytesProcessed: number): Batch {
     const batch = { ...this.batch, bytesProcessed, rows: this.rows.take() };
     this.batch = BatchBuilder.empty();
-    this.keys = new Map();
+    this.keys.clear();
     return batch;
   }
 }

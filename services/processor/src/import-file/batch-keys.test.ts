@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { findTemplate } from '@docprocessor/contracts';
+import { BatchKeys } from './batch-keys.js';
+
+const contacts = findTemplate('contacts')!; // integer key `id`
+const products = findTemplate('products')!; // text key `sku`, case-insensitive
+
+/** A small deterministic generator, so a failure can be replayed. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+}
+
+describe('BatchKeys', () => {
+  it('finds every integer key it was given, and no other, across growth and batches', () => {
+    const keys = new BatchKeys(contacts);
+    const next = random(7);
+    for (let batch = 0; batch < 3; batch++) {
+      const reference = new Map<string, number>();
+      // Near each other (collisions in a small range), far apart, negative, zero and the largest exact integers.
+      const pick = () => {
+        const r = next();
+        if (r < 0.5) return String(Math.floor(next() * 60_000));
+        if (r < 0.8) return String(Math.floor((next() - 0.5) * 2 * Number.MAX_SAFE_INTEGER));
+        return ['0', '-1', String(Number.MAX_SAFE_INTEGER), String(-Number.MAX_SAFE_INTEGER), String(2 ** 32), String(-(2 ** 32))][Math.floor(next() * 6)]!;
+      };
+      for (let i = 0; i < 40_000; i++) {
+        const key = pick();
+        expect(keys.get(key)).toBe(reference.get(key) ?? -1);
+        if (next() < 0.7) {
+          keys.set(key, i);
+          reference.set(key, i);
+        }
+      }
+      for (const [key, handle] of reference) expect(keys.get(key)).toBe(handle);
+      keys.clear();
+      for (const key of reference.keys()) expect(keys.get(key)).toBe(-1);
+    }
+  });
+
+  it('keeps integers beyond 2^53 apart, though they round to the same number', () => {
+    const keys = new BatchKeys(contacts);
+    keys.set('9007199254740993', 1);
+    keys.set('9007199254740992', 2);
+    expect(keys.get('9007199254740993')).toBe(1);
+    expect(keys.get('9007199254740992')).toBe(2);
+    expect(keys.get('9007199254740991')).toBe(-1);
+    keys.clear();
+    expect(keys.get('9007199254740993')).toBe(-1);
+  });
+
+  it('compares text keys as the table does: case-insensitively where the template says so', () => {
+    const keys = new BatchKeys(products);
+    keys.set('SKU-1', 4);
+    expect(keys.get('sku-1')).toBe(4);
+    expect(keys.get('SKU-10')).toBe(-1);
+    // A digits-only text key is still text: '01' and '1' are different SKUs.
+    keys.set('1', 5);
+    expect(keys.get('01')).toBe(-1);
+    keys.clear();
+    expect(keys.get('SKU-1')).toBe(-1);
+  });
+});

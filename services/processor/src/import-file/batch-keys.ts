@@ -1,0 +1,92 @@
+import type { Template } from '@docprocessor/contracts';
+import { targetTableOf } from './target-table.js';
+
+const TWO_32 = 4294967296;
+const INITIAL_SLOTS = 1 << 14;
+
+/**
+ * The keys of the rows in one batch, each with the handle of its row, so that a key repeated inside the
+ * batch is found. A Map of key strings cost about a tenth of all the processor's work on a million
+ * contacts: every key string and the Map's growing tables outlived young-generation collections. So
+ * integer keys (most files' ids) go into an open-addressing table of typed arrays, which the garbage
+ * collector never walks and a new batch reuses; other keys (text, or integers beyond 2^53) go into a Map.
+ */
+export class BatchKeys {
+  private numbers = new Float64Array(INITIAL_SLOTS);
+  private handles = new Int32Array(INITIAL_SLOTS);
+  /** A slot is taken when its stamp is the current generation: clearing is one increment, not a fill. */
+  private stamps = new Uint32Array(INITIAL_SLOTS);
+  private generation = 1;
+  private taken = 0;
+  private texts = new Map<string, number>();
+  private readonly integerKeys: boolean;
+  private readonly normalize: (value: string) => string;
+
+  constructor(template: Template) {
+    this.integerKeys = template.columns.find((c) => c.name === template.key)?.type === 'integer';
+    this.normalize = targetTableOf(template).normalizeKey;
+  }
+
+  /** The handle stored with this key in the batch, or -1. */
+  get(key: string): number {
+    const n = this.integerKeys ? Number(key) : NaN;
+    if (!Number.isSafeInteger(n)) return this.texts.get(this.normalize(key)) ?? -1;
+    const slot = this.slotOf(n);
+    return this.stamps[slot] === this.generation ? this.handles[slot]! : -1;
+  }
+
+  set(key: string, handle: number): void {
+    // The validator gives an integer column canonical text, so equal numbers here are equal keys.
+    const n = this.integerKeys ? Number(key) : NaN;
+    if (!Number.isSafeInteger(n)) {
+      this.texts.set(this.normalize(key), handle);
+      return;
+    }
+    const slot = this.slotOf(n);
+    if (this.stamps[slot] !== this.generation) {
+      this.stamps[slot] = this.generation;
+      this.numbers[slot] = n;
+      if (++this.taken * 2 > this.stamps.length) {
+        this.handles[slot] = handle;
+        this.grow();
+        return;
+      }
+    }
+    this.handles[slot] = handle;
+  }
+
+  /** Forgets every key, for the next batch. */
+  clear(): void {
+    this.taken = 0;
+    if (this.texts.size > 0) this.texts = new Map();
+    if (++this.generation === 0xffffffff) {
+      this.stamps.fill(0);
+      this.generation = 1;
+    }
+  }
+
+  /** Where `n` is, or the empty slot where it would go (linear probing; the table is never more than half full). */
+  private slotOf(n: number): number {
+    const mask = this.stamps.length - 1;
+    let h = Math.imul((n >>> 0) ^ Math.imul((n / TWO_32) | 0, 0x85ebca6b), 0x9e3779b1);
+    h ^= h >>> 15;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      if (this.stamps[slot] !== this.generation || this.numbers[slot] === n) return slot;
+    }
+  }
+
+  private grow(): void {
+    const { numbers, handles, stamps, generation } = this;
+    this.numbers = new Float64Array(numbers.length * 2);
+    this.handles = new Int32Array(numbers.length * 2);
+    this.stamps = new Uint32Array(numbers.length * 2);
+    this.generation = 1;
+    for (let i = 0; i < stamps.length; i++) {
+      if (stamps[i] !== generation) continue;
+      const slot = this.slotOf(numbers[i]!);
+      this.stamps[slot] = 1;
+      this.numbers[slot] = numbers[i]!;
+      this.handles[slot] = handles[i]!;
+    }
+  }
+}
