@@ -5,6 +5,7 @@ import { runMain } from './lib/log.mjs';
 import { ensureInstalled } from './lib/install.mjs';
 import { ensureServices } from './lib/backing-services.mjs';
 import { ensureBuilt } from './lib/build.mjs';
+import { serviceArgs } from './lib/service-command.mjs';
 import { Supervisor } from './lib/supervisor.mjs';
 
 runMain(async () => {
@@ -13,5 +14,5 @@ runMain(async () => {
   // Only checked: the worker must not own (and later stop) the NATS server everyone else uses.
   await ensureServices({ start: false });
   await ensureBuilt(['@docprocessor/processor']);
-  return new Supervisor([{ name: 'processor', args: ['services/processor/dist/main.js'] }]).run();
+  return new Supervisor([{ name: 'processor', args: serviceArgs('processor') }]).run();
 });

@@ -5,6 +5,7 @@ import { ensureInstalled } from './lib/install.mjs';
 import { ensureServices } from './lib/backing-services.mjs';
 import { ensureBuilt } from './lib/build.mjs';
 import { prepareDatabase } from './lib/database.mjs';
+import { serviceArgs } from './lib/service-command.mjs';
 import { Supervisor } from './lib/supervisor.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -56,9 +57,9 @@ runMain(async () => {
   }
   const metricsPort = env.PROCESSOR_METRICS_PORT ?? '3002';
   const supervisor = new Supervisor([
-    { name: 'gateway', args: ['services/gateway/dist/main.js'] },
-    { name: 'ingest', args: ['services/ingest/dist/main.js'] },
-    { name: 'processor', args: ['services/processor/dist/main.js'], env: { PROCESSOR_METRICS_PORT: metricsPort } },
+    { name: 'gateway', args: serviceArgs('gateway') },
+    { name: 'ingest', args: serviceArgs('ingest') },
+    { name: 'processor', args: serviceArgs('processor'), env: { PROCESSOR_METRICS_PORT: metricsPort } },
   ]);
   const stopped = supervisor.run();
   void announceWhenUp(env, supervisor, metricsPort);
