@@ -16,6 +16,10 @@ const SAMPLES = [
   ' 5', '5\t', '\t5', '1\n', '-0', '-007', '000000000000001', '123456789012345', '1234567890123456', '-123456789012345',
   'a\\b@x.com', 'a\tb@x.com', 'a@x.com\n', ' gb\t', 'G\tB', '2024-01-01\n', ' 2024-01-01', '2024-01\t01', '２０２４-01-01', '٢٠٢٤-01-01',
   'yes\r', '1.5\n', 'tab\there', 'back\\slash', 'line\nbreak', 'cr\rhere',
+  // Signs, points and digits where the hand-written checks must agree with the rules' patterns.
+  '+', '-', '+-1', '1-', '1.', '+.5', '+1.5', '+12.34', '1.2.3', '1..5', '12.3a', '١٢', '1٢',
+  // Any case of a boolean spelling, and names an object inherits (a lookup table would find them).
+  'True', 'tRuE', 'nO', 'YeS', 'FaLsE', 'constructor', 'toString', '__proto__', 'hasOwnProperty',
 ];
 
 function agree(template: Template): void {

@@ -12,14 +12,47 @@ export interface CellError {
 type FastCheck = (value: string) => CellValue | typeof INVALID;
 const INVALID = Symbol('invalid');
 
-const INTEGER = /^[+-]?\d{1,16}$/;
-const DECIMAL = /^\+?\d+(?:\.\d{1,2})?$/;
 const DASH = 0x2d;
 const ZERO = 0x30;
-const BOOLEANS: Record<string, 't' | 'f'> = { true: 't', false: 'f', '1': 't', '0': 'f', yes: 't', no: 'f', TRUE: 't', FALSE: 'f', YES: 't', NO: 'f' };
+const PLUS = 0x2b;
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** Text that INTEGER accepted and that String(Number(text)) gives back unchanged. */
+// The checks below read characters instead of calling a regex or a property lookup: for values this short
+// the call cost more than the characters (together about a tenth of all validation).
+
+/** What /^[+-]?\d{1,16}$/ matches. */
+function isIntegerText(v: string): boolean {
+  const first = v.charCodeAt(0);
+  const from = first === PLUS || first === DASH ? 1 : 0;
+  const digits = v.length - from;
+  return digits >= 1 && digits <= 16 && digitsAt(v, from, digits) >= 0;
+}
+
+/** What /^\+?\d+(?:\.\d{1,2})?$/ matches. */
+function isDecimalText(v: string): boolean {
+  const from = v.charCodeAt(0) === PLUS ? 1 : 0;
+  const point = v.indexOf('.', from);
+  const intEnd = point === -1 ? v.length : point;
+  if (intEnd === from || digitsAt(v, from, intEnd - from) < 0) return false;
+  if (point === -1) return true;
+  const places = v.length - point - 1;
+  return places >= 1 && places <= 2 && digitsAt(v, point + 1, places) >= 0;
+}
+
+/** The spellings the boolean rule accepts, in any case. */
+function booleanOf(v: string): 't' | 'f' | typeof INVALID {
+  switch (v) {
+    case 'true': case 'TRUE': case 'yes': case 'YES': case '1': return 't';
+    case 'false': case 'FALSE': case 'no': case 'NO': case '0': return 'f';
+  }
+  switch (v.toLowerCase()) {
+    case 'true': case 'yes': return 't';
+    case 'false': case 'no': return 'f';
+  }
+  return INVALID;
+}
+
+/** Text that isIntegerText accepted and that String(Number(text)) gives back unchanged. */
 function isCanonicalInteger(v: string): boolean {
   const negative = v.charCodeAt(0) === DASH;
   const first = v.charCodeAt(negative ? 1 : 0);
@@ -46,7 +79,7 @@ function fastCheck(column: TemplateColumn): FastCheck | null {
   switch (column.type) {
     case 'integer':
       return (v) => {
-        if (!INTEGER.test(v)) return INVALID;
+        if (!isIntegerText(v)) return INVALID;
         const n = Number(v);
         if (n < min || n > max) return INVALID;
         // Up to 15 digits a number is exact, so text without a sign or leading zero is already String(n).
@@ -54,9 +87,9 @@ function fastCheck(column: TemplateColumn): FastCheck | null {
       };
     case 'decimal':
       if (column.maxDecimals !== 2 || min !== 0 || max !== Infinity) return null;
-      return (v) => (DECIMAL.test(v) ? (v.charCodeAt(0) === 43 ? v.slice(1) : v) : INVALID);
+      return (v) => (isDecimalText(v) ? (v.charCodeAt(0) === PLUS ? v.slice(1) : v) : INVALID);
     case 'boolean':
-      return (v) => BOOLEANS[v] ?? BOOLEANS[v.toLowerCase()] ?? INVALID;
+      return booleanOf;
     case 'country':
       return (v) => {
         if (COUNTRY_CODES.has(v)) return v; // most files already write codes upper-case; no new string then
