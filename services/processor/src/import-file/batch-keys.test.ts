@@ -51,6 +51,15 @@ describe('BatchKeys', () => {
     expect(keys.get('9007199254740993')).toBe(-1);
   });
 
+  it('does not take an empty key for the key 0', () => {
+    const keys = new BatchKeys(contacts);
+    keys.set('0', 1);
+    expect(keys.get('')).toBe(-1);
+    keys.set('', 2);
+    expect(keys.get('0')).toBe(1);
+    expect(keys.get('')).toBe(2);
+  });
+
   it('compares text keys as the table does: case-insensitively where the template says so', () => {
     const keys = new BatchKeys(products);
     keys.set('SKU-1', 4);

@@ -6,10 +6,10 @@ const INITIAL_SLOTS = 1 << 14;
 
 /**
  * The keys of the rows in one batch, each with the handle of its row, so that a key repeated inside the
- * batch is found. A Map of key strings cost about a tenth of all the processor's work on a million
- * contacts: every key string and the Map's growing tables outlived young-generation collections. So
- * integer keys (most files' ids) go into an open-addressing table of typed arrays, which the garbage
- * collector never walks and a new batch reuses; other keys (text, or integers beyond 2^53) go into a Map.
+ * batch is found. A Map of key strings took about a tenth of the JavaScript time of a million contacts
+ * (parse-cost.ts). So integer keys (most files' ids) go into an open-addressing table of typed arrays,
+ * which allocates nothing per key and which every batch reuses; other keys (text, or integers beyond
+ * 2^53) go into a Map.
  */
 export class BatchKeys {
   private numbers = new Float64Array(INITIAL_SLOTS);
@@ -29,15 +29,14 @@ export class BatchKeys {
 
   /** The handle stored with this key in the batch, or -1. */
   get(key: string): number {
-    const n = this.integerKeys ? Number(key) : NaN;
+    const n = this.numberOf(key);
     if (!Number.isSafeInteger(n)) return this.texts.get(this.normalize(key)) ?? -1;
     const slot = this.slotOf(n);
     return this.stamps[slot] === this.generation ? this.handles[slot]! : -1;
   }
 
   set(key: string, handle: number): void {
-    // The validator gives an integer column canonical text, so equal numbers here are equal keys.
-    const n = this.integerKeys ? Number(key) : NaN;
+    const n = this.numberOf(key);
     if (!Number.isSafeInteger(n)) {
       this.texts.set(this.normalize(key), handle);
       return;
@@ -53,6 +52,14 @@ export class BatchKeys {
       }
     }
     this.handles[slot] = handle;
+  }
+
+  /**
+   * The key as a number when it is one: the validator gives an integer column canonical text, so equal
+   * numbers are equal keys. (Number('') is 0, but an empty key is not the key 0.)
+   */
+  private numberOf(key: string): number {
+    return this.integerKeys && key !== '' ? Number(key) : NaN;
   }
 
   /** Forgets every key, for the next batch. */
