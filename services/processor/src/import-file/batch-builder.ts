@@ -35,7 +35,7 @@ export class BatchBuilder {
     this.table = targetTableOf(template);
     this.values = new Array<CellValue>(template.columns.length).fill(null);
     this.encodeRow = compileRowEncoder(template, lineage);
-    this.keys = new BatchKeys(template);
+    this.keys = new BatchKeys(template, this.table.normalizeKey);
   }
 
   private static empty(): Omit<Batch, 'rows'> {

@@ -22,9 +22,10 @@ export class BatchKeys {
   private readonly integerKeys: boolean;
   private readonly normalize: (value: string) => string;
 
-  constructor(template: Template) {
+  /** `normalize`: how the table compares text keys; callers that already have the template's TargetTable pass its own. */
+  constructor(template: Template, normalize: (value: string) => string = targetTableOf(template).normalizeKey) {
     this.integerKeys = template.columns.find((c) => c.name === template.key)?.type === 'integer';
-    this.normalize = targetTableOf(template).normalizeKey;
+    this.normalize = normalize;
   }
 
   /** The handle stored with this key in the batch, or -1. */
