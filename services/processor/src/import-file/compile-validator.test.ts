@@ -7,7 +7,9 @@ const SAMPLES = [
   '', ' ', '0', '1', '-1', '+1', '007', '1.5', '1.55', '1.555', '.5', '5.', '1e3', 'NaN', 'Infinity',
   '9007199254740991', '9007199254740992', '99999999999999999999', '12345678901234567',
   'a@b.co', 'a@b', 'x@y.z', 'first.last+tag@sub.example.org', 'no spaces@x.com', ' padded@x.com ',
-  'gb', 'GB', 'Gb', 'XK', 'XX', 'GBR',
+  'gb', 'GB', 'Gb', 'gB', 'XK', 'XX', 'GBR', 'G', 'aa', 'ZW', 'zw', '@B', 'A[', '`b', 'a{',
+  // Letters that toUpperCase() turns into A–Z (ı to I, ſ to S), and spaces at the ends that are not ASCII.
+  'ıt', 'ſe', '\u00a0GB', 'GB\u00a0', '\ufeffGB', 'GB\u2028', '\u00a05\u00a0', '\u3000x',
   '2024-02-29', '2023-02-29', '1900-02-29', '2000-02-29', '2024-04-31', '2024-13-01', '0000-01-01', '2024-1-1', '24-01-01',
   'true', 'FALSE', 'Yes', 'no', 'y', 'on', '2',
   'AB-1', 'ab_1', 'a b', 'x'.repeat(64), 'x'.repeat(65), 'x'.repeat(100), 'x'.repeat(101), 'x'.repeat(200), 'x'.repeat(201),

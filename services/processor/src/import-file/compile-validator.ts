@@ -59,6 +59,31 @@ function isCanonicalInteger(v: string): boolean {
   return first > ZERO && first <= ZERO + 9 && v.length - (negative ? 1 : 0) <= 15;
 }
 
+/** Every assigned code by its two ASCII letters' place in A–Z × A–Z: found without hashing the cell's text. */
+const COUNTRY_BY_LETTERS: ReadonlyArray<string | undefined> = (() => {
+  const table = new Array<string | undefined>(26 * 26);
+  for (const code of COUNTRY_CODES) table[letterPairIndex(code)] = code;
+  return table;
+})();
+
+/** A letter's place in the alphabet, whatever its case; -1 for anything but an ASCII letter. */
+function letterIndex(c: number): number {
+  if (c >= 0x61 && c <= 0x7a) return c - 0x61;
+  if (c >= 0x41 && c <= 0x5a) return c - 0x41;
+  return -1;
+}
+
+/** Where a two-letter text sits in COUNTRY_BY_LETTERS, or -1. */
+function letterPairIndex(v: string): number {
+  if (v.length !== 2) return -1;
+  const first = letterIndex(v.charCodeAt(0));
+  const second = letterIndex(v.charCodeAt(1));
+  return first < 0 || second < 0 ? -1 : first * 26 + second;
+}
+
+/** Cells with no space or control character at either end are their own trim(), without the call. */
+const isPlainEdge = (c: number) => c > 0x20 && c < 0x7f;
+
 function lengthOk(column: TemplateColumn, value: string): boolean {
   // String length counts UTF-16 units; only when it is near a bound do we count code points like zod's rule does.
   const min = column.minLength ?? 0;
@@ -91,10 +116,12 @@ function fastCheck(column: TemplateColumn): FastCheck | null {
     case 'boolean':
       return booleanOf;
     case 'country':
+      // Anything but two ASCII letters goes to zod, whose toUpperCase() also turns a few other letters (ı, ſ) into A–Z.
       return (v) => {
-        if (COUNTRY_CODES.has(v)) return v; // most files already write codes upper-case; no new string then
-        const code = v.toUpperCase();
-        return COUNTRY_CODES.has(code) ? code : INVALID;
+        const index = letterPairIndex(v);
+        const code = index < 0 ? undefined : COUNTRY_BY_LETTERS[index];
+        if (code === undefined) return INVALID;
+        return code === v ? v : code; // most files already write codes upper-case; the cell's own string then
       };
     case 'date':
       // YYYY-MM-DD read char by char: a regex match with groups cost a quarter of all validation.
@@ -138,7 +165,7 @@ export function compileValidator(template: Template): RowValidator {
         const c = columns[i]!;
         const index = sourceIndex[i]!;
         const raw = index >= 0 ? (record[index] ?? '') : '';
-        const value = raw.trim();
+        const value = raw.length > 0 && isPlainEdge(raw.charCodeAt(0)) && isPlainEdge(raw.charCodeAt(raw.length - 1)) ? raw : raw.trim();
         if (value === '' && !c.required) {
           out[i] = null;
           continue;
