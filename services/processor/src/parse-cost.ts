@@ -30,6 +30,7 @@ const take = (batch: ReturnType<BatchBuilder['take']>) => {
   totals.written += batch.rows.count;
   totals.failed += batch.failed;
   totals.copyBytes += batch.rows.bytes.length;
+  batch.rows.recycle();
 };
 for await (const records of source.records)
   for (const record of records) {

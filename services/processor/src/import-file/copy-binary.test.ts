@@ -89,7 +89,26 @@ describe('binary COPY rows', () => {
     encode(builder, ['two', null], 2);
     expect(taken.bytes).toEqual(copy);
     expect(readRows(builder.take())).toEqual([expected('two', null, 2)]);
-    expect(builder.take()).toEqual({ bytes: Buffer.alloc(0), count: 0 });
+    const none = builder.take();
+    expect([none.bytes.length, none.count]).toEqual([0, 0]);
+  });
+
+  it('reuses a batch buffer only once it is recycled, so bytes still being written are never overwritten', () => {
+    const builder = new CopyRowsBuilder();
+    const encode = compileRowEncoder(notes, lineage);
+    encode(builder, ['one', null], 1);
+    const first = builder.take();
+    const firstBytes = Buffer.from(first.bytes);
+    encode(builder, ['two', null], 2);
+    const second = builder.take();
+    encode(builder, ['three', null], 3);
+    expect(first.bytes).toEqual(firstBytes);
+    first.recycle();
+    const third = builder.take();
+    encode(builder, ['four', null], 4);
+    const fourth = builder.take();
+    expect(fourth.bytes.buffer).toBe(first.bytes.buffer);
+    expect([readRows(second), readRows(third), readRows(fourth)]).toEqual([[expected('two', null, 2)], [expected('three', null, 3)], [expected('four', null, 4)]]);
   });
 
   it('refuses values the validator never gives rather than writing wrong bytes', () => {

@@ -2,6 +2,8 @@
 export interface CopyRows {
   bytes: Buffer;
   count: number;
+  /** Gives the bytes back to the builder for a later batch: call once PostgreSQL has them (the write committed), or never. */
+  recycle(): void;
 }
 
 /** Signature, flags and header extension length that open every binary COPY; see PostgreSQL's COPY docs, "Binary Format". */
@@ -10,6 +12,11 @@ const HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffe
 const TRAILER = Buffer.from([0xff, 0xff]);
 const INITIAL_BYTES = 256 * 1024;
 const NO_BYTES = Buffer.alloc(0);
+/** Buffers a builder keeps for its next batches: the one being filled and two being written are all a run has at once. */
+const SPARE_BUFFERS = 2;
+/** A buffer this large (a batch of huge rows) is not kept: it would hold that memory for the rest of the run. */
+const MAX_KEPT_BYTES = 8 * 1024 * 1024;
+const NOTHING_TO_RECYCLE = () => undefined;
 
 /**
  * Builds a batch's binary COPY data row by row, straight into one buffer (outside V8's heap): field
@@ -26,6 +33,11 @@ export class CopyRowsBuilder {
   /** Start offset of each row, for dropping one. */
   private starts!: number[];
   private dropped!: Set<number> | null;
+  /**
+   * Buffers of written batches, reused: a batch's buffer lives until PostgreSQL has it, long enough to reach V8's
+   * old generation, where a fresh 2 MB buffer per batch made V8 run a full collection every few batches.
+   */
+  private readonly spare: Buffer[] = [];
 
   constructor() {
     this.restart(INITIAL_BYTES);
@@ -67,18 +79,35 @@ export class CopyRowsBuilder {
   take(): CopyRows {
     const count = this.count;
     const used = this.end;
-    let bytes: Buffer = NO_BYTES;
-    if (count > 0 && this.dropped) bytes = this.compacted();
+    const filled = this.bytes;
+    let rows: CopyRows = { bytes: NO_BYTES, count, recycle: NOTHING_TO_RECYCLE };
+    if (count > 0 && this.dropped) rows.bytes = this.compacted();
     else if (count > 0) {
       this.room(TRAILER.length).set(TRAILER, this.end);
-      bytes = this.bytes.subarray(0, this.end + TRAILER.length);
+      const full = this.bytes;
+      rows = { bytes: full.subarray(0, this.end + TRAILER.length), count, recycle: () => this.keep(full) };
     }
-    this.restart(Math.max(INITIAL_BYTES, Math.ceil(used * 1.25)));
-    return { bytes, count };
+    // Compacted (or empty), the rows are in a buffer of their own: the filled one is free now.
+    if (rows.recycle === NOTHING_TO_RECYCLE) this.keep(filled);
+    this.restart(Math.max(INITIAL_BYTES, used));
+    return rows;
+  }
+
+  private keep(buffer: Buffer): void {
+    if (buffer.length <= MAX_KEPT_BYTES && this.spare.length < SPARE_BUFFERS && !this.spare.includes(buffer)) this.spare.push(buffer);
+  }
+
+  /**
+   * For a batch like the last one (`size` bytes): a kept buffer that holds it (and is not so much larger that it
+   * would hold memory such batches do not need), or a new one with a quarter more room, so it seldom grows.
+   */
+  private bufferFor(size: number): Buffer {
+    const index = this.spare.findIndex((b) => b.length >= size && b.length <= 4 * size);
+    return index === -1 ? Buffer.allocUnsafe(Math.ceil(size * 1.25)) : this.spare.splice(index, 1)[0]!;
   }
 
   private restart(size: number): void {
-    this.bytes = Buffer.allocUnsafe(size);
+    this.bytes = this.bufferFor(size);
     this.bytes.set(HEADER, 0);
     this.end = HEADER.length;
     this.starts = [];

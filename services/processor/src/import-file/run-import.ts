@@ -68,6 +68,7 @@ export async function runImport(ctx: ProcessorContext, claimed: ImportJobRow, le
     // Taken before BEGIN: the heartbeat the batch commits is stamped with the transaction's start, not its end.
     const began = Date.now();
     return writeBatch(connection, table, run, batch, totals).then((written) => {
+      batch.rows.recycle();
       totals = written.totals;
       job = written.job;
       cancelled = written.job.cancelRequested;
