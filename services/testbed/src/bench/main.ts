@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, Stack, stopProcess } from '../stack.js';
 import { generateContacts } from './generate-contacts.js';
-import { emptyContacts, median, peakRssMiB, timePipeline, timePsqlCopy, timeTogether, type PipelineRun } from './measure.js';
+import { emptyContacts, median, peakRssMiB, settle, timePipeline, timePsqlCopy, timeTogether, type PipelineRun } from './measure.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -61,6 +61,7 @@ try {
   if (stages?.length) console.log(`  processor waited on the database ${fmt(median(stages) / 1000)} of that (median)`);
 
   if (!args['skip-extra']) {
+    await settle(stack.databaseUrl);
     const reimport = await timePipeline(stack, valid.path);
     console.log(`re-import (updates)  ${fmt(reimport.seconds)}   ratio ${(reimport.seconds / copy).toFixed(2)}`);
     const broken = await file('contacts-invalid', Number(args.invalid));

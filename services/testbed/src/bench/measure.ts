@@ -17,16 +17,36 @@ async function psql(databaseUrl: string, command: string): Promise<void> {
   await run('psql', [databaseUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', command], { maxBuffer: 1 << 20 });
 }
 
+let settleWarned = false;
+
+/**
+ * Writes out what earlier runs left dirty (PostgreSQL's buffers and WAL, NATS's stored chunks in the page
+ * cache), so that each timed run starts from the same state instead of paying for the one before it.
+ */
+export async function settle(databaseUrl: string): Promise<void> {
+  try {
+    await psql(databaseUrl, 'checkpoint');
+  } catch (error) {
+    // CHECKPOINT needs a superuser (or pg_checkpoint): without it the runs are timed as they come.
+    if (!settleWarned) console.warn(`  (no CHECKPOINT between runs: ${(error as Error).message.trim().split('\n').at(-1)})`);
+    settleWarned = true;
+  }
+  await run('sync');
+}
+
 /** PostgreSQL's own speed limit: `psql \copy` of the file into a scratch table of the same types. */
 export async function timePsqlCopy(databaseUrl: string, file: string): Promise<number> {
   await psql(databaseUrl, `create table if not exists bench_copy (${CONTACTS_COLUMNS}); truncate bench_copy`);
+  await settle(databaseUrl);
   const started = performance.now();
   await psql(databaseUrl, `\\copy bench_copy from '${file.replaceAll("'", "''")}' csv header`);
   return (performance.now() - started) / 1000;
 }
 
+/** Empties the template's table and settles, before a timed import. */
 export async function emptyContacts(databaseUrl: string): Promise<void> {
   await psql(databaseUrl, 'truncate contacts');
+  await settle(databaseUrl);
 }
 
 export interface PipelineRun {
