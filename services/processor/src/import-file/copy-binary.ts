@@ -187,6 +187,7 @@ export function compileRowEncoder(template: Template, lineage: Lineage): RowEnco
   const width = encodings.length;
   const fields = width + 3;
   const shared = Buffer.concat([uuidField(lineage.jobId), uuidField(lineage.runId)]);
+  const sharedWords = Array.from({ length: shared.length / 4 }, (_, i) => shared.readUInt32BE(i * 4));
   return (rows, values, sourceRow) => {
     rows.beginRow(fields);
     for (let i = 0; i < width; i++) {
@@ -198,9 +199,10 @@ export function compileRowEncoder(template: Template, lineage: Lineage): RowEnco
       else if (encodings[i] === DATE) writeDate(rows, value);
       else writeBool(rows, value);
     }
-    // A loop: for these 40 bytes, TypedArray#set cost more than all the row's numbers and dates.
-    const bytes = rows.room(shared.length);
-    for (let i = 0, at = rows.end; i < shared.length; i++, at++) bytes[at] = shared[i]!;
+    // Ten 32-bit stores: for these 40 bytes, TypedArray#set cost more than all the row's numbers and dates.
+    rows.room(shared.length);
+    const view = rows.view;
+    for (let i = 0, at = rows.end; i < sharedWords.length; i++, at += 4) view.setUint32(at, sharedWords[i]!);
     rows.end += shared.length;
     writeInt8(rows, sourceRow);
     return rows.lastRow;

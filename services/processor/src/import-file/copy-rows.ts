@@ -28,6 +28,8 @@ const NOTHING_TO_RECYCLE = () => undefined;
  */
 export class CopyRowsBuilder {
   private bytes!: Buffer;
+  /** The same bytes, for encoders that store whole 32-bit words. */
+  view!: DataView;
   /** Where the next byte goes; encoders move it past what they wrote. */
   end!: number;
   /** Start offset of each row, for dropping one. */
@@ -108,6 +110,7 @@ export class CopyRowsBuilder {
 
   private restart(size: number): void {
     this.bytes = this.bufferFor(size);
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     this.bytes.set(HEADER, 0);
     this.end = HEADER.length;
     this.starts = [];
@@ -118,6 +121,7 @@ export class CopyRowsBuilder {
     const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.end + needed));
     this.bytes.copy(grown, 0, 0, this.end);
     this.bytes = grown;
+    this.view = new DataView(grown.buffer, grown.byteOffset, grown.byteLength);
   }
 
   private compacted(): Buffer {
