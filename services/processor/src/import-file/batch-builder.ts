@@ -16,8 +16,9 @@ export class BatchBuilder {
   private batch: Omit<Batch, 'rows'> = BatchBuilder.empty();
   private readonly rows = new CopyRowsBuilder();
   private readonly keys: BatchKeys;
-  /** Reused for every row. */
+  /** Reused for every row: its values, and the numbers of its integer columns. */
   private readonly values: CellValue[];
+  private readonly numbers: Float64Array;
   private readonly encodeRow: RowEncoder;
   private readonly validator: RowValidator;
   private readonly table: TargetTable;
@@ -34,6 +35,7 @@ export class BatchBuilder {
     this.validator = compileValidator(template);
     this.table = targetTableOf(template);
     this.values = new Array<CellValue>(template.columns.length).fill(null);
+    this.numbers = new Float64Array(template.columns.length).fill(NaN);
     this.encodeRow = compileRowEncoder(template, lineage);
     this.keys = new BatchKeys(template, this.table.normalizeKey);
   }
@@ -66,19 +68,21 @@ export class BatchBuilder {
       return;
     }
     const values = this.values;
-    const errors = this.validator.validate(record, this.sourceIndex, values);
+    const numbers = this.numbers;
+    const errors = this.validator.validate(record, this.sourceIndex, values, numbers);
     if (errors.length > 0) {
       batch.failed++;
       for (const e of errors) batch.errors.push({ row, column: e.column, value: e.value, code: e.code, message: e.message });
       return;
     }
     const key = values[this.table.keyIndex] ?? '';
-    const seen = this.keys.get(key);
+    const keyNumber = numbers[this.table.keyIndex]!;
+    const seen = this.keys.get(key, keyNumber);
     if (seen === -1) {
-      this.keys.set(key, this.encodeRow(this.rows, this.values, row));
+      this.keys.set(key, keyNumber, this.encodeRow(this.rows, values, numbers, row));
     } else if (this.onDuplicate === 'last') {
       this.rows.drop(seen);
-      this.keys.set(key, this.encodeRow(this.rows, this.values, row));
+      this.keys.set(key, keyNumber, this.encodeRow(this.rows, values, numbers, row));
     } else {
       batch.failed++;
       batch.errors.push({ row, column: this.template.key, value: values[this.table.keyIndex] ?? null, code: 'duplicate_key', message: 'repeats the key of an earlier row' });

@@ -28,16 +28,16 @@ export class BatchKeys {
     this.normalize = normalize;
   }
 
-  /** The handle stored with this key in the batch, or -1. */
-  get(key: string): number {
-    const n = this.numberOf(key);
+  /** The handle stored with this key in the batch, or -1. `number`: the key's value when the validator read it, or NaN. */
+  get(key: string, number = NaN): number {
+    const n = this.numberOf(key, number);
     if (!Number.isSafeInteger(n)) return this.texts.get(this.normalize(key)) ?? -1;
     const slot = this.slotOf(n);
     return this.stamps[slot] === this.generation ? this.handles[slot]! : -1;
   }
 
-  set(key: string, handle: number): void {
-    const n = this.numberOf(key);
+  set(key: string, number: number, handle: number): void {
+    const n = this.numberOf(key, number);
     if (!Number.isSafeInteger(n)) {
       this.texts.set(this.normalize(key), handle);
       return;
@@ -59,8 +59,9 @@ export class BatchKeys {
    * The key as a number when it is one: the validator gives an integer column canonical text, so equal
    * numbers are equal keys. (Number('') is 0, but an empty key is not the key 0.)
    */
-  private numberOf(key: string): number {
-    return this.integerKeys && key !== '' ? Number(key) : NaN;
+  private numberOf(key: string, number: number): number {
+    if (!this.integerKeys || key === '') return NaN;
+    return number === number ? number : Number(key);
   }
 
   /** Forgets every key, for the next batch. */

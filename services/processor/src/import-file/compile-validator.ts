@@ -20,12 +20,18 @@ const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 // The checks below read characters instead of calling a regex or a property lookup: for values this short
 // the call cost more than the characters (about 0.1 s per million contacts rows, measured with parse-cost.ts).
 
-/** What /^[+-]?\d{1,16}$/ matches. */
-function isIntegerText(v: string): boolean {
+/**
+ * The value of text /^[+-]?\d{1,15}$/ matches, or NaN. Fifteen digits never round, so this is what Number(text)
+ * gives; longer integers (the rule allows 16 digits) are left to zod.
+ */
+function integerOf(v: string): number {
   const first = v.charCodeAt(0);
   const from = first === PLUS || first === DASH ? 1 : 0;
   const digits = v.length - from;
-  return digits >= 1 && digits <= 16 && digitsAt(v, from, digits) >= 0;
+  if (digits < 1 || digits > 15) return NaN;
+  const n = digitsAt(v, from, digits);
+  if (n < 0) return NaN;
+  return first === DASH ? 0 - n : n; // 0 - 0 is 0, where -0 would be a value no text gives
 }
 
 /** What /^\+?\d+(?:\.\d{1,2})?$/ matches. */
@@ -52,7 +58,7 @@ function booleanOf(v: string): 't' | 'f' | typeof INVALID {
   return INVALID;
 }
 
-/** Text that isIntegerText accepted and that String(Number(text)) gives back unchanged. */
+/** Text that integerOf accepted and that String(Number(text)) gives back unchanged. */
 function isCanonicalInteger(v: string): boolean {
   const negative = v.charCodeAt(0) === DASH;
   const first = v.charCodeAt(negative ? 1 : 0);
@@ -103,13 +109,7 @@ function fastCheck(column: TemplateColumn): FastCheck | null {
   const max = column.max ?? Infinity;
   switch (column.type) {
     case 'integer':
-      return (v) => {
-        if (!isIntegerText(v)) return INVALID;
-        const n = Number(v);
-        if (n < min || n > max) return INVALID;
-        // Up to 15 digits a number is exact, so text without a sign or leading zero is already String(n).
-        return isCanonicalInteger(v) ? v : String(n);
-      };
+      return null; // checked in validate, which also hands out the number
     case 'decimal':
       if (column.maxDecimals !== 2 || min !== 0 || max !== Infinity) return null;
       return (v) => (isDecimalText(v) ? (v.charCodeAt(0) === PLUS ? v.slice(1) : v) : INVALID);
@@ -145,8 +145,12 @@ function fastCheck(column: TemplateColumn): FastCheck | null {
 }
 
 export interface RowValidator {
-  /** Fills `out` with one value per template column; returns the errors (empty when the row is valid). */
-  validate(record: readonly string[], sourceIndex: readonly number[], out: CellValue[]): CellError[];
+  /**
+   * Fills `out` with one value per template column, and `numbers` with the value of each integer column (NaN
+   * when it is empty, or too long to be read exactly here), so that later steps need not read the text again;
+   * returns the errors (empty when the row is valid).
+   */
+  validate(record: readonly string[], sourceIndex: readonly number[], out: CellValue[], numbers: Float64Array): CellError[];
 }
 
 const NO_ERRORS: CellError[] = [];
@@ -156,21 +160,31 @@ export function compileValidator(template: Template): RowValidator {
   const columns = template.columns.map((column) => {
     const schema = cellSchema(column);
     const fast = fastCheck(column);
-    return { column, schema, fast, required: column.required };
+    const integer = column.type === 'integer';
+    return { column, schema, fast, integer, min: column.min ?? -Infinity, max: column.max ?? Infinity, required: column.required };
   });
   return {
-    validate(record, sourceIndex, out) {
+    validate(record, sourceIndex, out, numbers) {
       let errors = NO_ERRORS;
       for (let i = 0; i < columns.length; i++) {
         const c = columns[i]!;
         const index = sourceIndex[i]!;
         const raw = index >= 0 ? (record[index] ?? '') : '';
         const value = raw.length > 0 && isPlainEdge(raw.charCodeAt(0)) && isPlainEdge(raw.charCodeAt(raw.length - 1)) ? raw : raw.trim();
+        if (c.integer) numbers[i] = NaN;
         if (value === '' && !c.required) {
           out[i] = null;
           continue;
         }
-        if (value !== '' && c.fast) {
+        if (value !== '' && c.integer) {
+          const n = integerOf(value);
+          if (n >= c.min && n <= c.max) {
+            // Text without a sign or leading zero is already String(n).
+            out[i] = isCanonicalInteger(value) ? value : String(n);
+            numbers[i] = n;
+            continue;
+          }
+        } else if (value !== '' && c.fast) {
           const fast = c.fast(value);
           if (fast !== INVALID) {
             out[i] = fast;

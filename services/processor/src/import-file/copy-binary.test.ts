@@ -69,7 +69,7 @@ describe('binary COPY rows', () => {
   it('leaves dropped rows out and keeps the order of the others', () => {
     const builder = new CopyRowsBuilder();
     const encode = compileRowEncoder(notes, lineage);
-    const write = (title: string, sourceRow: number) => encode(builder, [title, null] as CellValue[], sourceRow);
+    const write = (title: string, sourceRow: number) => encode(builder, [title, null] as CellValue[], null, sourceRow);
     const first = write('a', 1);
     write('b', 2);
     const third = write('c', 3);
@@ -83,10 +83,10 @@ describe('binary COPY rows', () => {
   it('starts empty after a take, the taken bytes stay as they were, and no rows means no bytes', () => {
     const builder = new CopyRowsBuilder();
     const encode = compileRowEncoder(notes, lineage);
-    encode(builder, ['one', null], 1);
+    encode(builder, ['one', null], null, 1);
     const taken = builder.take();
     const copy = Buffer.from(taken.bytes);
-    encode(builder, ['two', null], 2);
+    encode(builder, ['two', null], null, 2);
     expect(taken.bytes).toEqual(copy);
     expect(readRows(builder.take())).toEqual([expected('two', null, 2)]);
     const none = builder.take();
@@ -96,19 +96,33 @@ describe('binary COPY rows', () => {
   it('reuses a batch buffer only once it is recycled, so bytes still being written are never overwritten', () => {
     const builder = new CopyRowsBuilder();
     const encode = compileRowEncoder(notes, lineage);
-    encode(builder, ['one', null], 1);
+    encode(builder, ['one', null], null, 1);
     const first = builder.take();
     const firstBytes = Buffer.from(first.bytes);
-    encode(builder, ['two', null], 2);
+    encode(builder, ['two', null], null, 2);
     const second = builder.take();
-    encode(builder, ['three', null], 3);
+    encode(builder, ['three', null], null, 3);
     expect(first.bytes).toEqual(firstBytes);
     first.recycle();
     const third = builder.take();
-    encode(builder, ['four', null], 4);
+    encode(builder, ['four', null], null, 4);
     const fourth = builder.take();
     expect(fourth.bytes.buffer).toBe(first.bytes.buffer);
     expect([readRows(second), readRows(third), readRows(fourth)]).toEqual([[expected('two', null, 2)], [expected('three', null, 3)], [expected('four', null, 4)]]);
+  });
+
+  it('writes an integer from the number the validator read exactly as from its text', () => {
+    const numbered: Template = { name: 'numbered', key: 'n', keyCaseInsensitive: false, columns: [{ name: 'n', type: 'integer', required: true }, { name: 'm', type: 'integer', required: false }] };
+    const encode = compileRowEncoder(numbered, lineage);
+    const values = ['-123456789012345', '0', '4294967296', '-1', '9007199254740993'];
+    const fromText = new CopyRowsBuilder();
+    const fromNumbers = new CopyRowsBuilder();
+    values.forEach((value, i) => {
+      encode(fromText, [value, null], null, i);
+      // The last one has no exact number (the validator gives NaN there): its text is read.
+      encode(fromNumbers, [value, null], Float64Array.of(i === values.length - 1 ? NaN : Number(value), 7), i);
+    });
+    expect(fromNumbers.take().bytes).toEqual(fromText.take().bytes);
   });
 
   it('refuses values the validator never gives rather than writing wrong bytes', () => {

@@ -26,8 +26,11 @@ export interface Lineage {
   runId: string;
 }
 
-/** Writes one validated row into a batch; returns its index there. */
-export type RowEncoder = (rows: CopyRowsBuilder, values: readonly CellValue[], sourceRow: number) => number;
+/**
+ * Writes one validated row into a batch; returns its index there. `numbers`: the values of its integer columns
+ * as the validator read them (NaN where it did not), or null to read them from the text.
+ */
+export type RowEncoder = (rows: CopyRowsBuilder, values: readonly CellValue[], numbers: ArrayLike<number> | null, sourceRow: number) => number;
 
 const TEXT = 0;
 const INT8 = 1;
@@ -188,13 +191,17 @@ export function compileRowEncoder(template: Template, lineage: Lineage): RowEnco
   const fields = width + 3;
   const shared = Buffer.concat([uuidField(lineage.jobId), uuidField(lineage.runId)]);
   const sharedWords = Array.from({ length: shared.length / 4 }, (_, i) => shared.readUInt32BE(i * 4));
-  return (rows, values, sourceRow) => {
+  return (rows, values, numbers, sourceRow) => {
     rows.beginRow(fields);
     for (let i = 0; i < width; i++) {
       const value = values[i] ?? null;
       if (value === null) writeNull(rows);
       else if (encodings[i] === TEXT) writeText(rows, value);
-      else if (encodings[i] === INT8) writeInt8Text(rows, value);
+      else if (encodings[i] === INT8) {
+        const n = numbers === null ? NaN : numbers[i]!;
+        if (n === n) writeInt8(rows, n);
+        else writeInt8Text(rows, value);
+      }
       else if (encodings[i] === NUMERIC) writeNumeric(rows, value);
       else if (encodings[i] === DATE) writeDate(rows, value);
       else writeBool(rows, value);
@@ -213,6 +220,6 @@ export function compileRowEncoder(template: Template, lineage: Lineage): RowEnco
 export function encodeRows(template: Template, lineage: Lineage, rows: ReadonlyArray<{ values: readonly CellValue[]; sourceRow: number }>): CopyRows {
   const encode = compileRowEncoder(template, lineage);
   const builder = new CopyRowsBuilder();
-  for (const row of rows) encode(builder, row.values, row.sourceRow);
+  for (const row of rows) encode(builder, row.values, null, row.sourceRow);
   return builder.take();
 }
