@@ -37,6 +37,13 @@ function readRows(rows: CopyRows): (Buffer | null)[][] {
 }
 
 /** A notes row as read back: its two texts, then job id, run id and source row. */
+/** A builder of notes rows, and a function that writes one with this title and no body (returns its index). */
+function titlesBuilder(): { builder: CopyRowsBuilder; write(title: string, sourceRow: number): number } {
+  const builder = new CopyRowsBuilder();
+  const encode = compileRowEncoder(notes, lineage);
+  return { builder, write: (title, sourceRow) => encode(builder, [title, null], null, sourceRow) };
+}
+
 const expected = (title: string, body: string | null, sourceRow: number) => [
   Buffer.from(title),
   body === null ? null : Buffer.from(body),
@@ -67,9 +74,7 @@ describe('binary COPY rows', () => {
   });
 
   it('leaves dropped rows out and keeps the order of the others', () => {
-    const builder = new CopyRowsBuilder();
-    const encode = compileRowEncoder(notes, lineage);
-    const write = (title: string, sourceRow: number) => encode(builder, [title, null] as CellValue[], null, sourceRow);
+    const { builder, write } = titlesBuilder();
     const first = write('a', 1);
     write('b', 2);
     const third = write('c', 3);
@@ -81,12 +86,11 @@ describe('binary COPY rows', () => {
   });
 
   it('starts empty after a take, the taken bytes stay as they were, and no rows means no bytes', () => {
-    const builder = new CopyRowsBuilder();
-    const encode = compileRowEncoder(notes, lineage);
-    encode(builder, ['one', null], null, 1);
+    const { builder, write } = titlesBuilder();
+    write('one', 1);
     const taken = builder.take();
     const copy = Buffer.from(taken.bytes);
-    encode(builder, ['two', null], null, 2);
+    write('two', 2);
     expect(taken.bytes).toEqual(copy);
     expect(readRows(builder.take())).toEqual([expected('two', null, 2)]);
     const none = builder.take();
@@ -94,18 +98,17 @@ describe('binary COPY rows', () => {
   });
 
   it('reuses a batch buffer only once it is recycled, so bytes still being written are never overwritten', () => {
-    const builder = new CopyRowsBuilder();
-    const encode = compileRowEncoder(notes, lineage);
-    encode(builder, ['one', null], null, 1);
+    const { builder, write } = titlesBuilder();
+    write('one', 1);
     const first = builder.take();
     const firstBytes = Buffer.from(first.bytes);
-    encode(builder, ['two', null], null, 2);
+    write('two', 2);
     const second = builder.take();
-    encode(builder, ['three', null], null, 3);
+    write('three', 3);
     expect(first.bytes).toEqual(firstBytes);
     first.recycle();
     const third = builder.take();
-    encode(builder, ['four', null], null, 4);
+    write('four', 4);
     const fourth = builder.take();
     expect(fourth.bytes.buffer).toBe(first.bytes.buffer);
     expect([readRows(second), readRows(third), readRows(fourth)]).toEqual([[expected('two', null, 2)], [expected('three', null, 3)], [expected('four', null, 4)]]);
