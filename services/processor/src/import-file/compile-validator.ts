@@ -21,8 +21,8 @@ const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 // the call cost more than the characters (about 0.1 s per million contacts rows, measured with parse-cost.ts).
 
 /**
- * The value of text /^[+-]?\d{1,15}$/ matches, or NaN. Fifteen digits never round, so this is what Number(text)
- * gives; longer integers (the rule allows 16 digits) are left to zod.
+ * The value of a text that /^[+-]?\d{1,15}$/ matches, or NaN for any other. Fifteen digits never round, so this
+ * is what Number(text) gives; longer integers (the rule allows 16 digits) are left to zod.
  */
 function integerOf(v: string): number {
   const first = v.charCodeAt(0);
