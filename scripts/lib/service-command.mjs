@@ -4,7 +4,7 @@ import { ROOT } from './env.mjs';
 
 /**
  * The node arguments that start a service: the V8 flags its package.json declares under
- * `docprocessor.nodeFlags` (ingest bounds its young generation this way; see its package.json), then its
+ * `docprocessor.nodeFlags` (ingest and the gateway size V8's heap this way; the README's Performance section says why), then its
  * entry point. The testbed reads the same field (services/testbed/src/stack.ts).
  */
 export function serviceArgs(name) {
