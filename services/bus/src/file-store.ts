@@ -128,8 +128,9 @@ export class FileStore {
    * Reads a stored file as a Node stream that pulls chunks only as fast as it is consumed: a window of
    * CHUNKS_AHEAD chunks, refilled as they are taken, so the next chunks are on their way while the reader
    * works on this one. (The library's own get() pushes every chunk at once, which would hold a large file
-   * in memory. Fetching four chunks at a time instead made a reader that spends 20 ms per chunk wait about
-   * 1.5 s per 100 MB for the next fetch; with a window of four, 0.25 s, and two ahead are no slower.)
+   * in memory. Fetching a batch of four chunks only once the last batch was read made a reader that spends
+   * 20 ms per chunk wait about 1.5 s per 100 MB; a window of four refilled as chunks were taken, 0.25 s, and
+   * a window of two is no slower. The Readable below holds one more chunk.)
    */
   async read(name: string): Promise<Readable | null> {
     const info = await this.store.info(name);

@@ -22,7 +22,7 @@ const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
  * The value of a text that /^[+-]?\d{1,15}$/ matches, or NaN for any other. Fifteen digits never round, so this
- * is what Number(text) gives; longer integers (the rule allows 16 digits) are left to zod.
+ * is what Number(text) gives; longer integers are left to zod.
  */
 function integerOf(v: string): number {
   const first = v.charCodeAt(0);
@@ -179,7 +179,7 @@ export function compileValidator(template: Template): RowValidator {
         if (value !== '' && c.integer) {
           const n = integerOf(value);
           if (n >= c.min && n <= c.max) {
-            // Text without a sign or leading zero is already String(n).
+            // Text without a plus sign or a leading zero is already String(n).
             out[i] = isCanonicalInteger(value) ? value : String(n);
             numbers[i] = n;
             continue;

@@ -36,7 +36,6 @@ function readRows(rows: CopyRows): (Buffer | null)[][] {
   return read;
 }
 
-/** A notes row as read back: its two texts, then job id, run id and source row. */
 /** A builder of notes rows, and a function that writes one with this title and no body (returns its index). */
 function titlesBuilder(): { builder: CopyRowsBuilder; write(title: string, sourceRow: number): number } {
   const builder = new CopyRowsBuilder();
@@ -44,6 +43,7 @@ function titlesBuilder(): { builder: CopyRowsBuilder; write(title: string, sourc
   return { builder, write: (title, sourceRow) => encode(builder, [title, null], null, sourceRow) };
 }
 
+/** A notes row as read back: its two texts, then job id, run id and source row. */
 const expected = (title: string, body: string | null, sourceRow: number) => [
   Buffer.from(title),
   body === null ? null : Buffer.from(body),
@@ -111,7 +111,13 @@ describe('binary COPY rows', () => {
     write('four', 4);
     const fourth = builder.take();
     expect(fourth.bytes.buffer).toBe(first.bytes.buffer);
-    expect([readRows(second), readRows(third), readRows(fourth)]).toEqual([[expected('two', null, 2)], [expected('three', null, 3)], [expected('four', null, 4)]]);
+    // Recycling the first batch again must not hand out its buffer, which the fourth batch now holds.
+    first.recycle();
+    write('five', 5);
+    const fifth = builder.take();
+    write('six', 6);
+    expect(builder.take().bytes.buffer).not.toBe(fourth.bytes.buffer);
+    expect([second, third, fourth, fifth].map(readRows)).toEqual([2, 3, 4, 5].map((n) => [expected(['two', 'three', 'four', 'five'][n - 2]!, null, n)]));
   });
 
   it('writes an integer from the number the validator read exactly as from its text', () => {

@@ -87,7 +87,12 @@ export class CopyRowsBuilder {
     else if (count > 0) {
       this.room(TRAILER.length).set(TRAILER, this.end);
       const full = this.bytes;
-      rows = { bytes: full.subarray(0, this.end + TRAILER.length), count, recycle: () => this.keep(full) };
+      let given = false; // a second call must not hand back a buffer that has gone into use again since
+      const recycle = () => {
+        if (!given) this.keep(full);
+        given = true;
+      };
+      rows = { bytes: full.subarray(0, this.end + TRAILER.length), count, recycle };
     }
     // Compacted (or empty), the rows are in a buffer of their own: the filled one is free now.
     if (rows.recycle === NOTHING_TO_RECYCLE) this.keep(filled);
@@ -105,7 +110,10 @@ export class CopyRowsBuilder {
    */
   private bufferFor(size: number): Buffer {
     const index = this.spare.findIndex((b) => b.length >= size && b.length <= 4 * size);
-    return index === -1 ? Buffer.allocUnsafe(Math.ceil(size * 1.25)) : this.spare.splice(index, 1)[0]!;
+    if (index !== -1) return this.spare.splice(index, 1)[0]!;
+    // Spares that fit no batch like this one would only keep the buffers of later batches out.
+    this.spare.length = 0;
+    return Buffer.allocUnsafe(Math.ceil(size * 1.25));
   }
 
   private restart(size: number): void {
