@@ -58,11 +58,11 @@ function booleanOf(v: string): 't' | 'f' | typeof INVALID {
   return INVALID;
 }
 
-/** Text that integerOf accepted and that String(Number(text)) gives back unchanged. */
+/** Whether text integerOf accepted is String(Number(text)) already: no plus sign and no leading zero. */
 function isCanonicalInteger(v: string): boolean {
   const negative = v.charCodeAt(0) === DASH;
   const first = v.charCodeAt(negative ? 1 : 0);
-  return first > ZERO && first <= ZERO + 9 && v.length - (negative ? 1 : 0) <= 15;
+  return first > ZERO && first <= ZERO + 9;
 }
 
 /** Every assigned code by its two ASCII letters' place in A–Z × A–Z: found without hashing the cell's text. */

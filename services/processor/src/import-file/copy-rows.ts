@@ -81,10 +81,12 @@ export class CopyRowsBuilder {
   take(): CopyRows {
     const count = this.count;
     const used = this.end;
-    const filled = this.bytes;
-    let rows: CopyRows = { bytes: NO_BYTES, count, recycle: NOTHING_TO_RECYCLE };
-    if (count > 0 && this.dropped) rows.bytes = this.compacted();
-    else if (count > 0) {
+    let rows: CopyRows;
+    if (count === 0 || this.dropped) {
+      // Compacted (or empty), the rows are in a buffer of their own: the filled one is free now.
+      rows = { bytes: count === 0 ? NO_BYTES : this.compacted(), count, recycle: NOTHING_TO_RECYCLE };
+      this.keep(this.bytes);
+    } else {
       this.room(TRAILER.length).set(TRAILER, this.end);
       const full = this.bytes;
       let given = false; // a second call must not hand back a buffer that has gone into use again since
@@ -94,14 +96,12 @@ export class CopyRowsBuilder {
       };
       rows = { bytes: full.subarray(0, this.end + TRAILER.length), count, recycle };
     }
-    // Compacted (or empty), the rows are in a buffer of their own: the filled one is free now.
-    if (rows.recycle === NOTHING_TO_RECYCLE) this.keep(filled);
     this.restart(Math.max(INITIAL_BYTES, used));
     return rows;
   }
 
   private keep(buffer: Buffer): void {
-    if (buffer.length <= MAX_KEPT_BYTES && this.spare.length < SPARE_BUFFERS && !this.spare.includes(buffer)) this.spare.push(buffer);
+    if (buffer.length <= MAX_KEPT_BYTES && this.spare.length < SPARE_BUFFERS) this.spare.push(buffer);
   }
 
   /**
@@ -116,9 +116,14 @@ export class CopyRowsBuilder {
     return Buffer.allocUnsafe(Math.ceil(size * 1.25));
   }
 
+  /** Writes go to `bytes` from now on. */
+  private use(bytes: Buffer): void {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
   private restart(size: number): void {
-    this.bytes = this.bufferFor(size);
-    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    this.use(this.bufferFor(size));
     this.bytes.set(HEADER, 0);
     this.end = HEADER.length;
     this.starts = [];
@@ -128,8 +133,7 @@ export class CopyRowsBuilder {
   private grow(needed: number): void {
     const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.end + needed));
     this.bytes.copy(grown, 0, 0, this.end);
-    this.bytes = grown;
-    this.view = new DataView(grown.buffer, grown.byteOffset, grown.byteLength);
+    this.use(grown);
   }
 
   private compacted(): Buffer {
