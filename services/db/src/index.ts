@@ -5,3 +5,7 @@ export * from './jobs/to-job.js';
 export * from './jobs/read-jobs.js';
 export * from './api-keys/authenticate.js';
 export * from './jobs/job-from-sql.js';
+export * from './jobs/job-change.js';
+export * from './jobs/fences.js';
+export * from './jobs/lifecycle.js';
+export * from './jobs/held-job.js';

@@ -4,10 +4,10 @@ import { busNamesFromEnv } from '@docprocessor/contracts';
 import { connectBus, ensureTopology, FileStore, type Bus } from '@docprocessor/bus';
 import { createDbClient } from '@docprocessor/db';
 import { loadConfig } from './config.js';
-import { WorkConsumer } from './consume.js';
+import { WorkConsumer } from './work/consume.js';
 import { withJobConnections } from './job-connections.js';
 import { createMetrics } from './metrics.js';
-import { Watchdog } from './watchdog.js';
+import { Watchdog } from './work/watchdog.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
