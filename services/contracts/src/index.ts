@@ -12,3 +12,4 @@ export { productsTemplate } from './templates/products.js';
 export { COUNTRY_CODES } from './templates/countries.js';
 export * from './config.js';
 export * from './templates/date-formats.js';
+export * from './templates/mapping.js';
