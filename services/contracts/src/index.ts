@@ -13,3 +13,4 @@ export { COUNTRY_CODES } from './templates/countries.js';
 export * from './config.js';
 export * from './templates/date-formats.js';
 export * from './templates/mapping.js';
+export * from './previews.js';
