@@ -11,6 +11,8 @@ export interface RecordBounds {
   lineEnd: LineEnd | null;
   /** Where the text's last whole record ends: just after its line end (0 when no line end closes one). */
   wholeRecordsEnd: number;
+  /** The number of fields of each whole record (empty lines skipped), the first `maxRecords` of them. */
+  fieldCounts: number[];
 }
 
 const QUOTE = 0x22;
@@ -18,15 +20,17 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /**
- * Finds the line ends that close records, reading quotes as csv-parse does: a quote opens a field only at its
- * start, and `""` inside is one quote. Tells the first line end's kind and where the last whole record ends.
+ * Finds the records of a text without building them, reading quotes as csv-parse does: a quote opens a field only
+ * at its start, and `""` inside is one quote. Tells the first line end's kind, where the last whole record ends and
+ * how many fields each has: enough to score a layout at a fraction of what parsing the text costs.
  */
-export function recordBounds(text: string, { delimiter, quote }: RecordLayout): RecordBounds {
+export function recordBounds(text: string, { delimiter, quote }: RecordLayout, maxRecords = 0): RecordBounds {
   const separator = delimiter.charCodeAt(0);
-  let lineEnd: LineEnd | null = null;
-  let wholeRecordsEnd = 0;
+  const bounds: RecordBounds = { lineEnd: null, wholeRecordsEnd: 0, fieldCounts: [] };
   let quoted = false;
   let fieldStart = true;
+  let fields = 1;
+  let empty = true;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (quoted) {
@@ -38,17 +42,23 @@ export function recordBounds(text: string, { delimiter, quote }: RecordLayout): 
     }
     if (c === LF || c === CR) {
       const crlf = c === CR && text.charCodeAt(i + 1) === LF;
-      lineEnd ??= crlf ? '\r\n' : c === CR ? '\r' : '\n';
+      bounds.lineEnd ??= crlf ? '\r\n' : c === CR ? '\r' : '\n';
       if (crlf) i++;
-      wholeRecordsEnd = i + 1;
+      bounds.wholeRecordsEnd = i + 1;
+      if (!empty && bounds.fieldCounts.length < maxRecords) bounds.fieldCounts.push(fields);
+      [fieldStart, fields, empty] = [true, 1, true];
+      continue;
+    }
+    empty = false;
+    if (c === separator) {
       fieldStart = true;
-    } else if (c === separator) fieldStart = true;
-    else {
+      fields++;
+    } else {
       quoted = fieldStart && quote !== null && c === QUOTE;
       fieldStart = false;
     }
   }
-  return { lineEnd, wholeRecordsEnd };
+  return bounds;
 }
 
 /**

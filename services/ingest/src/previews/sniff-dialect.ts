@@ -1,5 +1,5 @@
 import type { Delimiter, LineEnd } from '@docprocessor/contracts';
-import { readRecords, recordBounds, wholeRecords, type RecordLayout } from './read-records.js';
+import { recordBounds, type RecordBounds, type RecordLayout } from './read-records.js';
 
 /** Candidates in order of preference: an order breaks ties between layouts that read the sample equally well. */
 const DELIMITERS: readonly Delimiter[] = [',', ';', '\t', '|'];
@@ -22,9 +22,9 @@ interface Score {
 }
 
 /** The most common field count (the larger of equally common ones) and how many records have it. */
-function commonWidth(records: readonly string[][]): { columns: number; consistent: number } {
+function commonWidth(fieldCounts: readonly number[]): { columns: number; consistent: number } {
   const counts = new Map<number, number>();
-  for (const record of records) counts.set(record.length, (counts.get(record.length) ?? 0) + 1);
+  for (const width of fieldCounts) counts.set(width, (counts.get(width) ?? 0) + 1);
   let columns = 0;
   let consistent = 0;
   for (const [width, count] of counts) {
@@ -33,17 +33,18 @@ function commonWidth(records: readonly string[][]): { columns: number; consisten
   return { columns, consistent };
 }
 
-function score(sample: string, cut: boolean, layout: RecordLayout): Score | null {
-  const bounds = recordBounds(sample, layout);
-  const lineEnd = bounds.lineEnd ?? '\n';
-  let records: string[][];
-  try {
-    records = readRecords(wholeRecords(sample, bounds, cut), layout, lineEnd, DIALECT_SAMPLE_ROWS);
-  } catch {
-    return null; // a quote this layout cannot read (never closed, or closed mid-field): not this layout
-  }
-  const { columns, consistent } = commonWidth(records);
-  return { layout: { ...layout, lineEnd, columns }, consistent, records: records.length };
+/** A layout's score on the sample; `cut`: the sample's last record may be partial, and is left out. */
+function score(sample: string, cut: boolean, layout: RecordLayout): Score {
+  const bounds = recordBounds(sample, layout, DIALECT_SAMPLE_ROWS);
+  const counts = cut ? bounds.fieldCounts : [...bounds.fieldCounts, ...lastRecord(sample, bounds, layout)];
+  const { columns, consistent } = commonWidth(counts);
+  return { layout: { ...layout, lineEnd: bounds.lineEnd ?? '\n', columns }, consistent, records: counts.length };
+}
+
+/** The field count of a whole text's last record when no line end closes it. */
+function lastRecord(text: string, bounds: RecordBounds, layout: RecordLayout): number[] {
+  if (bounds.fieldCounts.length >= DIALECT_SAMPLE_ROWS || bounds.wholeRecordsEnd === text.length) return [];
+  return recordBounds(`${text.slice(bounds.wholeRecordsEnd)}\n`, layout, 1).fieldCounts;
 }
 
 /** A layout that splits rows into several fields, for most of them (else a layout without a delimiter ties it). */
@@ -66,8 +67,7 @@ export function sniffDialect(text: string, cut: boolean): SniffedLayout {
   const scores: Score[] = [];
   for (const quote of QUOTES) {
     for (const delimiter of DELIMITERS) {
-      const result = score(sample, sampleCut, { delimiter, quote });
-      if (result) scores.push(result);
+      scores.push(score(sample, sampleCut, { delimiter, quote }));
     }
   }
   const best = scores.sort(better)[0];

@@ -43,8 +43,8 @@ describe('sniffCsv: what the rows and columns hold', () => {
     expect(sniff('cut-head.csv', true).columns[2]).toMatchObject({ type: 'integer', nullable: false });
     const inQuotes = sniff('cut-in-quotes.csv', true);
     expect(inQuotes.rows.at(-1)).toEqual(['9', 'plain; text 9', '27']);
-    // Read as a whole file, its quote never closes: only a layout without quoting reads it.
-    expect(sniff('cut-in-quotes.csv', false).dialect.quote).toBeNull();
+    // Read as a whole file, its last quote never closes: the import would fail, and so does the preview.
+    expect(() => sniff('cut-in-quotes.csv', false)).toThrow(expect.objectContaining({ code: 'unterminated_quote' }));
   });
 
   it('fails as the import would when a quote past the dialect sample never closes', () => {
