@@ -53,9 +53,14 @@ describe('agreement with Date.UTC', () => {
       const offset = next(0, 3) === 0 ? 0 : next(-15 * 60 - 59, 15 * 60 + 59);
       const format = TimestampFormat.options[n % TimestampFormat.options.length]!;
       const seconds = format === 'ISO' || format.endsWith(':ss');
-      const date = format === 'ISO' ? `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T` : `${write(format.split(' ')[0] as DateFormat, year, month, day, false)} `;
-      const time = `${pad(hour, 2)}:${pad(minute, 2)}${seconds ? `:${pad(second, 2)}${digits ? `.${pad(fraction, digits)}` : ''}` : ''}`;
-      const zone = offset === 0 ? (next(0, 1) ? 'Z' : '') : `${offset < 0 ? '-' : '+'}${pad(Math.trunc(Math.abs(offset) / 60), 2)}:${pad(Math.abs(offset) % 60, 2)}`;
+      const date =
+        format === 'ISO'
+          ? `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T`
+          : `${write(format.split(' ')[0] as DateFormat, year, month, day, false)} `;
+      const fractionText = digits ? `.${pad(fraction, digits)}` : '';
+      const time = `${pad(hour, 2)}:${pad(minute, 2)}${seconds ? `:${pad(second, 2)}${fractionText}` : ''}`;
+      const zoneText = `${offset < 0 ? '-' : '+'}${pad(Math.trunc(Math.abs(offset) / 60), 2)}:${pad(Math.abs(offset) % 60, 2)}`;
+      const zone = offset === 0 ? (next(0, 1) ? 'Z' : '') : zoneText;
       const text = date + time + zone;
 
       const at = new Date(0);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { comparableHeaderName, contactsTemplate, MappingProposal, nameSimilarity, proposeMapping, type MappableColumn } from '../src/index.js';
+import {
+  comparableHeaderName,
+  contactsTemplate,
+  MappingProposal,
+  nameSimilarity,
+  proposeMapping,
+  type MappableColumn,
+} from '../src/index.js';
 
 const contacts: MappableColumn[] = contactsTemplate.columns;
 const columnsOf = (proposal: MappingProposal) => Object.fromEntries(proposal.mapping.map((m) => [m.header, m.column]));
@@ -17,7 +24,8 @@ describe('proposeMapping', () => {
   it('maps equal names with confidence 1 and keeps the file order', () => {
     const proposal = proposeMapping(contacts, ['Email', 'ID', 'First Name', 'last-name', 'COUNTRY', 'Signup Date', 'amount', 'Active']);
     expect(MappingProposal.parse(proposal)).toEqual(proposal);
-    expect(proposal.mapping.map((m) => m.column)).toEqual(['email', 'id', 'first_name', 'last_name', 'country', 'signup_date', 'amount', 'active']);
+    const columns = ['email', 'id', 'first_name', 'last_name', 'country', 'signup_date', 'amount', 'active'];
+    expect(proposal.mapping.map((m) => m.column)).toEqual(columns);
     expect(proposal.mapping.every((m) => m.confidence === 1)).toBe(true);
     expect(proposal.missing).toEqual([]);
   });
@@ -87,7 +95,14 @@ describe('proposeMapping', () => {
   it('lists required columns nothing maps to, with the closest free header or null', () => {
     const headers = ['id', 'mail', 'firstname', 'surname', 'nation', 'signup', 'amt', 'enabled', 'company'];
     const proposal = proposeMapping(contacts, headers);
-    expect(columnsOf(proposal)).toMatchObject({ id: 'id', mail: 'email', firstname: 'first_name', signup: 'signup_date', company: 'company', amt: null });
+    expect(columnsOf(proposal)).toMatchObject({
+      id: 'id',
+      mail: 'email',
+      firstname: 'first_name',
+      signup: 'signup_date',
+      company: 'company',
+      amt: null,
+    });
     // amt is near both amount and active, nearer amount: a header is offered as the closest once.
     expect(proposal.missing).toEqual([
       { column: 'last_name', closestHeader: null },

@@ -98,7 +98,13 @@ export function dayNumber({ year, month, day }: DateParts): number {
  * Reads `H:mm`, with `:ss` when `seconds` says so, and after seconds an optional fraction of 1 to 9 digits
  * (`.` or `,`, rounded to microseconds). Hours have two digits when `twoDigitHour`, else one or two.
  */
-export function readTime(text: string, at: number, twoDigitHour: boolean, seconds: 'absent' | 'optional' | 'required', out: TimeParts): number {
+export function readTime(
+  text: string,
+  at: number,
+  twoDigitHour: boolean,
+  seconds: 'absent' | 'optional' | 'required',
+  out: TimeParts,
+): number {
   const hourLength = twoDigitHour ? 2 : shortFieldLength(text, at);
   const hour = hourLength === 0 ? -1 : digitsAt(text, at, hourLength);
   let i = at + hourLength;

@@ -17,7 +17,16 @@ import {
  * month-first formats day and month may have one digit (3/7/2021), in the year-first ones they have two.
  * When a text fits several listed formats (01/02/2000), the first listed wins.
  */
-export const DateFormat = z.enum(['YYYY-MM-DD', 'YYYY/MM/DD', 'YYYYMMDD', 'DD/MM/YYYY', 'MM/DD/YYYY', 'DD.MM.YYYY', 'DD-MM-YYYY', 'MM-DD-YYYY']);
+export const DateFormat = z.enum([
+  'YYYY-MM-DD',
+  'YYYY/MM/DD',
+  'YYYYMMDD',
+  'DD/MM/YYYY',
+  'MM/DD/YYYY',
+  'DD.MM.YYYY',
+  'DD-MM-YYYY',
+  'MM-DD-YYYY',
+]);
 export type DateFormat = z.infer<typeof DateFormat>;
 
 /**

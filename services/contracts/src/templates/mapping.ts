@@ -134,7 +134,12 @@ export function proposeMapping(
 }
 
 /** Required columns nothing maps to; each free header is offered as the closest to one of them at most, the best pair first. */
-function missingColumns(columns: readonly MappableColumn[], headers: readonly string[], mapping: HeaderMapping[], used: Set<number>): MissingColumn[] {
+function missingColumns(
+  columns: readonly MappableColumn[],
+  headers: readonly string[],
+  mapping: HeaderMapping[],
+  used: Set<number>,
+): MissingColumn[] {
   const { names, aliases, headerNames } = comparableNames(columns, headers);
   const missing = columns.map((_, c) => c).filter((c) => columns[c]!.required && !used.has(c));
   const pairs: Array<{ column: number; header: number; similarity: number }> = [];

@@ -54,7 +54,8 @@ const splits = (s: Score) => s.layout.columns > 1 && s.consistent * 2 >= s.recor
  * Better first: splitting rows into fields, then more records with the common field count (a quote that swallows
  * lines, or a delimiter found in text, makes fewer), then more fields; ties keep the candidates' order.
  */
-const better = (a: Score, b: Score) => Number(splits(b)) - Number(splits(a)) || b.consistent - a.consistent || b.layout.columns - a.layout.columns;
+const better = (a: Score, b: Score) =>
+  Number(splits(b)) - Number(splits(a)) || b.consistent - a.consistent || b.layout.columns - a.layout.columns;
 
 /**
  * The delimiter, quote and line end of a CSV text, scored as DuckDB's sniffer does: each candidate layout parses

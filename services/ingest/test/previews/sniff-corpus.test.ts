@@ -70,6 +70,15 @@ describe('sniffCsv: what the rows and columns hold', () => {
     expect(sniff('tab-products.tsv').columns[0]!.examples).toEqual(['SKU-0000', 'SKU-0001', 'SKU-0002', 'SKU-0003', 'SKU-0004']);
   });
 
+  it('reads an empty text as no columns and a lone header as columns of text without rows', () => {
+    const empty = sniffCsv({ text: '', encoding: 'utf-8', cut: false });
+    expect(empty).toMatchObject({ columns: [], rows: [], dialect: { header: false } });
+    const header = sniffCsv({ text: 'id;name\r\n', encoding: 'utf-8', cut: false });
+    expect(header.dialect).toMatchObject({ delimiter: ';', header: true, lineEnd: '\r\n' });
+    expect(header.columns.map((c) => [c.header, c.type])).toEqual([['id', 'string'], ['name', 'string']]);
+    expect(header.rows).toEqual([]);
+  });
+
   it('passes the encoding it is given through', () => {
     expect(sniffCsv({ text: 'a;b\n1;2\n', encoding: 'windows-1252', cut: false }).dialect.encoding).toBe('windows-1252');
   });
