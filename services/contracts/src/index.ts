@@ -13,3 +13,6 @@ export { contactsTemplate } from './templates/contacts.js';
 export { productsTemplate } from './templates/products.js';
 export { COUNTRY_CODES } from './templates/countries.js';
 export * from './config.js';
+export * from './templates/date-formats.js';
+export * from './templates/mapping.js';
+export * from './previews.js';

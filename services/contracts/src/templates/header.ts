@@ -14,6 +14,12 @@ const BOM = '\uFEFF';
 export const normalizeHeaderName = (name: string): string =>
   (name.startsWith(BOM) ? name.slice(1) : name).trim().toLowerCase();
 
+/**
+ * A header name as mapping compares it: normalized as above, and any run of spaces, `_` and `-` one `_`, so
+ * `First Name`, `first-name` and `first_name` are the same name. Header matching by name alone stays stricter.
+ */
+export const comparableHeaderName = (name: string): string => normalizeHeaderName(name).replace(/[\s_-]+/g, '_');
+
 /** Matches a file's header to a template: case-insensitive, trimmed, BOM dropped. */
 export function matchHeader(template: Template, header: readonly string[]): HeaderMatch {
   const normalized = header.map(normalizeHeaderName);
