@@ -80,6 +80,7 @@ export const IngestAddressEnv = z.object({
   INGEST_PORT: port().default(3001).describe('Port of the ingest API.'),
 });
 
+/** What the gateway reads to find ingest: INGEST_URL, or else the address ingest itself binds. */
 export const IngestUrlEnv = IngestAddressEnv.extend({
   INGEST_URL: z
     .string()
@@ -96,8 +97,9 @@ export const IngestUrlEnv = IngestAddressEnv.extend({
 /** The MAX_UPLOAD_BYTES default (1 GiB). */
 export const DEFAULT_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 
-/** The address a client on this machine uses to reach a server bound to `host` (a wildcard means every interface). */
+/** A bind address meaning every interface. */
 export const isWildcardHost = (host: string): boolean => ['0.0.0.0', '::', ''].includes(host);
+/** The address a client on this machine uses to reach a server bound to `host`. */
 export const connectableHost = (host: string): string => (isWildcardHost(host) ? '127.0.0.1' : host);
 export const isLoopbackHost = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
