@@ -6,13 +6,15 @@ import { loadEnv, ROOT } from './lib/env.mjs';
 import { ensureInstalled } from './lib/install.mjs';
 import { runMain } from './lib/log.mjs';
 import { run } from './lib/run.mjs';
+import { readScriptConfig } from './lib/script-config.mjs';
 
 runMain(async () => {
   loadEnv({ NODE_ENV: 'production' });
   await ensureInstalled();
-  await ensureServices();
+  const config = await readScriptConfig('TestEnv');
+  // The bench makes its database on the server checked here, TEST_DATABASE_URL's (by default DATABASE_URL's).
+  process.env.TEST_DATABASE_URL = config.TEST_DATABASE_URL;
+  await ensureServices({ databaseUrls: [config.TEST_DATABASE_URL], natsUrls: config.NATS_URL });
   await ensureBuilt();
-  // The bench's own database lives on the same server as DATABASE_URL.
-  process.env.TEST_DATABASE_URL ??= process.env.DATABASE_URL;
   return run(process.execPath, ['services/testbed/dist/bench/main.js', ...process.argv.slice(2)], { cwd: ROOT });
 });

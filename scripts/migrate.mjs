@@ -5,11 +5,13 @@ import { ensureInstalled } from './lib/install.mjs';
 import { ensureServices } from './lib/backing-services.mjs';
 import { ensureBuilt } from './lib/build.mjs';
 import { prepareDatabase } from './lib/database.mjs';
+import { readScriptConfig } from './lib/script-config.mjs';
 
 runMain(async () => {
   loadEnv();
   await ensureInstalled();
-  await ensureServices({ nats: false });
+  const { DATABASE_URL } = await readScriptConfig('BackingServicesEnv');
+  await ensureServices({ databaseUrls: [DATABASE_URL], natsUrls: [], nats: false });
   await ensureBuilt(['@docprocessor/db']);
-  await prepareDatabase();
+  await prepareDatabase(DATABASE_URL);
 });

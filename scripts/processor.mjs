@@ -1,5 +1,6 @@
 // npm run processor: one more processor worker in the foreground, with the same configuration as npm start.
-// Any number may run, here or on other machines that reach PostgreSQL and NATS.
+// Any number may run, here or on other machines that reach PostgreSQL and NATS. Unlike npm start's worker it opens
+// no metrics port unless PROCESSOR_METRICS_PORT is set (workers on one machine need different ones).
 import { loadEnv } from './lib/env.mjs';
 import { runMain } from './lib/log.mjs';
 import { ensureInstalled } from './lib/install.mjs';

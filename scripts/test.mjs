@@ -6,6 +6,7 @@ import { paint, runMain, SetupError, warn } from './lib/log.mjs';
 import { ensureInstalled } from './lib/install.mjs';
 import { ensureServices } from './lib/backing-services.mjs';
 import { ensureBuilt, turbo } from './lib/build.mjs';
+import { readScriptConfig } from './lib/script-config.mjs';
 
 // Each workspace's `vitest run` writes this in its own folder (see the reporter arguments below).
 const RESULTS = '.vitest-results.json';
@@ -54,13 +55,16 @@ function summarize(dirs) {
 const summaryLine = ({ passed, failed, skipped }) => `Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`;
 
 runMain(async () => {
-  const env = loadEnv({ NODE_ENV: 'test' });
+  loadEnv({ NODE_ENV: 'test' });
   const dirs = workspaceDirs();
   for (const dir of dirs) rmSync(path.join(ROOT, dir, RESULTS), { force: true });
   let backing;
   try {
     await ensureInstalled();
-    backing = await ensureServices({ databaseUrls: [env.DATABASE_URL, env.TEST_DATABASE_URL] });
+    const config = await readScriptConfig('TestEnv');
+    // The tests make their databases on the server checked here (services/db/src/testing.ts reads this).
+    process.env.TEST_DATABASE_URL = config.TEST_DATABASE_URL;
+    backing = await ensureServices({ databaseUrls: [config.DATABASE_URL, config.TEST_DATABASE_URL], natsUrls: config.NATS_URL });
   } catch (error) {
     console.error(error instanceof SetupError ? paint('31', `» ${error.message}`) : error);
     console.log(summaryLine({ passed: 0, failed: 0, skipped: 0 }));

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { ROOT } from './env.mjs';
 import { say, SetupError } from './log.mjs';
 import { run } from './run.mjs';
+import { readScriptConfig } from './script-config.mjs';
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '0.0.0.0']);
 const START_TIMEOUT_MS = 30_000;
@@ -127,11 +128,16 @@ async function ensureNats(targets, start) {
 }
 
 /**
- * Makes sure PostgreSQL (each of `databaseUrls`) and, when `nats` is set, NATS answer; with `start`, local ones
- * that are down get started. Returns stop(), which stops what this call started itself (a nats-server;
- * PostgreSQL is a system service and stays up).
+ * Makes sure PostgreSQL (each of `databaseUrls`) and, when `nats` is set, NATS (`natsUrls`) answer; with `start`,
+ * local ones that are down get started. Left out, the URLs are DATABASE_URL and NATS_URL as the schemas read them.
+ * Returns stop(), which stops what this call started itself (a nats-server; PostgreSQL is a system service).
  */
-export async function ensureServices({ databaseUrls = [process.env.DATABASE_URL], nats = true, start = true } = {}) {
+export async function ensureServices({ databaseUrls, natsUrls, nats = true, start = true } = {}) {
+  if (!databaseUrls || !natsUrls) {
+    const config = await readScriptConfig('BackingServicesEnv');
+    databaseUrls ??= [config.DATABASE_URL];
+    natsUrls ??= config.NATS_URL;
+  }
   const seen = new Set();
   for (const url of databaseUrls) {
     const target = hostPort(url, 5432);
@@ -139,7 +145,7 @@ export async function ensureServices({ databaseUrls = [process.env.DATABASE_URL]
     seen.add(`${target.host}:${target.port}`);
     await ensurePostgres(target, start);
   }
-  const natsTargets = (process.env.NATS_URL ?? '').split(',').filter((s) => s.trim()).map((s) => hostPort(s.trim(), 4222));
+  const natsTargets = natsUrls.map((url) => hostPort(url, 4222));
   const stopNats = nats ? await ensureNats(natsTargets, start) : null;
   return { startedNats: Boolean(stopNats), stop: async () => stopNats?.() };
 }

@@ -5,8 +5,9 @@ import { runOrFail } from './run.mjs';
 
 const PROGRAM = fileURLToPath(new URL('./migrate-database.mjs', import.meta.url));
 
-export async function prepareDatabase() {
-  const { host, port, pathname } = new URL(process.env.DATABASE_URL);
+/** `databaseUrl` is only for the message: the child reads DATABASE_URL through the same schema. */
+export async function prepareDatabase(databaseUrl) {
+  const { host, port, pathname } = new URL(databaseUrl);
   say(`database ${pathname.slice(1)} on ${host}${port ? '' : ':5432'}: creating if missing, migrating`);
   await runOrFail(process.execPath, [PROGRAM]);
 }

@@ -3,9 +3,10 @@
 // needs the built @docprocessor/db, which does not exist yet when the other scripts are loaded.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { BackingServicesEnv, parseEnv } from '@docprocessor/contracts';
 import { createDbClient, ensureDatabase, migrateDatabase, MIGRATIONS_FOLDER } from '@docprocessor/db';
 
-const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/docprocessor';
+const url = parseEnv(BackingServicesEnv, process.env, 'migrate').DATABASE_URL;
 const name = decodeURIComponent(new URL(url).pathname.slice(1));
 
 /** How many migrations the database has recorded (drizzle keeps them in drizzle.__drizzle_migrations). */

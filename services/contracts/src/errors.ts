@@ -1,39 +1,101 @@
 import type { JobErrorKind } from './job.js';
 
 /**
- * Every refusal and failure the product can give, with its HTTP status and kind.
- * Codes are part of the public contract: add new ones, never rename.
+ * Every refusal and failure the product can give, with its HTTP status, kind and when it happens
+ * (`npm run docs` writes docs/errors.md from this). Codes are part of the public contract: add new ones, never rename.
  */
 export const ERROR_CATALOG = {
-  unauthorized: { status: 401, kind: 'auth' },
-  not_found: { status: 404, kind: 'not_found' },
-  invalid_request: { status: 400, kind: 'validation' },
-  missing_file: { status: 400, kind: 'validation' },
-  empty_file: { status: 400, kind: 'validation' },
-  unknown_template: { status: 400, kind: 'validation' },
-  unsupported_media_type: { status: 415, kind: 'validation' },
-  payload_too_large: { status: 413, kind: 'limit' },
-  invalid_state: { status: 409, kind: 'conflict' },
-  idempotency_conflict: { status: 409, kind: 'conflict' },
-  rate_limited: { status: 429, kind: 'limit' },
+  unauthorized: { status: 401, kind: 'auth', when: 'missing or wrong API key (HTTP and the `/ws` upgrade)' },
+  not_found: { status: 404, kind: 'not_found', when: "an unknown job or route (or another tenant's job)" },
+  invalid_request: { status: 400, kind: 'validation', when: 'a bad field, query value, cursor or multipart body' },
+  missing_file: { status: 400, kind: 'validation', when: 'the upload has no `file` field' },
+  empty_file: { status: 400, kind: 'validation', when: 'the uploaded file has 0 bytes' },
+  unknown_template: { status: 400, kind: 'validation', when: 'a template that does not exist' },
+  unsupported_media_type: {
+    status: 415,
+    kind: 'validation',
+    when: 'not multipart, or binary content (NUL bytes, PDF, images, ZIP/XLSX, executables, non-gzip archives, corrupt gzip)',
+  },
+  payload_too_large: {
+    status: 413,
+    kind: 'limit',
+    when: 'over `MAX_UPLOAD_BYTES` as sent or as unpacked; the partial object is deleted',
+  },
+  invalid_state: { status: 409, kind: 'conflict', when: 'cancel of a finished job, retry of one that is not failed or cancelled' },
+  idempotency_conflict: {
+    status: 409,
+    kind: 'conflict',
+    when: 'a request with the same `Idempotency-Key` is still being processed; try again',
+  },
+  rate_limited: {
+    status: 429,
+    kind: 'limit',
+    when:
+      'over `UPLOAD_RATE_LIMIT_PER_MINUTE` for the key (with `Retry-After`); ' +
+      'a repeated `Idempotency-Key` is answered with its job instead, and does not count',
+  },
   // Job failures (job.error.code); the status applies only if one ever reaches HTTP.
-  missing_columns: { status: 422, kind: 'validation' },
-  invalid_header: { status: 422, kind: 'validation' },
-  malformed_csv: { status: 422, kind: 'validation' },
-  unterminated_quote: { status: 422, kind: 'validation' },
-  field_too_large: { status: 422, kind: 'validation' },
-  too_many_columns: { status: 422, kind: 'validation' },
-  invalid_encoding: { status: 422, kind: 'validation' },
-  file_missing: { status: 500, kind: 'system' },
-  processing_crashed: { status: 500, kind: 'system' },
-  job_stalled: { status: 500, kind: 'system' },
-  database_unavailable: { status: 503, kind: 'infrastructure' },
-  nats_unavailable: { status: 503, kind: 'infrastructure' },
-  service_unavailable: { status: 503, kind: 'infrastructure' },
-  internal_error: { status: 500, kind: 'system' },
+  missing_columns: {
+    status: 422,
+    kind: 'validation',
+    when: 'job failed (validation): a required column is not in the header; nothing written',
+  },
+  invalid_header: { status: 422, kind: 'validation', when: 'job failed (validation): no header line, or a template column named twice' },
+  malformed_csv: {
+    status: 422,
+    kind: 'validation',
+    when: 'job failed (validation) at `error.row`: the CSV cannot be read there; rows of earlier batches stay written',
+  },
+  unterminated_quote: {
+    status: 422,
+    kind: 'validation',
+    when: 'job failed (validation) at `error.row`: a quoted field is never closed; rows of earlier batches stay written',
+  },
+  field_too_large: {
+    status: 422,
+    kind: 'validation',
+    when: 'job failed (validation) at `error.row`: a row is larger than `MAX_ROW_BYTES`; rows of earlier batches stay written',
+  },
+  too_many_columns: { status: 422, kind: 'validation', when: 'job failed (validation): more than `MAX_COLUMNS` header columns' },
+  invalid_encoding: {
+    status: 422,
+    kind: 'validation',
+    when: "bytes invalid in the file's encoding; reported today as a row error of that code, not as a job failure",
+  },
+  file_missing: { status: 500, kind: 'system', when: 'job failed (system): the uploaded file is no longer stored' },
+  processing_crashed: {
+    status: 500,
+    kind: 'system',
+    when: 'job failed (system): its deliveries (`MAX_DELIVER`) ran out, the last ending in an error',
+  },
+  job_stalled: {
+    status: 500,
+    kind: 'system',
+    when: 'job failed (system): the watchdog found it stalled `WATCHDOG_MAX_STALLS` times',
+  },
+  database_unavailable: {
+    status: 503,
+    kind: 'infrastructure',
+    when: 'PostgreSQL is not reachable: a refusal, or a job failed (infrastructure) once its deliveries ran out',
+  },
+  nats_unavailable: {
+    status: 503,
+    kind: 'infrastructure',
+    when: 'NATS is not reachable: a refusal, or a job failed (infrastructure) once its deliveries ran out',
+  },
+  service_unavailable: {
+    status: 503,
+    kind: 'infrastructure',
+    when: 'ingest does not answer the gateway, or a WebSocket snapshot or key check cannot be made right now',
+  },
+  internal_error: { status: 500, kind: 'system', when: 'a fault on our side (logged); also a job whose template no longer exists' },
   /** Every delivery of the job ended with its worker gone (killed, crashed, out of memory) before it reported anything. */
-  worker_crashed: { status: 500, kind: 'system' },
-} as const satisfies Record<string, { status: number; kind: ErrorKind }>;
+  worker_crashed: {
+    status: 500,
+    kind: 'system',
+    when: 'job failed (system): every delivery ended with its worker gone (killed, crashed, out of memory)',
+  },
+} as const satisfies Record<string, { status: number; kind: ErrorKind; when: string }>;
 
 export type ErrorKind = JobErrorKind | 'auth' | 'not_found' | 'conflict' | 'limit';
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -1,20 +1,33 @@
 import { z } from 'zod';
-import { ApiKeysEnv, BaseEnv, DEFAULT_MAX_UPLOAD_BYTES } from '@docprocessor/contracts';
+import { ApiKeysEnv, BaseEnv, checkApiKeys, DEFAULT_MAX_UPLOAD_BYTES, IngestAddressEnv, parseEnv } from '@docprocessor/contracts';
 
-export const IngestEnv = BaseEnv.extend(ApiKeysEnv.shape).extend({
-  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_UPLOAD_BYTES),
-  INGEST_HOST: z.string().default('127.0.0.1'),
-  INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
-  /** How often unannounced jobs are looked for (the outbox sweeper). */
-  OUTBOX_SWEEP_MS: z.coerce.number().int().positive().default(5000),
-  /** Uploads one API key may start per minute (429 with Retry-After past it). */
-  UPLOAD_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
-});
-export type IngestConfig = z.infer<typeof IngestEnv>;
+export const IngestEnv = BaseEnv.extend(ApiKeysEnv.shape)
+  .extend(IngestAddressEnv.shape)
+  .extend({
+    MAX_UPLOAD_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(DEFAULT_MAX_UPLOAD_BYTES)
+      .describe('Largest accepted upload in bytes; a larger one gets `413` and nothing of it is kept.'),
+    OUTBOX_SWEEP_MS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(5000)
+      .describe('How often (ms) ingest looks for jobs whose `created` event has not reached NATS yet, and publishes it.'),
+    UPLOAD_RATE_LIMIT_PER_MINUTE: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(60)
+      .describe('Uploads one API key may start per minute (`429` with `Retry-After` beyond it).'),
+  });
+export type IngestConfig = z.output<typeof IngestEnv>;
 
-export function loadConfig(env: NodeJS.ProcessEnv): IngestConfig {
-  const config = IngestEnv.parse(env);
-  if (config.NODE_ENV === 'production' && config.API_KEYS.includes('dev-key'))
-    throw new Error('API_KEYS contains the development key "dev-key": set real keys before running with NODE_ENV=production');
+/** Parses the environment once at start. Empty values count as unset. */
+export function loadConfig(env: Record<string, string | undefined>): IngestConfig {
+  const config = parseEnv(IngestEnv, env, 'ingest');
+  checkApiKeys(config);
   return config;
 }

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { BusNames } from '@docprocessor/contracts';
+import { BaseEnv, IngestUrlEnv, withIngestUrl, type BusNames } from '@docprocessor/contracts';
 import { destroyBusNames, uniqueBusNames } from '@docprocessor/bus/testing';
 import { createTestDatabase, type TestDatabase } from '@docprocessor/db/testing';
 
@@ -76,25 +76,28 @@ export class Stack {
     const names = uniqueBusNames(options.label ?? 'stack');
     const [ingestPort, webPort] = [await freePort(), await freePort()];
     const apiKey = options.apiKey ?? 'stack-key';
+    // Only what makes the stack disposable or a test's setting: everything else is the services' own default,
+    // as under `npm start` (the processor's batch size, the bind addresses, NODE_ENV and the rest).
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
       DATABASE_URL: options.databaseUrl ?? database!.url,
-      NATS_URL: options.natsUrl ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+      // The server the tests' own NATS clients use too, so they need it spelt out (as the schema reads it).
+      NATS_URL: options.natsUrl ?? BaseEnv.shape.NATS_URL.parse(process.env.NATS_URL || undefined).join(','),
       NATS_STREAM: names.stream,
       NATS_SUBJECT_PREFIX: names.subjectPrefix,
       NATS_OBJECT_BUCKET: names.bucket,
       NATS_CONSUMER: names.consumer,
+      // A key of the stack's own, so a test passes only when it sends the key it was given.
       API_KEYS: apiKey,
-      INGEST_HOST: '127.0.0.1',
       INGEST_PORT: String(ingestPort),
-      INGEST_URL: `http://127.0.0.1:${ingestPort}`,
-      HOST: '127.0.0.1',
       WEB_PORT: String(webPort),
+      // Fault tests take NATS away during uploads; the sweeper announcing held-back jobs every second, not every
+      // five, keeps them short.
       OUTBOX_SWEEP_MS: '1000',
       ...options.env,
     };
+    // Spelt out for the tests that call ingest directly: the URL the gateway derives from INGEST_HOST and INGEST_PORT.
+    env.INGEST_URL = withIngestUrl(IngestUrlEnv.parse(env)).INGEST_URL;
     const stack = new Stack(env, names, `http://127.0.0.1:${webPort}`, apiKey, database);
     try {
       const ingest = stack.spawn('ingest');

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('parses an empty environment to the documented defaults', () => {
+    expect(loadConfig({})).toEqual({
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/docprocessor',
+      NATS_URL: ['nats://127.0.0.1:4222'],
+      NATS_STREAM: 'IMPORTS',
+      NATS_SUBJECT_PREFIX: 'imports',
+      NATS_OBJECT_BUCKET: 'import-files',
+      NATS_CONSUMER: 'processors',
+      API_KEYS: ['dev-key'],
+      INGEST_HOST: '127.0.0.1',
+      INGEST_PORT: 3001,
+      MAX_UPLOAD_BYTES: 1024 * 1024 * 1024,
+      OUTBOX_SWEEP_MS: 5000,
+      UPLOAD_RATE_LIMIT_PER_MINUTE: 60,
+    });
+  });
+
+  it('treats empty values as unset, so `INGEST_PORT=` in a .env is not port 0', () => {
+    expect(loadConfig({ INGEST_PORT: '', MAX_UPLOAD_BYTES: '' })).toMatchObject({ INGEST_PORT: 3001, MAX_UPLOAD_BYTES: 1024 ** 3 });
+  });
+
+  it('refuses the development key in production, and no key at all', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/dev-key/);
+    expect(() => loadConfig({ API_KEYS: ' , ' })).toThrow(/API_KEYS/);
+  });
+
+  it('names what is wrong', () => {
+    expect(() => loadConfig({ INGEST_PORT: '70000' })).toThrow(/Invalid ingest configuration: INGEST_PORT/);
+  });
+});
