@@ -29,8 +29,10 @@ describe('a processor killed with SIGKILL', () => {
       expect(e.job.resumedFromRow).toBeGreaterThanOrEqual(killedAt[i]!);
       expect(e.job.resumedFromRow! % BATCH_ROWS).toBe(0);
     });
-    const resumedAfter = resumed.map((e) => e.job.resumedFromRow).join(', ');
-    console.info(`crash-resume: ${t.file.rows} rows (${t.file.invalid} invalid), killed at rows ${killedAt.join(', ')}, resumed after ${resumedAfter}`);
+    console.info(
+      `crash-resume: ${t.file.rows} rows (${t.file.invalid} invalid), killed at rows ${killedAt.join(', ')}, ` +
+        `resumed after ${resumed.map((e) => e.job.resumedFromRow).join(', ')}`,
+    );
   });
 
   it('while a second processor stands by: that one takes the job over and finishes it exactly', async () => {

@@ -89,7 +89,8 @@ describe('PostgreSQL going away under a running import', () => {
     expect(failed.error!.message).toMatch(/Gave up after 5 attempts/);
     expect(cuts).toBeGreaterThanOrEqual(5);
     expect(failed.processedRows).toBeLessThan(t.file.rows);
-    expect(await t.db.footprint(job.id)).toMatchObject({ rows: failed.successRows, errors: failed.failedRows, tableRows: failed.successRows });
+    const left = await t.db.footprint(job.id);
+    expect(left).toMatchObject({ rows: failed.successRows, errors: failed.failedRows, tableRows: failed.successRows });
     const [letter] = (await t.bus.deadLetters()).filter((l) => l.jobId === job.id);
     expect(letter).toMatchObject({ reason: 'delivery_limit', deliveryCount: 5 });
     expect((await t.events.untilFinal(job.id)).at(-1)).toMatchObject({ type: 'failed', job: { error: { kind: 'infrastructure' } } });

@@ -9,7 +9,8 @@ const MAX_DELIVER = 3;
 const t = useFaultStack({ label: 'dead-letter', rows: 50_000, env: { MAX_DELIVER: String(MAX_DELIVER), RETRY_BACKOFF_MS: '200' } });
 
 const lettersOf = async (jobId: string | null) => (await t.bus.deadLetters()).filter((l) => l.jobId === jobId);
-const theDeadLetters = (jobId: string | null) => eventually(async () => (await lettersOf(jobId)).length > 0 && lettersOf(jobId), 'the dead letter');
+const theDeadLetters = (jobId: string | null) =>
+  eventually(async () => (await lettersOf(jobId)).length > 0 && lettersOf(jobId), 'the dead letter');
 const workItemTerminated = () => eventually(() => t.bus.workQueueSettled(), 'the work item to be terminated');
 
 describe('a work item that can never succeed', () => {

@@ -3,7 +3,12 @@ import { stopProcess } from '../src/stack.js';
 import { BATCH_ROWS, useFaultStack } from './support/fault-stack.js';
 
 // A lease far longer than the test's patience: the job can only move on if it is handed back on purpose.
-const t = useFaultStack({ label: 'graceful-shutdown', rows: 200_000, processors: 2, env: { ACK_WAIT_MS: '120000', WATCHDOG_STALL_MS: '600000' } });
+const t = useFaultStack({
+  label: 'graceful-shutdown',
+  rows: 200_000,
+  processors: 2,
+  env: { ACK_WAIT_MS: '120000', WATCHDOG_STALL_MS: '600000' },
+});
 
 describe('SIGTERM to the processor running a job', () => {
   it('stops it at a batch boundary and hands the job back; the other processor resumes at once and finishes it exactly', async () => {

@@ -44,7 +44,8 @@ describe('the acceptance run', () => {
     expect(done.resumedFromRow).toBeGreaterThanOrEqual(0.7 * ROWS);
     // No work item was given up on the way.
     expect(await t.bus.deadLetters()).toEqual([]);
-    expect((await t.api('GET', `/api/imports/${job.id}`)).body).toMatchObject({ status: 'completed', processedRows: ROWS, attempt: done.attempt });
+    const served = (await t.api('GET', `/api/imports/${job.id}`)).body;
+    expect(served).toMatchObject({ status: 'completed', processedRows: ROWS, attempt: done.attempt });
     console.info(
       `acceptance: ${ROWS} rows (${t.file.invalid} invalid) completed in ${seconds.toFixed(1)} s, attempt ${done.attempt}, ` +
         `resumed after row ${done.resumedFromRow}; ${marks.join('; ')}; ${replayed.length} events in the stream`,

@@ -81,7 +81,9 @@ export function countsGoingBackwards(events: ImportEvent[]): string | null {
   const high = { processedRows: 0, successRows: 0, failedRows: 0, bytesProcessed: 0 };
   for (const [index, event] of events.entries()) {
     for (const key of COUNTS) {
-      if (event.job[key] < high[key]) return `event ${index} (${event.type}, attempt ${event.job.attempt}): ${key} ${event.job[key]} < ${high[key]} seen before`;
+      if (event.job[key] < high[key]) {
+        return `event ${index} (${event.type}, attempt ${event.job.attempt}): ${key} ${event.job[key]} < ${high[key]} seen before`;
+      }
       high[key] = event.job[key];
     }
   }

@@ -41,7 +41,8 @@ export async function expectExactImport(
   for (const [name, list] of Object.entries(events)) {
     expect(list.length, `${name} events`).toBeGreaterThan(0);
     expect(countsGoingBackwards(list), `${name} events`).toBeNull();
-    expect(list.at(-1), `last of the ${name} events`).toMatchObject({ type: 'completed', job: { processedRows: file.rows, successRows: valid } });
+    const last = { type: 'completed', job: { processedRows: file.rows, successRows: valid } };
+    expect(list.at(-1), `last of the ${name} events`).toMatchObject(last);
   }
   return job;
 }

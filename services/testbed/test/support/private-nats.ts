@@ -37,7 +37,8 @@ export class PrivateNats {
 
   async start(): Promise<void> {
     if (this.child) return;
-    this.child = spawn('/usr/sbin/nats-server', ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.dir.path], { stdio: 'ignore' });
+    const args = ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.dir.path];
+    this.child = spawn('/usr/sbin/nats-server', args, { stdio: 'ignore' });
     const child = this.child;
     await eventually(async () => {
       if (child.exitCode !== null) throw new Error(`nats-server exited with ${child.exitCode}`);

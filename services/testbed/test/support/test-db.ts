@@ -53,13 +53,15 @@ export class TestDb {
   async contactsChecksum(): Promise<{ n: number; md5: string }> {
     const [row] = await this.sql<[{ n: number; md5: string }]>`
       select count(*)::int as n, md5(coalesce(string_agg(
-        concat_ws('|', id, email, first_name, last_name, company, country, signup_date, amount, active, notes), E'\n' order by id), '')) as md5
+        concat_ws('|', id, email, first_name, last_name, company, country, signup_date, amount, active, notes),
+        E'\n' order by id), '')) as md5
       from contacts`;
     return row;
   }
 
   async errorRows(jobId: string): Promise<Array<{ row: number; code: string }>> {
-    return this.sql<Array<{ row: number; code: string }>>`select row::int, code from import_row_errors where job_id = ${jobId} order by row, code`;
+    return this.sql<Array<{ row: number; code: string }>>`
+      select row::int, code from import_row_errors where job_id = ${jobId} order by row, code`;
   }
 
   close(): Promise<void> {

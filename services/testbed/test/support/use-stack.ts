@@ -11,70 +11,75 @@ import { PrivateNats } from './private-nats.js';
 export interface UseStackOptions extends StackOptions {
   /** Names the stack's database and NATS names, and its log file under FAULT_TEST_LOGS. */
   label: string;
-  /** Record every job event on NATS from the start, as `nats sub` would: the handle's `nats`. */
+  /** Record every job event on NATS from the start, as `nats sub` would: `nats`. */
   natsLog?: boolean;
-  /** Run the stack on a NATS server of the file's own, which its tests may stop and start: the handle's `natsServer`. */
+  /** Run the stack on a NATS server of the file's own, which its tests may stop and start: `natsServer`. */
   privateNats?: boolean;
 }
 
-/** What a test file gets from `useStack`, valid inside its tests and the hooks registered after the call. */
-export interface StackHandle {
-  readonly stack: Stack;
+/**
+ * The whole product for one test file, as `npm start` runs it, on a database and NATS names of its own: started
+ * with every processor ready before the file's tests (beforeAll), stopped and removed after them (afterAll).
+ * Made by `useStack` at the top of a file or describe block; what it holds is there inside tests and later hooks.
+ */
+export class TestStack {
+  #stack: Stack | undefined;
+  #sql: postgres.Sql | undefined;
+  #bus: BusProbe | undefined;
+  #nats: NatsLog | undefined;
+  #natsServer: PrivateNats | undefined;
+
+  constructor(private readonly options: UseStackOptions) {
+    beforeAll(() => this.#start(), 120_000);
+    afterAll(() => this.#stop(), 60_000);
+  }
+
+  get stack(): Stack {
+    return started(this.#stack, 'stack');
+  }
+
   /** A plain SQL handle on the stack's own database (what `psql` would show a person). */
-  readonly sql: postgres.Sql;
-  readonly bus: BusProbe;
-  readonly nats: NatsLog;
-  readonly natsServer: PrivateNats;
+  get sql(): postgres.Sql {
+    return started(this.#sql, 'sql');
+  }
+
+  get bus(): BusProbe {
+    return started(this.#bus, 'bus');
+  }
+
+  get nats(): NatsLog {
+    return started(this.#nats, 'nats (with natsLog: true)');
+  }
+
+  get natsServer(): PrivateNats {
+    return started(this.#natsServer, 'natsServer (with privateNats: true)');
+  }
+
+  async #start(): Promise<void> {
+    const { natsLog, privateNats, ...stackOptions } = this.options;
+    if (privateNats) this.#natsServer = await PrivateNats.start();
+    this.#stack = await Stack.start({ ...stackOptions, natsUrl: this.#natsServer?.url ?? stackOptions.natsUrl });
+    await this.#stack.processorsReady();
+    this.#sql = openDb(this.#stack);
+    this.#bus = BusProbe.of(this.#stack);
+    if (natsLog) this.#nats = await NatsLog.open(this.#stack);
+  }
+
+  async #stop(): Promise<void> {
+    await keepLogs(this.#stack, this.options.label);
+    await this.#nats?.close().catch(() => undefined);
+    await this.#sql?.end({ timeout: 5 }).catch(() => undefined);
+    await this.#stack?.stop();
+    await this.#natsServer?.destroy();
+  }
 }
 
-/**
- * Starts the whole product for one test file, as `npm start` runs it, on a database and NATS names of its own
- * (beforeAll), with every processor ready; stops it and removes all of it after the file (afterAll).
- */
-export function useStack(options: UseStackOptions): StackHandle {
-  const { label, natsLog, privateNats, ...stackOptions } = options;
-  let stack: Stack;
-  let sql: postgres.Sql;
-  let bus: BusProbe;
-  let nats: NatsLog | undefined;
-  let natsServer: PrivateNats | undefined;
+export const useStack = (options: UseStackOptions): TestStack => new TestStack(options);
 
-  beforeAll(async () => {
-    if (privateNats) natsServer = await PrivateNats.start();
-    stack = await Stack.start({ label, ...stackOptions, natsUrl: natsServer?.url ?? stackOptions.natsUrl });
-    await stack.processorsReady();
-    sql = openDb(stack);
-    bus = BusProbe.of(stack);
-    if (natsLog) nats = await NatsLog.open(stack);
-  }, 120_000);
-
-  afterAll(async () => {
-    await keepLogs(stack, label);
-    await nats?.close().catch(() => undefined);
-    await sql?.end({ timeout: 5 }).catch(() => undefined);
-    await stack?.stop();
-    await natsServer?.destroy();
-  }, 60_000);
-
-  return {
-    get stack() {
-      return stack;
-    },
-    get sql() {
-      return sql;
-    },
-    get bus() {
-      return bus;
-    },
-    get nats() {
-      if (!nats) throw new Error('no NatsLog: call useStack({ natsLog: true })');
-      return nats;
-    },
-    get natsServer() {
-      if (!natsServer) throw new Error('no NATS server of its own: call useStack({ privateNats: true })');
-      return natsServer;
-    },
-  };
+/** `value` once the file's hooks made it; a clear error when a test reaches for it too early. */
+export function started<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`no ${what}: it is there inside tests and the hooks registered after the stack's`);
+  return value;
 }
 
 /** With FAULT_TEST_LOGS=<dir>, every service's output of the stack is kept there for a post-mortem. */
