@@ -1,28 +1,24 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '@docprocessor/contracts';
-import { Stack } from '../src/stack.js';
 import { dropFile, launchChromium, recordedJobRow, recordJobRows, watchPageErrors } from './support/browser.js';
 import { expectStackAlive } from './support/checks.js';
 import { contactsFixture, type ContactsFixture } from './support/contacts.js';
 import { call } from './support/http.js';
+import { useStack } from './support/use-stack.js';
 
 const SCREENSHOT = '/tmp/docprocessor-browser.png';
 
 /** A person in real Chromium, against the one origin: key, file picker, live job row, summary, errors; then a drop. */
 describe('the UI in Chromium uploads a CSV and shows the live job and its exact summary', { timeout: 120_000 }, () => {
-  let stack: Stack;
+  const t = useStack({ label: 'browser_upload', env: { PROCESSOR_BATCH_ROWS: '500' } });
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let pageProblems: string[] = [];
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([
-      Stack.start({ label: 'browser_upload', env: { PROCESSOR_BATCH_ROWS: '500' } }),
-      launchChromium(),
-    ]);
-    await stack.processorsReady();
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.setDefaultTimeout(60_000);
@@ -32,7 +28,6 @@ describe('the UI in Chromium uploads a CSV and shows the live job and its exact 
   afterAll(async () => {
     await context?.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
-    await stack?.stop();
   }, 60_000);
 
   /** The summary's four counts, as shown. */
@@ -62,8 +57,8 @@ describe('the UI in Chromium uploads a CSV and shows the live job and its exact 
     ].sort((a, b) => a[0] - b[0]);
 
   it('signs in with the key, uploads through the file picker, and shows the completed summary with exact counts and the row errors', async () => {
-    await page.goto(stack.url);
-    await page.getByTestId('api-key-input').fill(stack.apiKey);
+    await page.goto(t.stack.url);
+    await page.getByTestId('api-key-input').fill(t.stack.apiKey);
     await page.getByTestId('api-key-submit').click();
     await page.locator('[data-testid="connection-status"][data-state="connected"]').waitFor();
     await page.getByTestId('jobs-empty').waitFor();
@@ -99,7 +94,7 @@ describe('the UI in Chromium uploads a CSV and shows the live job and its exact 
 
     // What the page showed agrees with the API, and it got there live: the row went through processing
     // to completed, and its bar only moved forward.
-    const job = (await call<Job>(stack, `/api/imports/${jobId}`)).body;
+    const job = (await call<Job>(t.stack, `/api/imports/${jobId}`)).body;
     expect(job).toMatchObject({ status: 'completed', processedRows: fixture.rows, failedRows: failed, totalRows: fixture.rows });
     const seen = await recordedJobRow(page, jobId);
     expect(seen.statuses.at(-1)).toBe('completed');
@@ -144,7 +139,7 @@ describe('the UI in Chromium uploads a CSV and shows the live job and its exact 
     await expect.poll(async () => (await shownErrors(summary)).length).toBe(fixture.broken.length);
     expect((await shownErrors(summary)).map(([r, , code]) => [r, code])).toEqual(fixture.broken.map((b) => [b.row, b.code]));
 
-    const listed = (await call<{ items: Job[] }>(stack, '/api/imports')).body.items;
+    const listed = (await call<{ items: Job[] }>(t.stack, '/api/imports')).body.items;
     expect(listed[0]).toMatchObject({ id: jobId, filename: 'dropped.csv', status: 'completed', failedRows: fixture.broken.length });
 
     // Finished jobs show full bars (checked in the DOM; the screenshot lets CSS transitions finish first).
@@ -156,6 +151,6 @@ describe('the UI in Chromium uploads a CSV and shows the live job and its exact 
   it('the page logged no errors (beyond the refused upload) and every process is still running', async () => {
     // The browser reports the refused upload's 415 as a failed resource load; nothing else may show up.
     expect(pageProblems.filter((p) => !/status of 415/.test(p))).toEqual([]);
-    await expectStackAlive(stack);
+    await expectStackAlive(t.stack);
   });
 });

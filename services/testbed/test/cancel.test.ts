@@ -1,57 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Job } from '@docprocessor/contracts';
-import { Stack } from '../src/stack.js';
-import {
-  api,
-  contactsFile,
-  countsGoingBackwards,
-  EventLog,
-  killProcessors,
-  replayEvents,
-  scratchDir,
-  startProcessors,
-  TestDb,
-  upload,
-  waitFor,
-  workQueueSettled,
-  type ContactsFile,
-  keepLogs,
-} from './fault-helper.js';
+import { countsGoingBackwards } from './support/event-log.js';
+import { BATCH_ROWS, useFaultStack } from './support/fault-stack.js';
+import { eventually } from './support/wait.js';
 
-const BATCH = 500;
-const ENV = { PROCESSOR_BATCH_ROWS: String(BATCH), ACK_WAIT_MS: '3000', LOG_LEVEL: 'info' };
-
-let stack: Stack;
-let db: TestDb;
-let events: EventLog;
-let dir: Awaited<ReturnType<typeof scratchDir>>;
-let file: ContactsFile;
-
-beforeAll(async () => {
-  dir = await scratchDir('cancel');
-  file = await contactsFile(dir.path, 200_000, 0.01);
-  stack = await Stack.start({ label: 'cancel', env: ENV, processors: 1 });
-  await stack.processorsReady();
-  db = TestDb.open(stack.databaseUrl);
-  events = await EventLog.open(stack.env.NATS_URL!.split(','), stack.names);
-});
-
-const servers = () => stack.env.NATS_URL!.split(',');
-
-afterAll(async () => {
-  await keepLogs(stack, 'cancel');
-  await events?.close();
-  await db?.close();
-  await stack?.stop();
-  await dir?.remove();
-});
+const t = useFaultStack({ label: 'cancel', rows: 200_000 });
 
 describe('cancel', () => {
   it('stops a processing job at the next batch boundary; the rows it committed stay and the counts say exactly how many', async () => {
-    const job = await upload(stack, file.path);
-    await events.on((e) => e.jobId === job.id && e.type === 'progress' && e.job.processedRows >= 0.25 * file.rows);
+    const { db, events, file } = t;
+    const job = await t.upload();
+    await t.progressAt(job.id, 0.25);
     const asked = Date.now();
-    const answer = await api<Job>(stack, 'POST', `/api/imports/${job.id}/cancel`);
+    const answer = await t.api<Job>('POST', `/api/imports/${job.id}/cancel`);
     expect(answer.status).toBeLessThan(300);
     expect(['processing', 'cancelled']).toContain(answer.body.status);
 
@@ -60,7 +21,7 @@ describe('cancel', () => {
     const done = await db.waitForFinal(job.id, 10_000);
     expect(done.status).toBe('cancelled');
     expect(done.processedRows).toBeLessThan(file.rows);
-    expect(done.processedRows % BATCH).toBe(0);
+    expect(done.processedRows % BATCH_ROWS).toBe(0);
     expect(done.processedRows).toBe(done.successRows + done.failedRows);
     expect(cancelled.job).toMatchObject({ status: 'cancelled', processedRows: done.processedRows, successRows: done.successRows, failedRows: done.failedRows });
 
@@ -75,27 +36,27 @@ describe('cancel', () => {
     expect(await db.footprint(job.id)).toEqual(left);
     expect((await db.job(job.id)).processedRows).toBe(done.processedRows);
     expect(countsGoingBackwards(events.of(job.id))).toBeNull();
-    expect((await api<Job>(stack, 'GET', `/api/imports/${job.id}`)).body).toMatchObject({ status: 'cancelled', successRows: done.successRows });
+    expect((await t.api<Job>('GET', `/api/imports/${job.id}`)).body).toMatchObject({ status: 'cancelled', successRows: done.successRows });
     expect(stoppedAfterMs).toBeLessThan(10_000);
     console.info(`cancel: stopped ${stoppedAfterMs} ms after the request, at row ${done.processedRows} of ${file.rows}; ${left.rows} rows kept`);
   });
 
   it('cancels a pending job at once, and the worker that later gets its work item writes nothing', async () => {
-    await killProcessors(stack);
-    const job = await upload(stack, file.path);
-    const answer = await api<Job>(stack, 'POST', `/api/imports/${job.id}/cancel`);
+    await t.killProcessors();
+    const job = await t.upload();
+    const answer = await t.api<Job>('POST', `/api/imports/${job.id}/cancel`);
     expect(answer).toMatchObject({ status: 200, body: { status: 'cancelled', processedRows: 0 } });
-    await startProcessors(stack, 1);
-    await waitFor(() => workQueueSettled(servers(), stack.names), 'the worker to take and settle the work item');
-    expect(await db.job(job.id)).toMatchObject({ status: 'cancelled', processedRows: 0, attempt: 1, startedAt: null });
-    expect((await db.footprint(job.id)).rows).toBe(0);
-    const replayed = await replayEvents(servers(), stack.names, job.id);
+    await t.startProcessors(1);
+    await eventually(() => t.bus.workQueueSettled(), 'the worker to take and settle the work item');
+    expect(await t.db.job(job.id)).toMatchObject({ status: 'cancelled', processedRows: 0, attempt: 1, startedAt: null });
+    expect((await t.db.footprint(job.id)).rows).toBe(0);
+    const replayed = await t.bus.replay(job.id);
     expect(replayed.map((e) => e.type)).toEqual(['created', 'cancelled']);
   });
 
   it('refuses to cancel a job that already ended', async () => {
-    const [finished] = await db.sql<[{ id: string }]>`select id from import_jobs where status = 'cancelled' limit 1`;
-    const answer = await api<{ error: { code: string } }>(stack, 'POST', `/api/imports/${finished.id}/cancel`);
+    const [finished] = await t.db.sql<[{ id: string }]>`select id from import_jobs where status = 'cancelled' limit 1`;
+    const answer = await t.api<{ error: { code: string } }>('POST', `/api/imports/${finished.id}/cancel`);
     expect(answer).toMatchObject({ status: 409, body: { error: { code: 'invalid_state' } } });
   });
 });

@@ -1,87 +1,69 @@
 import { randomUUID } from 'node:crypto';
-import type postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Job } from '@docprocessor/contracts';
-import { Stack } from '../src/stack.js';
 import { expectStackAlive } from './support/checks.js';
 import { contactsFixture } from './support/contacts.js';
-import { openDb } from './support/db.js';
 import { call, errorCodeOf, finalJob, uploadBytes, uploadJob } from './support/http.js';
-import { NatsLog } from './support/nats-log.js';
 import { WsClient } from './support/ws-client.js';
+import { useStack } from './support/use-stack.js';
 
 /**
  * The API around uploads, as scripts use it: idempotent retries, repeated files, keys on every route and on
  * the WebSocket upgrade, metrics and templates. The pipeline of one import end to end is in e2e-upload.test.ts.
  */
 describe('idempotency, repeated files, API keys, metrics and templates', { timeout: 120_000 }, () => {
-  let stack: Stack;
-  let sql: postgres.Sql;
-  let nats: NatsLog;
-
-  beforeAll(async () => {
-    stack = await Stack.start({ label: 'e2e_api' });
-    await stack.processorsReady();
-    sql = openDb(stack);
-    nats = await NatsLog.open(stack);
-  }, 120_000);
-
-  afterAll(async () => {
-    await nats?.close().catch(() => undefined);
-    await sql?.end({ timeout: 5 }).catch(() => undefined);
-    await stack?.stop();
-  }, 60_000);
+  const t = useStack({ label: 'e2e_api', natsLog: true });
 
   it('the same Idempotency-Key answers 200 with the same job and creates nothing', async () => {
     const content = 'id,email,first_name,last_name,country,signup_date,amount,active\n910001,idem@example.com,Idem,Potent,FR,2021-02-03,5.5,yes\n';
     const key = `idem-${randomUUID()}`;
-    const before = (await call<{ items: Job[] }>(stack, '/api/imports?limit=200')).body.items.length;
+    const before = (await call<{ items: Job[] }>(t.stack, '/api/imports?limit=200')).body.items.length;
 
-    const first = await uploadBytes(stack, content, { filename: 'idem.csv', idempotencyKey: key });
+    const first = await uploadBytes(t.stack, content, { filename: 'idem.csv', idempotencyKey: key });
     expect(first.status, first.text).toBe(202);
-    const again = await uploadBytes(stack, content, { filename: 'idem.csv', idempotencyKey: key });
+    const again = await uploadBytes(t.stack, content, { filename: 'idem.csv', idempotencyKey: key });
     expect(again.status, again.text).toBe(200);
     expect(again.body.id).toBe(first.body.id);
-    const done = await finalJob(stack, first.body.id);
+    const done = await finalJob(t.stack, first.body.id);
     expect(done.status).toBe('completed');
     // Even after it finished, a repeat gets the same job (now in its current state).
-    const late = await uploadBytes(stack, content, { filename: 'idem.csv', idempotencyKey: key });
+    const late = await uploadBytes(t.stack, content, { filename: 'idem.csv', idempotencyKey: key });
     expect(late.status).toBe(200);
     expect(late.body).toMatchObject({ id: first.body.id, status: 'completed', successRows: 1 });
 
-    const after = (await call<{ items: Job[] }>(stack, '/api/imports?limit=200')).body.items;
+    const after = (await call<{ items: Job[] }>(t.stack, '/api/imports?limit=200')).body.items;
     expect(after.length).toBe(before + 1);
-    const created = nats.messages.filter((m) => m.event.jobId === first.body.id && m.event.type === 'created');
+    const created = t.nats.messages.filter((m) => m.event.jobId === first.body.id && m.event.type === 'created');
     expect(created).toHaveLength(1);
-    const [{ n }] = (await sql`select count(*)::int as n from contacts where id = 910001`) as unknown as [{ n: number }];
+    const [{ n }] = (await t.sql`select count(*)::int as n from contacts where id = 910001`) as unknown as [{ n: number }];
     expect(n).toBe(1);
   });
 
   it('a second identical upload names the first in duplicateOf and is imported again as an upsert', async () => {
     const content =
       'id,email,first_name,last_name,country,signup_date,amount,active\n920001,dup1@example.com,Dup,One,SE,2019-12-31,0,no\n920002,dup2@example.com,Dup,Two,se,2019-12-30,0.10,0\n';
-    const first = await uploadJob(stack, content, { filename: 'dup.csv' });
+    const first = await uploadJob(t.stack, content, { filename: 'dup.csv' });
     expect(first.duplicateOf).toBeNull();
-    await finalJob(stack, first.id);
-    const second = await uploadJob(stack, content, { filename: 'dup-again.csv' });
+    await finalJob(t.stack, first.id);
+    const second = await uploadJob(t.stack, content, { filename: 'dup-again.csv' });
     expect(second.id).not.toBe(first.id);
     expect(second.duplicateOf).toBe(first.id);
-    const secondDone = await finalJob(stack, second.id);
+    const secondDone = await finalJob(t.stack, second.id);
     expect(secondDone).toMatchObject({ status: 'completed', duplicateOf: first.id, successRows: 2, failedRows: 0 });
     // A different template is not a duplicate even with the same bytes.
-    const asProducts = await uploadJob(stack, content, { filename: 'dup.csv', fields: { template: 'products' } });
+    const asProducts = await uploadJob(t.stack, content, { filename: 'dup.csv', fields: { template: 'products' } });
     expect(asProducts.duplicateOf).toBeNull();
-    await finalJob(stack, asProducts.id);
+    await finalJob(t.stack, asProducts.id);
 
-    const rows = await sql`select id::int as id, import_job_id::text as job from contacts where id in (920001, 920002) order by id`;
+    const rows = await t.sql`select id::int as id, import_job_id::text as job from contacts where id in (920001, 920002) order by id`;
     expect(rows.map((r) => r.id)).toEqual([920001, 920002]);
     expect(rows.every((r) => r.job === second.id)).toBe(true);
   });
 
   it('refuses a missing or wrong key with 401 on HTTP and on the WebSocket upgrade; health needs none', async () => {
     const fixture = contactsFixture({ rows: 5 });
-    const job = await uploadJob(stack, fixture.csv, { filename: 'keyed.csv' });
-    await finalJob(stack, job.id);
+    const job = await uploadJob(t.stack, fixture.csv, { filename: 'keyed.csv' });
+    await finalJob(t.stack, job.id);
     for (const [method, path] of [
       ['GET', '/api/imports'],
       ['GET', `/api/imports/${job.id}`],
@@ -92,35 +74,35 @@ describe('idempotency, repeated files, API keys, metrics and templates', { timeo
       ['GET', '/api/templates'],
     ] as const) {
       for (const key of [false, 'wrong-key', ''] as const) {
-        const answer = await call(stack, path, { method, key });
+        const answer = await call(t.stack, path, { method, key });
         expect(answer.status, `${method} ${path} with key ${JSON.stringify(key)}: ${answer.text}`).toBe(401);
         expect(errorCodeOf(answer)).toBe('unauthorized');
       }
     }
-    const before = (await call<{ items: Job[] }>(stack, '/api/imports?limit=200')).body.items.length;
+    const before = (await call<{ items: Job[] }>(t.stack, '/api/imports?limit=200')).body.items.length;
     for (const key of [false, 'wrong-key'] as const) {
       // A few bytes: a large body refused early can lose its answer through the gateway (see e2e-bad-input).
-      const refused = await uploadBytes(stack, fixture.csv.slice(0, 300), { key });
+      const refused = await uploadBytes(t.stack, fixture.csv.slice(0, 300), { key });
       expect(refused.status).toBe(401);
       expect(errorCodeOf(refused)).toBe('unauthorized');
     }
-    expect((await call<{ items: Job[] }>(stack, '/api/imports?limit=200')).body.items.length).toBe(before);
+    expect((await call<{ items: Job[] }>(t.stack, '/api/imports?limit=200')).body.items.length).toBe(before);
 
-    expect((await WsClient.upgradeStatus(stack, false)).status).toBe(401);
-    const wrong = await WsClient.upgradeStatus(stack, 'wrong-key');
+    expect((await WsClient.upgradeStatus(t.stack, false)).status).toBe(401);
+    const wrong = await WsClient.upgradeStatus(t.stack, 'wrong-key');
     expect(wrong.status).toBe(401);
     expect(errorCodeOf({ status: 401, headers: new Headers(), body: JSON.parse(wrong.body), text: wrong.body })).toBe('unauthorized');
-    expect((await WsClient.upgradeStatus(stack, false, { 'x-api-key': 'wrong-key' })).status).toBe(401);
-    expect((await WsClient.upgradeStatus(stack, false, { 'x-api-key': stack.apiKey })).status).toBe(101);
-    expect((await WsClient.upgradeStatus(stack, stack.apiKey)).status).toBe(101);
+    expect((await WsClient.upgradeStatus(t.stack, false, { 'x-api-key': 'wrong-key' })).status).toBe(401);
+    expect((await WsClient.upgradeStatus(t.stack, false, { 'x-api-key': t.stack.apiKey })).status).toBe(101);
+    expect((await WsClient.upgradeStatus(t.stack, t.stack.apiKey)).status).toBe(101);
 
-    const health = await call(stack, '/api/health', { key: false });
+    const health = await call(t.stack, '/api/health', { key: false });
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({ status: 'ok', checks: { database: { ok: true }, nats: { ok: true } } });
   });
 
   it('serves /metrics as Prometheus text and /api/templates with both templates and their rules', async () => {
-    const metrics = await call<string>(stack, '/metrics', { key: false });
+    const metrics = await call<string>(t.stack, '/metrics', { key: false });
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(metrics.text).toMatch(/^# HELP \S+ /m);
@@ -128,9 +110,9 @@ describe('idempotency, repeated files, API keys, metrics and templates', { timeo
     for (const line of metrics.text.split('\n').filter((l) => l && !l.startsWith('#')))
       expect(line, 'a Prometheus sample line').toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? (-?[0-9.e+\-]+|NaN|[+-]Inf)( \d+)?$/);
 
-    const templates = await call<Array<{ name: string; key: string; columns: Array<{ name: string; type: string; required: boolean }> }>>(stack, '/api/templates');
+    const templates = await call<Array<{ name: string; key: string; columns: Array<{ name: string; type: string; required: boolean }> }>>(t.stack, '/api/templates');
     expect(templates.status).toBe(200);
-    const byName = new Map(templates.body.map((t) => [t.name, t]));
+    const byName = new Map(templates.body.map((template) => [template.name, template]));
     expect([...byName.keys()].sort()).toEqual(['contacts', 'products']);
     const contacts = byName.get('contacts')!;
     expect(contacts.key).toBe('id');
@@ -141,6 +123,6 @@ describe('idempotency, repeated files, API keys, metrics and templates', { timeo
   });
 
   it('leaves every process running', async () => {
-    await expectStackAlive(stack);
+    await expectStackAlive(t.stack);
   });
 });

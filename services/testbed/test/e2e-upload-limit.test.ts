@@ -1,42 +1,23 @@
 import { gzipSync } from 'node:zlib';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { Objm } from '@nats-io/obj';
-import type postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Stack } from '../src/stack.js';
+import { describe, expect, it } from 'vitest';
 import { expectStackAlive } from './support/checks.js';
 import { contactsFixture } from './support/contacts.js';
-import { openDb } from './support/db.js';
 import { errorCodeOf, getOnNewConnection, uploadBytes } from './support/http.js';
+import { useStack } from './support/use-stack.js';
 import { eventually } from './support/wait.js';
 
 const MAX_UPLOAD_BYTES = 100_000;
 
 /** The upload limit gets a stack of its own: a refused upload must not disturb anything that comes after it. */
 describe('uploads over MAX_UPLOAD_BYTES are refused with 413 and nothing is kept', { timeout: 120_000 }, () => {
-  let stack: Stack;
-  let sql: postgres.Sql;
-  let nc: NatsConnection;
-  const HEADERS = (): Record<string, string> => ({ 'x-api-key': stack.apiKey });
-
-  beforeAll(async () => {
-    stack = await Stack.start({ label: 'e2e_upload_limit', env: { MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES), UPLOAD_RATE_LIMIT_PER_MINUTE: '100000' } });
-    await stack.processorsReady();
-    sql = openDb(stack);
-    nc = await connect({ servers: stack.env.NATS_URL!.split(',') });
-  }, 120_000);
-
-  afterAll(async () => {
-    await nc?.close().catch(() => undefined);
-    await sql?.end({ timeout: 5 }).catch(() => undefined);
-    await stack?.stop();
-  }, 60_000);
+  const env = { MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES), UPLOAD_RATE_LIMIT_PER_MINUTE: '100000' };
+  const t = useStack({ label: 'e2e_upload_limit', env });
+  const HEADERS = (): Record<string, string> => ({ 'x-api-key': t.stack.apiKey });
 
   // Counted in PostgreSQL and the object store directly, not over HTTP.
   const kept = async (): Promise<{ jobs: number; objects: number }> => {
-    const [{ n }] = (await sql`select count(*)::int as n from import_jobs`) as unknown as [{ n: number }];
-    const store = await new Objm(nc).open(stack.names.bucket);
-    return { jobs: n, objects: (await store.list()).filter((info) => !info.deleted).length };
+    const [{ n }] = (await t.sql`select count(*)::int as n from import_jobs`) as unknown as [{ n: number }];
+    return { jobs: n, objects: await t.bus.storedObjects() };
   };
 
   // When ingest refuses an upload before the gateway has forwarded all of it, undici (inside @fastify/reply-from)
@@ -46,7 +27,7 @@ describe('uploads over MAX_UPLOAD_BYTES are refused with 413 and nothing is kept
     for (let i = 0; i < 40; i++) {
       let outcome: string;
       try {
-        outcome = String((await uploadBytes(stack, Buffer.alloc(1_000_000, 0x61), { filename: 'no-key.csv', key: false, timeoutMs: 10_000 })).status);
+        outcome = String((await uploadBytes(t.stack, Buffer.alloc(1_000_000, 0x61), { filename: 'no-key.csv', key: false, timeoutMs: 10_000 })).status);
       } catch (error) {
         outcome = `network error: ${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message}`;
       }
@@ -59,31 +40,31 @@ describe('uploads over MAX_UPLOAD_BYTES are refused with 413 and nothing is kept
     const before = await kept();
     const bomb = gzipSync(Buffer.from(contactsFixture({ rows: 1 }).csv.padEnd(20_000_000, '\n')));
     expect(bomb.length).toBeLessThan(MAX_UPLOAD_BYTES);
-    const answer = await uploadBytes(stack, bomb, { filename: 'bomb.csv.gz' });
+    const answer = await uploadBytes(t.stack, bomb, { filename: 'bomb.csv.gz' });
     expect(answer.status, answer.text).toBe(413);
     expect(errorCodeOf(answer)).toBe('payload_too_large');
     expect(await kept()).toEqual(before);
 
     const fits = contactsFixture({ rows: 900 }).csv;
     expect(fits.length).toBeLessThan(MAX_UPLOAD_BYTES);
-    const accepted = await uploadBytes(stack, fits, { filename: 'fits.csv' });
+    const accepted = await uploadBytes(t.stack, fits, { filename: 'fits.csv' });
     expect(accepted.status, accepted.text).toBe(202);
     const done = await eventually(async () => {
-      const [job] = await sql`select status, processed_rows::int as processed from import_jobs where id = ${accepted.body.id}`;
+      const [job] = await t.sql`select status, processed_rows::int as processed from import_jobs where id = ${accepted.body.id}`;
       return job && job.status !== 'pending' && job.status !== 'processing' ? job : undefined;
     }, 'the file under the limit to finish');
     expect({ ...done }).toEqual({ status: 'completed', processed: 900 });
-    await expectStackAlive(stack);
+    await expectStackAlive(t.stack);
   });
 
   it('refuses a file larger than the limit with 413 and keeps neither a job nor a stored object', async () => {
     const before = await kept();
     const big = Buffer.from(contactsFixture({ rows: 40_000 }).csv).subarray(0, 3_000_000);
-    const answer = await uploadBytes(stack, big, { filename: 'big.csv', timeoutMs: 20_000 });
+    const answer = await uploadBytes(t.stack, big, { filename: 'big.csv', timeoutMs: 20_000 });
     expect(answer.status, answer.text).toBe(413);
     expect(errorCodeOf(answer)).toBe('payload_too_large');
     expect(await kept()).toEqual(before);
-    expect(stack.services.every((s) => s.child.exitCode === null && s.child.signalCode === null), stack.logs()).toBe(true);
+    expect(t.stack.services.every((s) => s.child.exitCode === null && s.child.signalCode === null), t.stack.logs()).toBe(true);
   });
 
   // Ingest answers 413 before it has read the body; were the unread bytes left in the kept-alive connection, the
@@ -99,11 +80,11 @@ describe('uploads over MAX_UPLOAD_BYTES are refused with 413 and nothing is kept
     ];
     for (const [index, round] of rounds.entries()) {
       if (index > 0) {
-        const answer = await uploadBytes(stack, round.bytes, { filename: 'too-big.csv', key: round.key, timeoutMs: 10_000 });
+        const answer = await uploadBytes(t.stack, round.bytes, { filename: 'too-big.csv', key: round.key, timeoutMs: 10_000 });
         if (answer.status !== round.status) stuck.push(`${round.what}: answered ${answer.status}, not ${round.status}: ${answer.text}`);
       }
       for (let i = 0; i < 2; i++) {
-        const status = await getOnNewConnection(`${stack.url}/api/imports?limit=1`, HEADERS(), 10_000);
+        const status = await getOnNewConnection(`${t.stack.url}/api/imports?limit=1`, HEADERS(), 10_000);
         if (status !== 200) stuck.push(`after ${round.what}: GET #${i + 1} of another client answered ${status || 'nothing within 10 s'}`);
       }
     }
@@ -111,7 +92,7 @@ describe('uploads over MAX_UPLOAD_BYTES are refused with 413 and nothing is kept
   });
 
   it('leaves every process running', async () => {
-    expect(stack.services.filter((s) => s.child.exitCode !== null || s.child.signalCode !== null).map((s) => s.name)).toEqual([]);
-    expect(await getOnNewConnection(`${stack.env.INGEST_URL}/api/health`, {}, 10_000)).toBe(200);
+    expect(t.stack.services.filter((s) => s.child.exitCode !== null || s.child.signalCode !== null).map((s) => s.name)).toEqual([]);
+    expect(await getOnNewConnection(`${t.stack.env.INGEST_URL}/api/health`, {}, 10_000)).toBe(200);
   });
 });

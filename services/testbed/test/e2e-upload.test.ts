@@ -1,14 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportEvent, Job } from '@docprocessor/contracts';
-import { Stack } from '../src/stack.js';
 import { expectJobInvariants, expectMonotonic, expectStackAlive, sequenceOf } from './support/checks.js';
 import { contactsFixture, type ContactsFixture } from './support/contacts.js';
-import { expectImportedContacts, openDb } from './support/db.js';
+import { expectImportedContacts } from './support/db.js';
 import { call, errorCodeOf, finalJob, uploadBytes, uploadJob } from './support/http.js';
-import { NatsLog } from './support/nats-log.js';
+import { useStack } from './support/use-stack.js';
 import { eventually } from './support/wait.js';
 import { WsClient } from './support/ws-client.js';
 
@@ -17,9 +15,8 @@ import { WsClient } from './support/ws-client.js';
  * live events over a real WebSocket and a plain NATS subscriber, rows in PostgreSQL, every read route.
  */
 describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeout: 120_000 }, () => {
-  let stack: Stack;
-  let sql: postgres.Sql;
-  let nats: NatsLog;
+  // No processor yet: the first test subscribes to its job while it is still pending.
+  const t = useStack({ label: 'e2e_upload', processors: 0, env: { PROCESSOR_BATCH_ROWS: '500' }, natsLog: true });
   let wsAll: WsClient;
   const sockets: WsClient[] = [];
   // The main import, shared by the read-route tests below it.
@@ -28,22 +25,18 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
   let completed: ImportEvent;
 
   const openSocket = async (): Promise<WsClient> => {
-    const client = await WsClient.open(stack);
+    const client = await WsClient.open(t.stack);
     sockets.push(client);
     return client;
   };
 
   /** A processor, started late by the first test so a per-job subscriber sees the job before it starts. */
   const ensureProcessor = async (): Promise<void> => {
-    if (!stack.services.some((s) => s.name === 'processor' && s.child.exitCode === null)) stack.spawn('processor');
-    await stack.processorsReady();
+    if (!t.stack.services.some((s) => s.name === 'processor' && s.child.exitCode === null)) t.stack.spawn('processor');
+    await t.stack.processorsReady();
   };
 
   beforeAll(async () => {
-    // No processor yet: the first test subscribes to its job while it is still pending.
-    stack = await Stack.start({ label: 'e2e_upload', processors: 0, env: { PROCESSOR_BATCH_ROWS: '500' } });
-    sql = openDb(stack);
-    nats = await NatsLog.open(stack);
     wsAll = await openSocket();
     wsAll.subscribe();
     await wsAll.waitForFrame((f) => f.type === 'snapshot', 'the first snapshot');
@@ -51,9 +44,6 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
 
   afterAll(async () => {
     await Promise.allSettled(sockets.map((s) => s.close()));
-    await nats?.close().catch(() => undefined);
-    await sql?.end({ timeout: 5 }).catch(() => undefined);
-    await stack?.stop();
   }, 60_000);
 
   it('imports a file with invalid rows and repeated keys; WebSocket and NATS see the same events with exact counts', async () => {
@@ -62,7 +52,7 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
     const bytes = Buffer.from(fixture.csv, 'utf8');
     const failed = fixture.broken.length + fixture.duplicateRows.length;
 
-    const answer = await uploadBytes(stack, bytes, { filename: 'people.csv', fields: { template: 'contacts' } });
+    const answer = await uploadBytes(t.stack, bytes, { filename: 'people.csv', fields: { template: 'contacts' } });
     expect(answer.status, answer.text).toBe(202);
     job = answer.body;
     expect(job).toMatchObject({
@@ -83,7 +73,7 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
     expect(Number.isNaN(Date.parse(job.createdAt))).toBe(false);
 
     // A client that subscribes to this one job gets its snapshot (pending: no processor runs yet) ...
-    await eventually(() => nats.eventsOf(job.id).some((e) => e.type === 'created'), 'the created event on NATS');
+    await eventually(() => t.nats.eventsOf(job.id).some((e) => e.type === 'created'), 'the created event on NATS');
     const wsJob = await openSocket();
     wsJob.subscribe(job.id);
     const snapshot = await wsJob.waitForFrame((f) => f.type === 'snapshot', 'the job snapshot');
@@ -93,7 +83,7 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
     await ensureProcessor();
     completed = await wsJob.waitForTerminal(job.id, 90_000);
     await wsAll.waitForTerminal(job.id);
-    await nats.waitForTerminal(job.id);
+    await t.nats.waitForTerminal(job.id);
 
     expect(completed.type, JSON.stringify(completed.job.error)).toBe('completed');
     expect(completed.job).toMatchObject({
@@ -124,9 +114,9 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
     expect(jobEvents.filter((e) => e.type === 'progress').length).toBeGreaterThanOrEqual(1);
 
     // NATS, `nats sub '<prefix>.>'`: created, started, progress..., completed on imports.<id>.<type>, full job each.
-    const natsMessages = nats.messages.filter((m) => m.event.jobId === job.id);
+    const natsMessages = t.nats.messages.filter((m) => m.event.jobId === job.id);
     for (const { subject, event } of natsMessages) {
-      expect(subject).toBe(`${stack.names.subjectPrefix}.${job.id}.${event.type}`);
+      expect(subject).toBe(`${t.stack.names.subjectPrefix}.${job.id}.${event.type}`);
       expect(Object.keys(event).sort()).toEqual(['at', 'job', 'jobId', 'type']);
       expect(event.job.id).toBe(job.id);
       expect(Number.isNaN(Date.parse(event.at))).toBe(false);
@@ -143,17 +133,17 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
     expect(jobEvents).toEqual(natsEvents.filter((e) => e.type !== 'created'));
     expectMonotonic(jobEvents.map((e) => e.job));
 
-    await expectImportedContacts(sql, fixture, job.id);
+    await expectImportedContacts(t.sql, fixture, job.id);
   });
 
   it('GET /api/imports/:id answers the final job; unknown ids are 404 with the error shape', async () => {
-    const one = await call<Job>(stack, `/api/imports/${job.id}`);
+    const one = await call<Job>(t.stack, `/api/imports/${job.id}`);
     expect(one.status).toBe(200);
     expect(one.body).toEqual(completed.job);
     expectJobInvariants(one.body);
 
     for (const path of [`/api/imports/${randomUUID()}`, `/api/imports/not-a-uuid`, `/api/imports/${randomUUID()}/errors`, `/api/imports/${randomUUID()}/errors.csv`]) {
-      const missing = await call(stack, path);
+      const missing = await call(t.stack, path);
       expect(missing.status, `${path}: ${missing.text}`).toBe(404);
       expect(errorCodeOf(missing), missing.text).toBe('not_found');
     }
@@ -165,7 +155,7 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
       ...fixture.duplicateRows.map((d) => ({ row: d.row, column: 'id', code: 'duplicate_key' })),
     ].sort((a, b) => a.row - b.row);
 
-    const first = await call<{ items: unknown[]; total: number; nextCursor: string | null }>(stack, `/api/imports/${job.id}/errors`);
+    const first = await call<{ items: unknown[]; total: number; nextCursor: string | null }>(t.stack, `/api/imports/${job.id}/errors`);
     expect(first.status).toBe(200);
     expect(first.body.total).toBe(expected.length);
     expect(first.body.items).toHaveLength(expected.length); // default page (100) holds them all
@@ -176,7 +166,7 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
     let pages = 0;
     do {
       const page: Awaited<ReturnType<typeof call<{ items: typeof seen; total: number; nextCursor: string | null }>>> = await call(
-        stack,
+        t.stack,
         `/api/imports/${job.id}/errors?limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
       );
       expect(page.status, page.text).toBe(200);
@@ -196,21 +186,21 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
     expect(formula, 'the formula-looking email is kept as its value').toBeDefined();
 
     for (const query of ['limit=0', 'limit=abc', 'limit=100000', 'cursor=not-a-cursor']) {
-      const bad = await call(stack, `/api/imports/${job.id}/errors?${query}`);
+      const bad = await call(t.stack, `/api/imports/${job.id}/errors?${query}`);
       expect(bad.status, `${query}: ${bad.text}`).toBe(400);
       expect(errorCodeOf(bad), bad.text).toBe('invalid_request');
     }
   });
 
   it('GET /api/imports/:id/errors.csv downloads every row error, safe to open in a spreadsheet', async () => {
-    const answer = await call<string>(stack, `/api/imports/${job.id}/errors.csv`);
+    const answer = await call<string>(t.stack, `/api/imports/${job.id}/errors.csv`);
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(answer.headers.get('content-disposition')).toMatch(/^attachment; filename=".+\.csv"$/);
     const records = parse(answer.text, { columns: true }) as Array<Record<string, string>>;
     expect(Object.keys(records[0]!)).toEqual(['row', 'column', 'value', 'code', 'message']);
     expect(records).toHaveLength(completed.job.failedRows);
-    const api = (await call<{ items: Array<{ row: number; code: string }> }>(stack, `/api/imports/${job.id}/errors?limit=1000`)).body.items;
+    const api = (await call<{ items: Array<{ row: number; code: string }> }>(t.stack, `/api/imports/${job.id}/errors?limit=1000`)).body.items;
     expect(records.map((r) => `${r.row}:${r.code}`)).toEqual(api.map((e) => `${e.row}:${e.code}`));
     // No cell starts with a formula character: =, +, -, @ are defused with a leading quote.
     for (const record of records) for (const cell of Object.values(record)) expect(cell, `cell ${JSON.stringify(cell)}`).not.toMatch(/^[=+\-@]/);
@@ -220,12 +210,12 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
 
   it('GET /api/imports lists newest first, pages with a cursor and filters by status', async () => {
     await ensureProcessor();
-    const second = await uploadJob(stack, 'id,email,first_name,last_name,country,signup_date,amount,active\n900001,a@example.com,A,B,GB,2020-01-01,1,true\n', {
+    const second = await uploadJob(t.stack, 'id,email,first_name,last_name,country,signup_date,amount,active\n900001,a@example.com,A,B,GB,2020-01-01,1,true\n', {
       filename: 'second.csv',
     });
-    await finalJob(stack, second.id);
+    await finalJob(t.stack, second.id);
 
-    const list = await call<{ items: Job[]; nextCursor: string | null }>(stack, '/api/imports');
+    const list = await call<{ items: Job[]; nextCursor: string | null }>(t.stack, '/api/imports');
     expect(list.status).toBe(200);
     expect(Object.keys(list.body).sort()).toEqual(['items', 'nextCursor']);
     expect(list.body.items.map((j) => j.id).slice(0, 2)).toEqual([second.id, job.id]);
@@ -235,7 +225,7 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
     let cursor: string | null = null;
     do {
       const page: Awaited<ReturnType<typeof call<{ items: Job[]; nextCursor: string | null }>>> = await call(
-        stack,
+        t.stack,
         `/api/imports?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
       );
       expect(page.status, page.text).toBe(200);
@@ -245,13 +235,13 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
     } while (cursor && paged.length < 100);
     expect(paged).toEqual(list.body.items.map((j) => j.id));
 
-    const completedOnly = await call<{ items: Job[] }>(stack, '/api/imports?status=completed');
+    const completedOnly = await call<{ items: Job[] }>(t.stack, '/api/imports?status=completed');
     expect(completedOnly.body.items.length).toBeGreaterThanOrEqual(2);
     expect(completedOnly.body.items.every((j) => j.status === 'completed')).toBe(true);
-    expect((await call<{ items: Job[] }>(stack, '/api/imports?status=pending')).body.items).toEqual([]);
+    expect((await call<{ items: Job[] }>(t.stack, '/api/imports?status=pending')).body.items).toEqual([]);
 
     for (const query of ['status=done', 'limit=-1', 'limit=x', 'cursor=%00%01garbage']) {
-      const bad = await call(stack, `/api/imports?${query}`);
+      const bad = await call(t.stack, `/api/imports?${query}`);
       expect(bad.status, `${query}: ${bad.text}`).toBe(400);
       expect(errorCodeOf(bad), bad.text).toBe('invalid_request');
     }
@@ -266,7 +256,7 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
     late.subscribe();
     await eventually(() => late.snapshots().length === 2, 'the all-jobs snapshot');
     const all = late.snapshots()[1]!.jobs;
-    const listed = (await call<{ items: Job[] }>(stack, '/api/imports?limit=50')).body.items;
+    const listed = (await call<{ items: Job[] }>(t.stack, '/api/imports?limit=50')).body.items;
     expect(all.map((j) => j.id)).toEqual(listed.map((j) => j.id));
     expect(all.find((j) => j.id === job.id)).toEqual(completed.job);
     all.forEach(expectJobInvariants);
@@ -283,6 +273,6 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
   });
 
   it('leaves every process running', async () => {
-    await expectStackAlive(stack);
+    await expectStackAlive(t.stack);
   });
 });

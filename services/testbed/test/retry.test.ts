@@ -1,57 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '@docprocessor/contracts';
-import { Stack } from '../src/stack.js';
-import {
-  api,
-  contactsFile,
-  countsGoingBackwards,
-  EventLog,
-  removeDeadLetterStream,
-  scratchDir,
-  TestDb,
-  upload,
-  type ContactsFile,
-  keepLogs,
-} from './fault-helper.js';
+import { countsGoingBackwards } from './support/event-log.js';
+import { useFaultStack } from './support/fault-stack.js';
 
-const ENV = { PROCESSOR_BATCH_ROWS: '500', ACK_WAIT_MS: '3000', MAX_DELIVER: '2', RETRY_BACKOFF_MS: '200', LOG_LEVEL: 'info' };
+const t = useFaultStack({ label: 'retry', rows: 100_000, invalidFraction: 0.02, env: { MAX_DELIVER: '2', RETRY_BACKOFF_MS: '200' } });
 
-let stack: Stack;
-let db: TestDb;
-let events: EventLog;
-let dir: Awaited<ReturnType<typeof scratchDir>>;
-let file: ContactsFile;
 /** The table and row errors after one clean, undisturbed run of the file. */
 let clean: { table: { n: number; md5: string }; errors: Array<{ row: number; code: string }> };
 
-const servers = () => stack.env.NATS_URL!.split(',');
-
 beforeAll(async () => {
-  dir = await scratchDir('retry');
-  file = await contactsFile(dir.path, 100_000, 0.02);
-  stack = await Stack.start({ label: 'retry', env: ENV, processors: 1 });
-  await stack.processorsReady();
-  db = TestDb.open(stack.databaseUrl);
-  events = await EventLog.open(servers(), stack.names);
-  const job = await upload(stack, file.path);
-  expect((await db.waitForFinal(job.id)).status).toBe('completed');
-  clean = { table: await db.contactsChecksum(), errors: await db.errorRows(job.id) };
-  expect(clean.table.n).toBe(file.rows - file.invalid);
-  expect(clean.errors).toHaveLength(file.invalid);
-});
-
-afterAll(async () => {
-  await keepLogs(stack, 'retry');
-  await events?.close();
-  await db?.close();
-  if (stack) await removeDeadLetterStream(servers(), stack.names);
-  await stack?.stop();
-  await dir?.remove();
+  const job = await t.upload();
+  expect((await t.db.waitForFinal(job.id)).status).toBe('completed');
+  clean = { table: await t.db.contactsChecksum(), errors: await t.db.errorRows(job.id) };
+  expect(clean.table.n).toBe(t.file.rows - t.file.invalid);
+  expect(clean.errors).toHaveLength(t.file.invalid);
 });
 
 /** Retries the job through the API and checks that it ends exactly like the clean run. */
 async function retryToCleanResult(failed: { id: string; attempt: number }): Promise<void> {
-  const retried = await api<Job>(stack, 'POST', `/api/imports/${failed.id}/retry`);
+  const { db, file } = t;
+  const retried = await t.api<Job>('POST', `/api/imports/${failed.id}/retry`);
   expect(retried).toMatchObject({ status: 202, body: { status: 'pending', processedRows: 0, attempt: failed.attempt + 1, error: null } });
   const done = await db.waitForFinal(failed.id);
   expect(done).toMatchObject({ status: 'completed', processedRows: file.rows, successRows: file.rows - file.invalid, failedRows: file.invalid, error: null });
@@ -60,7 +28,7 @@ async function retryToCleanResult(failed: { id: string; attempt: number }): Prom
   expect(await db.errorRows(failed.id)).toEqual(clean.errors);
   expect(await db.footprint(failed.id)).toMatchObject({ rows: file.rows - file.invalid, distinctIds: file.rows - file.invalid, errors: file.invalid });
   // The retry is a new run from row 1: its own events never go backwards.
-  const run = await events.untilFinal(failed.id, (e) => e.job.attempt === done.attempt);
+  const run = await t.events.untilFinal(failed.id, (e) => e.job.attempt === done.attempt);
   const since = run.findLastIndex((e) => e.type === 'created');
   expect(countsGoingBackwards(run.slice(since))).toBeNull();
   expect(run.at(-1)).toMatchObject({ type: 'completed', job: { processedRows: file.rows } });
@@ -68,21 +36,22 @@ async function retryToCleanResult(failed: { id: string; attempt: number }): Prom
 
 describe('retry', () => {
   it('runs a cancelled job again from row 1 and ends with the same table and row errors as a clean run', async () => {
-    await db.sql`truncate contacts`;
-    const job = await upload(stack, file.path);
-    await events.on((e) => e.jobId === job.id && e.type === 'progress' && e.job.processedRows >= 0.3 * file.rows);
-    expect((await api(stack, 'POST', `/api/imports/${job.id}/cancel`)).status).toBe(202);
-    const cancelled = await db.waitForFinal(job.id);
+    await t.db.sql`truncate contacts`;
+    const job = await t.upload();
+    await t.progressAt(job.id, 0.3);
+    expect((await t.api('POST', `/api/imports/${job.id}/cancel`)).status).toBe(202);
+    const cancelled = await t.db.waitForFinal(job.id);
     expect(cancelled.status).toBe('cancelled');
-    expect((await db.contactsChecksum()).n).toBe(cancelled.successRows);
+    expect((await t.db.contactsChecksum()).n).toBe(cancelled.successRows);
     await retryToCleanResult(cancelled);
   });
 
   it('runs a failed job again once the cause is gone, over the rows its failed run left behind', async () => {
+    const { db } = t;
     await db.sql`truncate contacts`;
     // A rule the database has and the template does not: the batch holding id 60000 fails on every attempt.
     await db.sql`alter table contacts add constraint retry_test_poison check (id <> 60000)`;
-    const job = await upload(stack, file.path);
+    const job = await t.upload();
     const failed = await db.waitForFinal(job.id);
     expect(failed).toMatchObject({ status: 'failed', error: { kind: 'system', code: 'processing_crashed' } });
     expect(failed.error?.message).toContain('retry_test_poison');
@@ -93,8 +62,8 @@ describe('retry', () => {
   });
 
   it('refuses to retry a job that completed', async () => {
-    const [completed] = await db.sql<[{ id: string }]>`select id from import_jobs where status = 'completed' limit 1`;
-    const answer = await api<{ error: { code: string } }>(stack, 'POST', `/api/imports/${completed.id}/retry`);
+    const [completed] = await t.db.sql<[{ id: string }]>`select id from import_jobs where status = 'completed' limit 1`;
+    const answer = await t.api<{ error: { code: string } }>('POST', `/api/imports/${completed.id}/retry`);
     expect(answer).toMatchObject({ status: 409, body: { error: { code: 'invalid_state' } } });
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createApiKey, createDbClient, revokeApiKey, type DbClient } from '@docprocessor/db';
-import { Stack } from '../src/stack.js';
+import { useStack } from './support/use-stack.js';
 
 // Tenant isolation end to end: two tenants' keys created with `createApiKey` (what `npm run keys` does), the real
 // services as processes, every check over the one origin: HTTP for jobs and errors, /ws for events and snapshots.
@@ -24,13 +24,13 @@ interface Job {
   [field: string]: unknown;
 }
 
-let stack: Stack;
+const t = useStack({ label: 'tenants' });
 let db: DbClient;
 const keys = { a: '', b: '', aSpare: '' };
 let aSpareId = '';
 
 async function api(key: string, method: string, path: string): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${stack.url}${path}`, { method, headers: { 'X-API-Key': key } });
+  const res = await fetch(`${t.stack.url}${path}`, { method, headers: { 'X-API-Key': key } });
   const text = await res.text();
   let body: unknown = text;
   try {
@@ -44,7 +44,7 @@ async function api(key: string, method: string, path: string): Promise<{ status:
 async function upload(key: string, csv: string, headers: Record<string, string> = {}): Promise<{ status: number; job: Job }> {
   const form = new FormData();
   form.append('file', new Blob([csv], { type: 'text/csv' }), 'contacts.csv');
-  const res = await fetch(`${stack.url}/api/imports`, { method: 'POST', headers: { 'X-API-Key': key, ...headers }, body: form });
+  const res = await fetch(`${t.stack.url}/api/imports`, { method: 'POST', headers: { 'X-API-Key': key, ...headers }, body: form });
   const job = (await res.json()) as Job;
   if (res.status >= 300) throw new Error(`upload answered ${res.status}: ${JSON.stringify(job)}`);
   return { status: res.status, job };
@@ -55,7 +55,7 @@ async function until<T>(what: string, read: () => Promise<T> | T, done: (value: 
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}; last: ${JSON.stringify(value)}\n${stack.logs()}`);
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}; last: ${JSON.stringify(value)}\n${t.stack.logs()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -76,7 +76,7 @@ class WsRecorder {
   }
 
   static async open(key: string): Promise<WsRecorder> {
-    const socket = new WebSocket(`${stack.url.replace(/^http/, 'ws')}/ws?apiKey=${encodeURIComponent(key)}`);
+    const socket = new WebSocket(`${t.stack.url.replace(/^http/, 'ws')}/ws?apiKey=${encodeURIComponent(key)}`);
     const recorder = new WsRecorder(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
@@ -110,7 +110,7 @@ class WsRecorder {
 /** The status code a /ws upgrade with this key gets (101 when accepted). */
 function upgradeStatus(key: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`${stack.url.replace(/^http/, 'ws')}/ws?apiKey=${encodeURIComponent(key)}`);
+    const socket = new WebSocket(`${t.stack.url.replace(/^http/, 'ws')}/ws?apiKey=${encodeURIComponent(key)}`);
     socket.once('open', () => {
       socket.terminate();
       resolve(101);
@@ -125,8 +125,7 @@ function upgradeStatus(key: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  stack = await Stack.start({ label: 'tenants' });
-  db = createDbClient(stack.databaseUrl, { max: 2 });
+  db = createDbClient(t.stack.databaseUrl, { max: 2 });
   keys.a = (await createApiKey(db.db, { tenantId: 'tenant-a', name: 'a-main' })).key;
   keys.b = (await createApiKey(db.db, { tenantId: 'tenant-b', name: 'b-main' })).key;
   const spare = await createApiKey(db.db, { tenantId: 'tenant-a', name: 'a-spare' });
@@ -136,12 +135,10 @@ beforeAll(async () => {
   if (probe.status === 401)
     throw new Error('ingest refuses a key from the api_keys table: services/ingest/src/main.ts and services/gateway/src/main.ts must call createKeyAuthenticator(config.API_KEYS, { db: db.db })');
   expect(probe.status).toBe(200);
-  await stack.processorsReady();
 }, 120_000);
 
 afterAll(async () => {
   await db?.close();
-  await stack?.stop();
 }, 60_000);
 
 describe('two tenants', { timeout: 180_000 }, () => {
@@ -211,7 +208,7 @@ describe('two tenants', { timeout: 180_000 }, () => {
     }
     expect(((await api(keys.a, 'GET', '/api/imports')).body as { items: Job[] }).items.map((j) => j.id)).toEqual([jobs.a]);
     // The development key of API_KEYS is the default tenant: it sees neither.
-    expect(((await api(stack.apiKey, 'GET', '/api/imports')).body as { items: Job[] }).items).toEqual([]);
+    expect(((await api(t.stack.apiKey, 'GET', '/api/imports')).body as { items: Job[] }).items).toEqual([]);
   });
 
   it("a key cannot cancel or retry another tenant's job, and the job is left as it was", async () => {

@@ -1,4 +1,5 @@
-import { CONTACTS_HEADER, contactRow, mulberry32 } from '../../src/bench/generate-contacts.js';
+import { join } from 'node:path';
+import { CONTACTS_HEADER, contactRow, generateContacts, mulberry32 } from '../../src/bench/generate-contacts.js';
 
 /** One row that breaks exactly one rule, and what the service must say about it. */
 export interface BrokenRow {
@@ -91,4 +92,18 @@ export function contactsFixture(options: { rows: number; brokenEvery?: number; d
   const validIds: number[] = [];
   for (let id = 1; id <= options.rows; id++) if (!brokenIds.has(id)) validIds.push(id);
   return { csv: lines.join(eol) + eol, rows: lines.length - 1, broken, duplicateRows, validIds };
+}
+
+/** A contacts file on disk, made by the benchmark's generator. */
+export interface ContactsFile {
+  path: string;
+  rows: number;
+  invalid: number;
+}
+
+/** The benchmark's deterministic contacts file: row n has id n, and `invalid` rows break exactly one rule each. */
+export async function contactsFile(dir: string, rows: number, invalidFraction = 0.01, seed = 42): Promise<ContactsFile> {
+  const path = join(dir, `contacts-${rows}-${seed}.csv`);
+  const { invalid } = await generateContacts(path, { rows, invalidFraction, seed });
+  return { path, rows, invalid };
 }
