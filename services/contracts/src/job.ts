@@ -25,6 +25,18 @@ export type FileEncoding = z.infer<typeof FileEncoding>;
 export const Delimiter = z.enum([',', ';', '\t', '|']);
 export type Delimiter = z.infer<typeof Delimiter>;
 
+/** How a stored file is read: as CSV text, or as an Excel workbook (one sheet of it). */
+export const FileFormat = z.enum(['csv', 'xlsx']);
+export type FileFormat = z.infer<typeof FileFormat>;
+
+/** What a dry run found, against the table as it was: rows it would insert, update, or leave as they are. */
+export const ImportPlan = z.object({ insert: z.number().int(), update: z.number().int(), unchanged: z.number().int() });
+export type ImportPlan = z.infer<typeof ImportPlan>;
+
+/** An upload's explicit header mapping: file header → template column, or null to ignore the header. */
+export const HeaderMappingInput = z.record(z.string().max(1000), z.string().max(63).nullable());
+export type HeaderMappingInput = z.infer<typeof HeaderMappingInput>;
+
 const timestamp = z.string().nullable();
 
 export const Job = z.object({
@@ -38,6 +50,16 @@ export const Job = z.object({
   /** Declared by the uploader or detected from the first bytes. */
   encoding: FileEncoding,
   delimiter: Delimiter,
+  format: FileFormat,
+  /** The workbook sheet an xlsx upload is read from (name or 1-based number), or null for the first. */
+  sheet: z.string().nullable(),
+  /** The upload's explicit header mapping, or null when headers were matched by name and alias. */
+  mapping: HeaderMappingInput.nullable(),
+  /** Validates everything and writes nothing to the table; `plan` says what a real run would do. */
+  dryRun: z.boolean(),
+  plan: ImportPlan.nullable(),
+  /** The dry run this job imports for real (POST /api/imports/:id/commit), or null. */
+  dryRunOf: z.string().nullable(),
   totalRows: z.number().int().nullable(),
   processedRows: z.number().int(),
   successRows: z.number().int(),
