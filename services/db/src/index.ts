@@ -14,3 +14,4 @@ export * from './templates/read-catalog.js';
 export * from './templates/bind-table.js';
 export * from './templates/managed-tables.js';
 export * from './templates/template-store.js';
+export * from './templates/define-template.js';

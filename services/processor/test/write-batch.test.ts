@@ -3,12 +3,13 @@ import { contactsTemplate, type OnDuplicate } from '@docprocessor/contracts';
 import { claimJob } from '../src/work/claim.js';
 import { encodeRows } from '../src/import-file/write/copy-binary.js';
 import { StraightCopyPolicy } from '../src/import-file/write/straight-copy-policy.js';
-import { targetTableOf } from '../src/import-file/write/target-table.js';
+import { managedTargetTable } from '../src/import-file/write/target-table.js';
 import { prepareStaging, writeBatch, type Batch, type RunIdentity, type Totals } from '../src/import-file/write/write-batch.js';
+import { managedTypeNames } from '@docprocessor/db';
 import { build, contact, createJob, csvOf, type Harness } from './helper.js';
 
 let h: Harness;
-const table = targetTableOf(contactsTemplate);
+const table = managedTargetTable(contactsTemplate);
 const NONE: Totals = { processed: 0, success: 0, failed: 0, errors: 0 };
 
 beforeAll(async () => {
@@ -25,7 +26,7 @@ async function claimedRun(onDuplicate: OnDuplicate): Promise<RunIdentity> {
 
 const batchOf = (run: RunIdentity, rows: RowSpec[]): Batch => ({
   rows: encodeRows(
-    contactsTemplate,
+    managedTypeNames(contactsTemplate.columns),
     run,
     rows.map(([row, id, firstName]) => ({ values: [String(id), `user${id}@example.com`, firstName, 'Lovelace', null, 'GB', '2024-02-29', '12.50', 't', null], sourceRow: row })),
   ),

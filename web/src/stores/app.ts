@@ -1,5 +1,5 @@
 import { createEffect, createSignal, on, onCleanup, type Accessor } from 'solid-js';
-import { TEMPLATES, isTerminal, type Job, type ServerFrame } from '@docprocessor/contracts';
+import { BUILT_IN_TEMPLATES, isTerminal, type Job, type ServerFrame } from '@docprocessor/contracts';
 import { createHttp, isApiError, type Api, type TemplateSummary } from '../api/http';
 import { connectSocket, socketUrl, type LiveSocket, type SocketConstructor } from '../api/socket';
 import { statusLabel } from '../lib/format';
@@ -40,7 +40,7 @@ export function createAppStore(deps: AppDeps = {}): AppStore {
   const jobs = createJobs();
   const connection = createConnection();
   const selection = createSelection();
-  const [templates, setTemplates] = createSignal<TemplateSummary[]>([...TEMPLATES]);
+  const [templates, setTemplates] = createSignal<TemplateSummary[]>([...BUILT_IN_TEMPLATES]);
   const [announcement, setAnnouncement] = createSignal('');
   let socket: LiveSocket | null = null;
   const signOutIfRefused = (error: unknown) => {

@@ -134,7 +134,7 @@ export const TemplateChange = TemplateFields.omit({ name: true, table: true });
 export type TemplateChange = z.infer<typeof TemplateChange>;
 
 /** The first problem of a definition, naming its field, as `invalid_template` says it. */
-export function describeTemplateIssue(issue: z.core.$ZodIssue): string {
+export function describeTemplateIssue(issue: { path: readonly PropertyKey[]; message: string }): string {
   const field = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
   return `${field || 'template'}: ${issue.message}`;
 }

@@ -1,5 +1,6 @@
 import { INTEGER_LIMIT, LINEAGE_COLUMNS, type ColumnType, type TemplateColumn, type TemplateIssue } from '@docprocessor/contracts';
 import type { StoredDefinition } from '../schema/import-templates.js';
+import { isTextLike } from './managed-tables.js';
 import type { CatalogColumn, CatalogKey, CatalogTable } from './read-catalog.js';
 
 /** The template type a catalog type reads as; a type not here cannot be imported into (the binding names it). */
@@ -123,8 +124,11 @@ export function bindToCatalog(table: CatalogTable, input: BindInput): Bound {
   else {
     const missing = key.columns.filter((name) => !columns.some((c) => c.name === name));
     if (missing.length > 0) issues.push({ path: ['key'], message: `the key's columns (${missing.join(', ')}) must be columns of the template` });
-    const textKey = key.columns.filter((name) => columns.find((c) => c.name === name)?.type !== 'integer');
-    const lowered = key.lowered.some(Boolean) && textKey.every((name) => key.lowered[key.columns.indexOf(name)]);
+    // Case-insensitive means every text key column is lower()ed in the index, and nothing else is.
+    const text = key.columns.map((name) => isTextLike(table.columns.find((c) => c.name === name)?.typeName ?? ''));
+    const lowered = text.some(Boolean) && key.lowered.every((l, i) => l === text[i]);
+    if (key.lowered.some(Boolean) && !lowered)
+      issues.push({ path: ['key'], message: 'its unique index lowers some text columns of the key and not others, which a template cannot match' });
     if (input.keyCaseInsensitive !== undefined && input.keyCaseInsensitive !== lowered)
       issues.push({ path: ['keyCaseInsensitive'], message: `must be ${lowered}: the table's unique index on the key ${lowered ? 'lowers' : 'does not lower'} its text` });
     for (const c of columns) if (key.columns.includes(c.name)) c.required = true;

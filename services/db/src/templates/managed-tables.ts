@@ -3,19 +3,29 @@ import type { Queries } from '../client.js';
 import type { StoredDefinition } from '../schema/import-templates.js';
 import { qualified, quoteIdent, type TableName } from './sql-names.js';
 
-/** The PostgreSQL type the service gives each column type in the tables it makes (the built-ins' tables agree). */
-export const MANAGED_SQL_TYPES: Readonly<Record<ColumnType, string>> = {
-  string: 'text',
-  email: 'text',
-  enum: 'text',
-  integer: 'bigint',
-  decimal: 'numeric',
-  boolean: 'boolean',
-  date: 'date',
-  timestamp: 'timestamptz',
-  uuid: 'uuid',
-  country: 'char(2)',
+/**
+ * The PostgreSQL type the service gives each column type in the tables it makes (the built-ins' tables agree):
+ * as DDL, and as the catalog then names it (pg_type.typname), which is what the binary encoders go by.
+ */
+export const MANAGED_COLUMN_TYPES: Readonly<Record<ColumnType, { ddl: string; typeName: string }>> = {
+  string: { ddl: 'text', typeName: 'text' },
+  email: { ddl: 'text', typeName: 'text' },
+  enum: { ddl: 'text', typeName: 'text' },
+  integer: { ddl: 'bigint', typeName: 'int8' },
+  decimal: { ddl: 'numeric', typeName: 'numeric' },
+  boolean: { ddl: 'boolean', typeName: 'bool' },
+  date: { ddl: 'date', typeName: 'date' },
+  timestamp: { ddl: 'timestamptz', typeName: 'timestamptz' },
+  uuid: { ddl: 'uuid', typeName: 'uuid' },
+  country: { ddl: 'char(2)', typeName: 'bpchar' },
 };
+
+/** Catalog types whose values are text, so a case-insensitive key compares them lower-cased. */
+export const isTextLike = (typeName: string): boolean => ['text', 'varchar', 'bpchar', 'citext'].includes(typeName);
+
+/** The catalog types of a managed table's columns, known without asking the catalog. */
+export const managedTypeNames = (columns: readonly TemplateColumn[]): Array<{ name: string; kind: string }> =>
+  columns.map((c) => ({ name: MANAGED_COLUMN_TYPES[c.type].typeName, kind: 'b' }));
 
 /** Columns every template table carries, in the same types as the built-ins' (services/db schema/target-tables.ts). */
 const LINEAGE_DDL = [
@@ -26,13 +36,13 @@ const LINEAGE_DDL = [
 ];
 
 const columnDdl = (column: TemplateColumn, isKey: boolean): string =>
-  `${quoteIdent(column.name)} ${MANAGED_SQL_TYPES[column.type]}${column.required || isKey ? ' not null' : ''}`;
+  `${quoteIdent(column.name)} ${MANAGED_COLUMN_TYPES[column.type].ddl}${column.required || isKey ? ' not null' : ''}`;
 
 /** The unique index the upsert's ON CONFLICT names: lower() of text key columns when the key is case-insensitive. */
 export function keyIndexExpressions(definition: StoredDefinition): string[] {
   return definition.key.map((name) => {
     const column = definition.columns.find((c) => c.name === name);
-    const text = column && MANAGED_SQL_TYPES[column.type] === 'text';
+    const text = column && isTextLike(MANAGED_COLUMN_TYPES[column.type].typeName);
     return definition.keyCaseInsensitive && text ? `lower(${quoteIdent(name)})` : quoteIdent(name);
   });
 }

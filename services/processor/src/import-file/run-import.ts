@@ -1,15 +1,15 @@
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
-import { AppError, findTemplate, matchHeader, type JobError, type Template } from '@docprocessor/contracts';
+import { AppError, matchHeader, type JobError, type Template } from '@docprocessor/contracts';
 import { publishChange } from '@docprocessor/bus';
-import { completeJob, failJob, recordIgnoredColumns, releaseJob, stopJob, type ImportJobRow, type JobChangeRow } from '@docprocessor/db';
+import { completeJob, failJob, findTemplate, recordIgnoredColumns, releaseJob, stopJob, type ImportJobRow, type JobChangeRow } from '@docprocessor/db';
 import type { ProcessorContext } from '../context.js';
 import { BatchWriter, type Lease } from './batch-writer.js';
 import { readCsv } from './read/read-csv.js';
 import type { Utf8Checker } from './read/utf8-checker.js';
 import { BatchBuilder } from './validate/batch-builder.js';
 import { StraightCopyPolicy } from './write/straight-copy-policy.js';
-import { targetTableOf } from './write/target-table.js';
+import { describeTargetTable, type TargetTable } from './write/target-table.js';
 import { prepareStaging, type RunIdentity } from './write/write-batch.js';
 
 export type { Lease } from './batch-writer.js';
@@ -29,8 +29,8 @@ type ReadOutcome = 'read' | 'cancelled' | 'released' | JobError;
 export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, lease: Lease): Promise<ImportJobRow | 'released'> {
   const claimed = claim.row;
   const log = ctx.logger.child({ jobId: claimed.id, attempt: claimed.attempt });
-  const template = findTemplate(claimed.template);
-  if (!template) return finishFailed(ctx, claimed, { kind: 'system', code: 'internal_error', message: `Unknown template ${claimed.template}` });
+  const template = await findTemplate(ctx.db, claimed.tenantId, claimed.template);
+  if (!template) return finishFailed(ctx, claimed, validationError('unknown_template', `The template ${claimed.template} no longer exists`));
   await publishChange(ctx.bus, claim);
   const file = await ctx.files.read(claimed.objectName);
   if (!file) return finishFailed(ctx, claimed, { kind: 'system', code: 'file_missing', message: 'The uploaded file is no longer stored' });
@@ -43,13 +43,14 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
     maxStoredErrors: ctx.config.MAX_STORED_ERRORS,
     writes: new StraightCopyPolicy(),
   };
-  const table = targetTableOf(template);
   // One connection for the whole job: its staging table is made once, and batches never wait for the pool.
   const connection = await ctx.db.sql.reserve();
-  const writer = new BatchWriter(ctx, connection, table, run, lease, claimed);
+  let writer: BatchWriter | null = null;
   try {
+    const table = await describeTargetTable(connection, template);
+    writer = new BatchWriter(ctx, connection, table, run, lease, claimed);
     await prepareStaging(connection, table);
-    const outcome = await readIntoBatches(ctx, template, file, writer, lease, log);
+    const outcome = await readIntoBatches(ctx, template, table, file, writer, lease, log);
     if (typeof outcome === 'object') return await finishFailed(ctx, writer.job, outcome);
     await writer.drain();
     await writer.stopProgress();
@@ -61,12 +62,12 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
     log.info(writer.summary(), 'import completed');
     return await finish(ctx, await completeJob(ctx.db, run.jobId, run.attempt), writer.job);
   } catch (error) {
-    await writer.abandon();
+    await writer?.abandon();
     if (error instanceof AppError && error.kind === 'validation')
-      return finishFailed(ctx, writer.job, validationError(error.code, error.message, error.row));
+      return finishFailed(ctx, writer?.job ?? claimed, validationError(error.code, error.message, error.row));
     throw error;
   } finally {
-    await writer.stopProgress();
+    await writer?.stopProgress();
     file.destroy();
     connection.release();
   }
@@ -76,6 +77,7 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
 async function readIntoBatches(
   ctx: ProcessorContext,
   template: Template,
+  table: TargetTable,
   file: Readable,
   writer: BatchWriter,
   lease: Lease,
@@ -89,7 +91,7 @@ async function readIntoBatches(
   for await (const records of source.records) {
     for (const record of records) {
       if (!builder) {
-        const started = await startBatches(ctx, claimed, template, record, source.utf8);
+        const started = await startBatches(ctx, claimed, template, table, record, source.utf8);
         if (!(started instanceof BatchBuilder)) return started;
         builder = started;
         writer.startProgress(log);
@@ -118,12 +120,13 @@ async function startBatches(
   ctx: ProcessorContext,
   job: ImportJobRow,
   template: Template,
+  table: TargetTable,
   header: string[],
   utf8: Utf8Checker | null,
 ): Promise<BatchBuilder | JobError> {
   if (header.length > ctx.config.MAX_COLUMNS)
     return validationError('too_many_columns', `The header has ${header.length} columns; at most ${ctx.config.MAX_COLUMNS} are accepted`);
-  const match = matchHeader(template, header);
+  const match = matchHeader(template, header, { mapping: job.mapping });
   // Reported even when the header fails: an unknown column is often the misspelt name of a missing one.
   if (match.ignored.length > 0) await recordIgnoredColumns(ctx.db, job.id, job.attempt, match.ignored);
   if (match.missingRequired.length > 0) {
@@ -135,7 +138,7 @@ async function startBatches(
     );
   }
   if (match.repeated.length > 0) return validationError('invalid_header', `The header names ${match.repeated.join(', ')} more than once`);
-  return new BatchBuilder(template, job.onDuplicate, match.sourceIndex, header.length, { jobId: job.id, runId: job.runId! }, utf8);
+  return new BatchBuilder(template, table, job.onDuplicate, match.sourceIndex, header.length, { jobId: job.id, runId: job.runId! }, utf8);
 }
 
 /** Publishes a final state this attempt wrote; without one, another attempt took the job over and will report the outcome. */

@@ -115,12 +115,12 @@ async function upsertThroughStaging(conn: Connection, table: TargetTable, run: R
   );
   if (written.count === batch.rows.count) return 0;
   const dupes = await conn.unsafe<{ source_row: number; key: string }[]>(
-    `select s.source_row, s.${table.columns[table.keyIndex]}::text as key from ${table.staging} s
+    `select s.source_row, ${table.keyText} as key from ${table.staging} s
      join ${table.table} t on ${table.keyJoin}
      where t.import_run_id = $1 and t.source_row <> s.source_row`,
     [run.runId],
   );
-  for (const d of dupes) errors.push({ row: d.source_row, column: table.keyName, value: d.key, code: 'duplicate_key', message: 'repeats the key of an earlier row' });
+  for (const d of dupes) errors.push({ row: d.source_row, column: table.keyNames.join(', '), value: d.key, code: 'duplicate_key', message: 'repeats the key of an earlier row' });
   errors.sort((a, b) => a.row - b.row);
   return dupes.length;
 }
