@@ -4,6 +4,7 @@ import { AppError, IDEMPOTENCY_KEY_HEADER, JobIdParams, ListImportsQuery, type J
 import { decodeCursor, findJob, listJobs } from '@docprocessor/db';
 import type { IngestContext } from '../imports/context.js';
 import { cancelImport } from '../imports/cancel-import.js';
+import { commitDryRun } from '../imports/commit-dry-run.js';
 import { createImport, findByIdempotencyKey } from '../imports/create-import.js';
 import { receiveUpload } from '../imports/receive-upload.js';
 import { retryImport } from '../imports/retry-import.js';
@@ -74,6 +75,12 @@ export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestC
     const job = await cancelImport({ ctx, input: { principal: principalOf(request), jobId: id } });
     // 202 while the worker is still stopping at its next batch boundary.
     return reply.code(job.status === 'cancelled' ? 200 : 202).send(job);
+  });
+
+  app.post('/api/imports/:id/commit', async (request, reply) => {
+    const { id } = JobIdParams.parse(request.params);
+    const { job, created } = await commitDryRun({ ctx, input: { principal: principalOf(request), jobId: id } });
+    return reply.code(created ? 202 : 200).send(job);
   });
 
   app.post('/api/imports/:id/retry', async (request, reply) => {

@@ -1,8 +1,19 @@
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
-import { AppError, matchHeader, type JobError, type Template } from '@docprocessor/contracts';
+import { AppError, isTerminal, matchHeader, type JobError, type Template } from '@docprocessor/contracts';
 import { publishChange } from '@docprocessor/bus';
-import { completeJob, failJob, findTemplate, recordIgnoredColumns, releaseJob, stopJob, type ImportJobRow, type JobChangeRow } from '@docprocessor/db';
+import {
+  completeJob,
+  failJob,
+  findJobRow,
+  findTemplate,
+  recordIgnoredColumns,
+  releaseJob,
+  stopJob,
+  type Connection,
+  type ImportJobRow,
+  type JobChangeRow,
+} from '@docprocessor/db';
 import type { ProcessorContext } from '../context.js';
 import { BatchWriter, type Lease } from './batch-writer.js';
 import { readCsv } from './read/read-csv.js';
@@ -10,6 +21,7 @@ import type { Utf8Checker } from './read/utf8-checker.js';
 import { BatchBuilder } from './validate/batch-builder.js';
 import { StraightCopyPolicy } from './write/straight-copy-policy.js';
 import { describeTargetTable, type TargetTable } from './write/target-table.js';
+import { dropShadow, planOf, prepareShadow } from './write/dry-run.js';
 import { prepareStaging, type RunIdentity } from './write/write-batch.js';
 
 export type { Lease } from './batch-writer.js';
@@ -47,7 +59,9 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
   const connection = await ctx.db.sql.reserve();
   let writer: BatchWriter | null = null;
   try {
-    const table = await describeTargetTable(connection, template);
+    const target = await describeTargetTable(connection, template);
+    // A dry run writes into a shadow of the table instead, and says at the end what the real run would do.
+    const table = claimed.dryRun ? await prepareShadow(connection, target, claimed.id, claimed.processedRows === 0) : target;
     writer = new BatchWriter(ctx, connection, table, run, lease, claimed);
     await prepareStaging(connection, table);
     const outcome = await readIntoBatches(ctx, template, table, file, writer, lease, log);
@@ -59,8 +73,9 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
       return 'released';
     }
     if (outcome === 'cancelled' || writer.cancelled) return await finish(ctx, await stopJob(ctx.db, run.jobId, { attempt: run.attempt }), writer.job);
-    log.info(writer.summary(), 'import completed');
-    return await finish(ctx, await completeJob(ctx.db, run.jobId, run.attempt), writer.job);
+    const plan = claimed.dryRun ? await planOf(connection, table, target) : null;
+    log.info({ ...writer.summary(), plan }, 'import completed');
+    return await finish(ctx, await completeJob(ctx.db, run.jobId, run.attempt, plan), writer.job);
   } catch (error) {
     await writer?.abandon();
     if (error instanceof AppError && error.kind === 'validation')
@@ -69,8 +84,15 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
   } finally {
     await writer?.stopProgress();
     file.destroy();
+    if (claimed.dryRun) await dropShadowIfEnded(ctx, connection, claimed).catch((error: unknown) => log.warn({ err: error }, 'dry run table not dropped'));
     connection.release();
   }
+}
+
+/** A dry run's shadow goes once this attempt ended the job; one that may still be resumed (released, retried) stays. */
+async function dropShadowIfEnded(ctx: ProcessorContext, connection: Connection, claimed: ImportJobRow): Promise<void> {
+  const job = await findJobRow(ctx.db.db, claimed.id, { tenantId: null });
+  if (job && isTerminal(job.status) && job.attempt === claimed.attempt) await dropShadow(connection, claimed.id);
 }
 
 /** Reads the file after the checkpoint into batches for the writer, stopping early for a cancel or a shutdown. */
