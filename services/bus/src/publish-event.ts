@@ -1,5 +1,5 @@
 import { headers } from '@nats-io/nats-core';
-import { eventMessageId, eventSubject, type ImportEvent, type Job } from '@docprocessor/contracts';
+import { eventMessageId, eventSubject, type ImportEvent, type Job, type JobChange } from '@docprocessor/contracts';
 import type { Bus } from './connect.js';
 
 export const TENANT_HEADER = 'Tenant-Id';
@@ -23,3 +23,7 @@ export async function publishEvent(
   });
   return event;
 }
+
+/** Publishes what a lifecycle transition produced (services/db jobs/lifecycle.ts): the one way a status change is announced. */
+export const publishChange = (bus: Bus, change: JobChange): Promise<ImportEvent> =>
+  publishEvent(bus, change.event, change.job, { tenantId: change.tenantId });

@@ -1,10 +1,8 @@
 import { z } from 'zod';
+import { isTerminal } from './lifecycle.js';
 
 export const JobStatus = z.enum(['pending', 'processing', 'completed', 'failed', 'cancelled']);
 export type JobStatus = z.infer<typeof JobStatus>;
-
-export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
-export const isTerminal = (status: JobStatus): boolean => TERMINAL_STATUSES.includes(status);
 
 /** Why a job failed: the file (validation), our code (system) or a dependency (infrastructure). */
 export const JobErrorKind = z.enum(['validation', 'system', 'infrastructure']);

@@ -9,6 +9,10 @@ export type Sql = postgres.Sql;
 export type Tx = postgres.TransactionSql;
 /** One connection taken from the pool for a while (sql.reserve()). */
 export type Connection = postgres.ReservedSql;
+/** Anything that runs queries: the pool, a reserved connection or a transaction. */
+export type Queries = postgres.ISql;
+/** A piece of SQL made with a tagged template, to be placed inside another. */
+export type SqlFragment = postgres.Fragment;
 
 export interface DbClient {
   sql: Sql;

@@ -7,3 +7,7 @@ export * from './api-keys/authenticate.js';
 // For the keys command (services/admin): it checks a person's input before it connects.
 export { ApiKeyId, parseApiKeyInput } from './api-keys/inputs.js';
 export * from './jobs/job-from-sql.js';
+export * from './jobs/job-change.js';
+export * from './jobs/fences.js';
+export * from './jobs/lifecycle.js';
+export * from './jobs/held-job.js';

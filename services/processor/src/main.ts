@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
 import { loadConfig } from './config.js';
-import { startWorker, type Worker } from './worker.js';
+import { startWorker, type Worker } from './start-worker.js';
 
 const config = loadConfig(process.env);
 const logger = pino({ level: config.LOG_LEVEL, base: { service: 'processor', pid: process.pid } });

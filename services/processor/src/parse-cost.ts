@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { findTemplate, matchHeader } from '@docprocessor/contracts';
 import { loadConfig } from './config.js';
-import { BatchBuilder } from './import-file/batch-builder.js';
-import { readCsv } from './import-file/read-csv.js';
+import { BatchBuilder } from './import-file/validate/batch-builder.js';
+import { readCsv } from './import-file/read/read-csv.js';
 
 const [path, templateName = 'contacts'] = process.argv.slice(2);
 const template = findTemplate(templateName);

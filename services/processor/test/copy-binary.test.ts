@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactsTemplate, TEMPLATES, type CellValue } from '@docprocessor/contracts';
 import { createDbClient, type DbClient } from '@docprocessor/db';
 import { createTestDatabase, type TestDatabase } from '@docprocessor/db/testing';
-import { encodeRows, STORED_TYPES } from '../src/import-file/copy-binary.js';
-import { copyLine } from '../src/import-file/copy-text.js';
+import { encodeRows, STORED_TYPES } from '../src/import-file/write/copy-binary.js';
+import { copyLine } from '../src/import-file/write/copy-text.js';
 
 let testDb: TestDatabase;
 let client: DbClient;

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pino } from 'pino';
 import { eq } from 'drizzle-orm';
-import { allEventsSubject, ImportEvent, type FileEncoding, type OnDuplicate } from '@docprocessor/contracts';
+import { allEventsSubject, ImportEvent, type Delimiter, type FileEncoding, type OnDuplicate } from '@docprocessor/contracts';
 import { connectBus, ensureTopology, FileStore, publishEvent } from '@docprocessor/bus';
 import { destroyBusNames, TEST_NATS_SERVERS, uniqueBusNames } from '@docprocessor/bus/testing';
 import { createDbClient, importJobs, toJob, type ImportJobRow } from '@docprocessor/db';
 import { createTestDatabase } from '@docprocessor/db/testing';
 import { loadConfig } from '../src/config.js';
-import { WorkConsumer } from '../src/consume.js';
+import { WorkConsumer } from '../src/work/consume.js';
 import type { ProcessorContext } from '../src/context.js';
 import { createMetrics } from '../src/metrics.js';
 
@@ -52,7 +52,7 @@ export interface NewJob {
   template?: string;
   onDuplicate?: OnDuplicate;
   encoding?: FileEncoding;
-  delimiter?: string;
+  delimiter?: Delimiter;
   publish?: boolean;
 }
 

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { publishEvent } from '@docprocessor/bus';
 import { importJobs, toJob } from '@docprocessor/db';
-import { claimJob } from '../src/import-file/claim-job.js';
-import { encodeRows } from '../src/import-file/copy-binary.js';
-import { StraightCopyPolicy } from '../src/import-file/straight-copy-policy.js';
-import { targetTableOf } from '../src/import-file/target-table.js';
-import { LeaseLostError, prepareStaging, writeBatch, type Batch, type RunIdentity, type Totals } from '../src/import-file/write-batch.js';
+import { claimJob } from '../src/work/claim.js';
+import { encodeRows } from '../src/import-file/write/copy-binary.js';
+import { StraightCopyPolicy } from '../src/import-file/write/straight-copy-policy.js';
+import { targetTableOf } from '../src/import-file/write/target-table.js';
+import { LeaseLostError, prepareStaging, writeBatch, type Batch, type RunIdentity, type Totals } from '../src/import-file/write/write-batch.js';
 import { contactsTemplate } from '@docprocessor/contracts';
 import { build, contact, createJob, csvOf, jobRow, waitFor, waitForFinal, type Harness } from './helper.js';
 
@@ -36,7 +36,7 @@ describe('a job whose worker died', () => {
     const first = await claimJob(h.ctx.db, job.id, 3000);
     expect(first.kind).toBe('run');
     if (first.kind !== 'run') return;
-    const run = { jobId: job.id, runId: first.job.runId!, attempt: first.job.attempt, onDuplicate: 'error' as const, maxStoredErrors: 10_000, writes: new StraightCopyPolicy() };
+    const run = { jobId: job.id, runId: first.change.row.runId!, attempt: first.change.row.attempt, onDuplicate: 'error' as const, maxStoredErrors: 10_000, writes: new StraightCopyPolicy() };
     const batch = (from: number) => ({
       rows: encodeRows(
         contactsTemplate,
@@ -70,8 +70,8 @@ describe('a job whose worker died', () => {
     if (first.kind !== 'run') throw new Error('not claimed');
     await h.ctx.db.db.update(importJobs).set({ heartbeatAt: new Date(Date.now() - 60_000) }).where(eq(importJobs.id, job.id));
     const second = await claimJob(h.ctx.db, job.id, 3000);
-    expect(second).toMatchObject({ kind: 'run', job: { attempt: first.job.attempt + 1 } });
-    const stale = { jobId: job.id, runId: first.job.runId!, attempt: first.job.attempt, onDuplicate: 'error' as const, maxStoredErrors: 10_000, writes: new StraightCopyPolicy() };
+    expect(second).toMatchObject({ kind: 'run', change: { row: { attempt: first.change.row.attempt + 1 } } });
+    const stale = { jobId: job.id, runId: first.change.row.runId!, attempt: first.change.row.attempt, onDuplicate: 'error' as const, maxStoredErrors: 10_000, writes: new StraightCopyPolicy() };
     const batch = { rows: encodeRows(contactsTemplate, stale, [{ values: ['2000', 'a@b.co', 'A', 'B', null, 'GB', '2024-01-01', '1', 't', null], sourceRow: 1 }]), errors: [], processed: 1, failed: 0, bytesProcessed: 1 };
     await expect(writeOne(stale, batch, { processed: 0, success: 0, failed: 0, errors: 0 })).rejects.toBeInstanceOf(LeaseLostError);
     expect(await h.ctx.db.sql`select 1 from contacts where id = 2000`).toHaveLength(0);
@@ -83,7 +83,7 @@ describe('a job whose worker died', () => {
     expect(first.kind).toBe('run');
     // The claim's heartbeat, a little younger than the lease when JetStream redelivers.
     await h.ctx.db.db.update(importJobs).set({ heartbeatAt: new Date(Date.now() - 2900) }).where(eq(importJobs.id, job.id));
-    expect(await claimJob(h.ctx.db, job.id, 3000)).toMatchObject({ kind: 'run', job: { attempt: 2 } });
+    expect(await claimJob(h.ctx.db, job.id, 3000)).toMatchObject({ kind: 'run', change: { row: { attempt: 2 } } });
   });
 
   it('is not taken from a worker that is alive', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { lastWorkItem } from '@docprocessor/bus';
 import { importJobs } from '@docprocessor/db';
-import { Watchdog } from '../src/watchdog.js';
+import { Watchdog } from '../src/work/watchdog.js';
 import { build, contact, createJob, csvOf, jobRow, waitForFinal, type Harness } from './helper.js';
 
 let h: Harness;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactsTemplate, type OnDuplicate } from '@docprocessor/contracts';
-import { claimJob } from '../src/import-file/claim-job.js';
-import { encodeRows } from '../src/import-file/copy-binary.js';
-import { StraightCopyPolicy } from '../src/import-file/straight-copy-policy.js';
-import { targetTableOf } from '../src/import-file/target-table.js';
-import { prepareStaging, writeBatch, type Batch, type RunIdentity, type Totals } from '../src/import-file/write-batch.js';
+import { claimJob } from '../src/work/claim.js';
+import { encodeRows } from '../src/import-file/write/copy-binary.js';
+import { StraightCopyPolicy } from '../src/import-file/write/straight-copy-policy.js';
+import { targetTableOf } from '../src/import-file/write/target-table.js';
+import { prepareStaging, writeBatch, type Batch, type RunIdentity, type Totals } from '../src/import-file/write/write-batch.js';
 import { build, contact, createJob, csvOf, type Harness } from './helper.js';
 
 let h: Harness;
@@ -20,7 +20,7 @@ async function claimedRun(onDuplicate: OnDuplicate): Promise<RunIdentity> {
   const job = await createJob(h, csvOf(contact(1)), { publish: false, onDuplicate });
   const claimed = await claimJob(h.ctx.db, job.id, 30_000);
   if (claimed.kind !== 'run') throw new Error('not claimed');
-  return { jobId: job.id, runId: claimed.job.runId!, attempt: claimed.job.attempt, onDuplicate, maxStoredErrors: 100, writes: new StraightCopyPolicy() };
+  return { jobId: job.id, runId: claimed.change.row.runId!, attempt: claimed.change.row.attempt, onDuplicate, maxStoredErrors: 100, writes: new StraightCopyPolicy() };
 }
 
 const batchOf = (run: RunIdentity, rows: RowSpec[]): Batch => ({

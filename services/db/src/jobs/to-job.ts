@@ -1,4 +1,4 @@
-import { Delimiter, type Job } from '@docprocessor/contracts';
+import type { Job } from '@docprocessor/contracts';
 import type { ImportJobRow } from '../schema/import-jobs.js';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -23,7 +23,7 @@ export function toJob(row: ImportJobRow, now: Date = new Date()): Job {
     sha256: row.sha256,
     onDuplicate: row.onDuplicate,
     encoding: row.encoding,
-    delimiter: Delimiter.catch(',').parse(row.delimiter),
+    delimiter: row.delimiter,
     totalRows: row.totalRows,
     processedRows: row.processedRows,
     successRows: row.successRows,

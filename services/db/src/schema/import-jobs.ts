@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type { JobError } from '@docprocessor/contracts';
+import { Delimiter, FileEncoding, JobStatus, OnDuplicate, type JobError } from '@docprocessor/contracts';
 
 // Millisecond precision, like JS dates, so a (createdAt, id) cursor compares exactly.
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
+/** A zod enum's values as the non-empty tuple drizzle's text enums take: each enum stays defined once, in contracts. */
+const valuesOf = <T extends string>(options: readonly T[]) => options as [T, ...T[]];
 const count = (name: string) => bigint(name, { mode: 'number' }).notNull().default(0);
 
 /** One row per upload: the single source of truth that every event mirrors. */
@@ -12,17 +14,17 @@ export const importJobs = pgTable(
   {
     id: uuid('id').primaryKey(),
     tenantId: text('tenant_id').notNull().default('default'),
-    status: text('status', { enum: ['pending', 'processing', 'completed', 'failed', 'cancelled'] }).notNull(),
+    status: text('status', { enum: valuesOf(JobStatus.options) }).notNull(),
     template: text('template').notNull(),
-    onDuplicate: text('on_duplicate', { enum: ['error', 'last'] }).notNull().default('error'),
+    onDuplicate: text('on_duplicate', { enum: valuesOf(OnDuplicate.options) }).notNull().default('error'),
     filename: text('filename').notNull(),
     sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
     sha256: text('sha256').notNull(),
     objectName: text('object_name').notNull(),
     /** Text encoding of the stored file, declared by the uploader or detected from its first bytes. */
-    encoding: text('encoding', { enum: ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252'] }).notNull().default('utf-8'),
+    encoding: text('encoding', { enum: valuesOf(FileEncoding.options) }).notNull().default('utf-8'),
     /** Field delimiter, declared or sniffed from the header line. */
-    delimiter: text('delimiter').notNull().default(','),
+    delimiter: text('delimiter', { enum: valuesOf(Delimiter.options) }).notNull().default(','),
     idempotencyKey: text('idempotency_key'),
     duplicateOf: uuid('duplicate_of'),
     totalRows: bigint('total_rows', { mode: 'number' }),

@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
-import { publishEvent } from '@docprocessor/bus';
-import { importJobs, toJob, type ImportJobRow } from '@docprocessor/db';
+import { publishChange } from '@docprocessor/bus';
+import { changeOf, importJobs, type JobChangeRow } from '@docprocessor/db';
 import type { IngestContext } from './context.js';
 
 type AnnounceContext = Pick<IngestContext, 'db' | 'bus' | 'logger'>;
@@ -9,9 +9,10 @@ type AnnounceContext = Pick<IngestContext, 'db' | 'bus' | 'logger'>;
  * Publishes the `created` work item of a committed job and marks it announced. If NATS is down the job
  * stays unannounced and the sweeper tries again; the message id makes a double publish harmless.
  */
-export async function announceJob(ctx: AnnounceContext, row: ImportJobRow): Promise<boolean> {
+export async function announceJob(ctx: AnnounceContext, change: JobChangeRow): Promise<boolean> {
+  const { row } = change;
   try {
-    await publishEvent(ctx.bus, 'created', toJob(row), { tenantId: row.tenantId });
+    await publishChange(ctx.bus, change);
     await ctx.db.db
       .update(importJobs)
       .set({ announcedAt: new Date() })
@@ -38,7 +39,7 @@ export async function sweepUnannouncedJobs(ctx: AnnounceContext, olderThanMs = 2
     .orderBy(asc(importJobs.createdAt))
     .limit(100);
   let announced = 0;
-  for (const row of rows) if (await announceJob(ctx, row)) announced++;
+  for (const row of rows) if (await announceJob(ctx, changeOf(row, 'created'))) announced++;
   if (rows.length) ctx.logger.info({ found: rows.length, announced }, 'outbox sweep');
   return announced;
 }

@@ -1,6 +1,6 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { AppError, findTemplate, ImportFormFields, type Job } from '@docprocessor/contracts';
-import { importJobs, toJob, type Principal } from '@docprocessor/db';
+import { createJob, importJobs, toJob, type Principal } from '@docprocessor/db';
 import { announceJob } from './announce-job.js';
 import { detectEncoding, sniffDelimiter } from './sniff-content.js';
 import type { IngestContext } from './context.js';
@@ -20,45 +20,30 @@ export async function createImport({ ctx, input }: { ctx: IngestContext; input: 
     const fields = parseFields(upload.fields);
     if (upload.stored.size === 0) throw new AppError('empty_file', 'The file is empty: send a CSV with a header line');
     const encoding = fields.encoding ?? detectEncoding(upload.head, upload.headTruncated);
-    const row = await ctx.db.db.transaction(async (tx) => {
-      const [original] = await tx
-        .select({ id: importJobs.id })
-        .from(importJobs)
-        .where(and(eq(importJobs.tenantId, principal.tenantId), eq(importJobs.template, fields.template), eq(importJobs.sha256, upload.stored.sha256)))
-        .orderBy(asc(importJobs.createdAt))
-        .limit(1);
-      const inserted = await tx
-        .insert(importJobs)
-        .values({
-          id: jobId,
-          tenantId: principal.tenantId,
-          status: 'pending',
-          template: fields.template,
-          onDuplicate: fields.onDuplicate,
-          encoding,
-          delimiter: fields.delimiter ?? sniffDelimiter(upload.head, encoding),
-          filename: upload.filename,
-          sizeBytes: upload.stored.size,
-          sha256: upload.stored.sha256,
-          objectName: upload.stored.name,
-          idempotencyKey: idempotencyKey ?? null,
-          duplicateOf: original?.id ?? null,
-          createdAt: new Date(),
-        })
-        .onConflictDoNothing({ target: [importJobs.tenantId, importJobs.idempotencyKey] })
-        .returning();
-      return inserted[0];
+    const created = await createJob(ctx.db, {
+      id: jobId,
+      tenantId: principal.tenantId,
+      template: fields.template,
+      onDuplicate: fields.onDuplicate,
+      encoding,
+      delimiter: fields.delimiter ?? sniffDelimiter(upload.head, encoding),
+      filename: upload.filename,
+      sizeBytes: upload.stored.size,
+      sha256: upload.stored.sha256,
+      objectName: upload.stored.name,
+      idempotencyKey: idempotencyKey ?? null,
     });
-    if (!row) {
+    if (!created) {
       // Another request with the same Idempotency-Key won the race: answer with its job.
       await ctx.files.delete(upload.stored.name).catch(() => undefined);
       const existing = await findByIdempotencyKey(ctx, principal, idempotencyKey ?? '');
       if (!existing) throw new AppError('idempotency_conflict', 'A request with this Idempotency-Key is being processed; try again');
       return { job: existing, created: false };
     }
+    const { row } = created;
     ctx.logger.info({ jobId, template: row.template, sizeBytes: row.sizeBytes, duplicateOf: row.duplicateOf }, 'job created');
-    await announceJob(ctx, row);
-    return { job: toJob(row), created: true };
+    await announceJob(ctx, created);
+    return { job: created.job, created: true };
   } catch (error) {
     await ctx.files.delete(upload.stored.name).catch(() => undefined);
     throw error;

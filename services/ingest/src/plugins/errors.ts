@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ZodError } from 'zod';
-import { AppError, type ErrorCode } from '@docprocessor/contracts';
+import { AppError, dependencyErrorCode, type ErrorCode } from '@docprocessor/contracts';
 
 const BY_STATUS: Record<number, ErrorCode> = {
   400: 'invalid_request',
@@ -12,7 +12,10 @@ const BY_STATUS: Record<number, ErrorCode> = {
   429: 'rate_limited',
 };
 
-const INFRASTRUCTURE = /ECONNREFUSED|ECONNRESET|CONNECTION_(CLOSED|ENDED|DESTROYED)|CONNECT_TIMEOUT|57P0[1-3]/;
+const UNAVAILABLE = {
+  database_unavailable: 'The database is not reachable; try again shortly',
+  nats_unavailable: 'The message bus is not reachable; try again shortly',
+} as const;
 
 /** Any thrown thing as the one error type; this is the only place errors become HTTP answers. */
 export function toAppError(error: unknown): AppError {
@@ -21,12 +24,11 @@ export function toAppError(error: unknown): AppError {
     const issue = error.issues[0];
     return new AppError('invalid_request', `${issue?.path.join('.') || 'request'}: ${issue?.message}`, { cause: error });
   }
-  const { statusCode, code, message } = error as { statusCode?: number; code?: string; message?: string };
+  const { statusCode, message } = error as { statusCode?: number; message?: string };
   const mapped = statusCode !== undefined ? BY_STATUS[statusCode] : undefined;
   if (mapped) return new AppError(mapped, message ?? mapped, { cause: error });
-  if (INFRASTRUCTURE.test(`${code ?? ''} ${message ?? ''}`)) return new AppError('database_unavailable', 'The database is not reachable; try again shortly', { cause: error });
-  if (/nats|jetstream|CONNECTION_CLOSED|TIMEOUT/i.test(`${(error as Error)?.name ?? ''} ${code ?? ''}`))
-    return new AppError('nats_unavailable', 'The message bus is not reachable; try again shortly', { cause: error });
+  const dependency = dependencyErrorCode(error);
+  if (dependency) return new AppError(dependency, UNAVAILABLE[dependency], { cause: error });
   return new AppError('internal_error', 'Something went wrong on our side; it has been logged', { cause: error });
 }
 

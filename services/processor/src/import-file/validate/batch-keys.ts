@@ -1,5 +1,5 @@
 import type { Template } from '@docprocessor/contracts';
-import { targetTableOf } from './target-table.js';
+import { targetTableOf } from '../write/target-table.js';
 
 const TWO_32 = 4294967296;
 const INITIAL_SLOTS = 1 << 14;

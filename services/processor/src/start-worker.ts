@@ -5,10 +5,10 @@ import { busNamesFromEnv } from '@docprocessor/contracts';
 import { connectBus, ensureTopology, FileStore, type Bus } from '@docprocessor/bus';
 import { createDbClient } from '@docprocessor/db';
 import type { ProcessorConfig } from './config.js';
-import { WorkConsumer } from './consume.js';
+import { WorkConsumer } from './work/consume.js';
 import { withJobConnections } from './job-connections.js';
 import { createMetrics, type ProcessorMetrics } from './metrics.js';
-import { Watchdog } from './watchdog.js';
+import { Watchdog } from './work/watchdog.js';
 
 export interface Worker {
   /** Stops pulling, lets running jobs reach a batch boundary and hands them back, then closes the connections. */

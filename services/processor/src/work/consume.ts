@@ -1,15 +1,14 @@
 import type { Consumer, JsMsg } from '@nats-io/jetstream';
-import { ImportEvent } from '@docprocessor/contracts';
-import { publishEvent } from '@docprocessor/bus';
-import { toJob } from '@docprocessor/db';
-import { retryDelayMs } from './config.js';
-import type { ProcessorContext } from './context.js';
+import { dependencyErrorCode, ImportEvent } from '@docprocessor/contracts';
+import { publishChange } from '@docprocessor/bus';
+import { releaseJob, repeatFinal, stopJob } from '@docprocessor/db';
+import { retryDelayMs } from '../config.js';
+import type { ProcessorContext } from '../context.js';
 import { sendDeadLetter } from './dead-letter.js';
-import { giveUp, isInfrastructureError } from './give-up.js';
-import { claimJob } from './import-file/claim-job.js';
-import { cancelJob, releaseJob } from './import-file/finish-job.js';
-import { runImport } from './import-file/run-import.js';
-import { LeaseLostError } from './import-file/write-batch.js';
+import { giveUp } from './give-up.js';
+import { claimJob } from './claim.js';
+import { runImport } from '../import-file/run-import.js';
+import { LeaseLostError } from '../import-file/write/write-batch.js';
 import { settle } from './settle.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -85,20 +84,20 @@ export class WorkConsumer {
       }
       if (claim.kind === 'done') {
         // A worker may have died between the final commit and its event: say it again (deduplicated).
-        if (claim.job && (claim.job.status === 'completed' || claim.job.status === 'failed' || claim.job.status === 'cancelled'))
-          await publishEvent(this.ctx.bus, claim.job.status, toJob(claim.job), { tenantId: claim.job.tenantId });
+        const repeat = claim.job && repeatFinal(claim.job);
+        if (repeat) await publishChange(this.ctx.bus, repeat);
         settle(message, 'ack');
         return;
       }
       if (claim.kind === 'cancel') {
-        const row = await cancelJob(this.ctx.db, jobId, claim.job.attempt);
-        if (row) await publishEvent(this.ctx.bus, 'cancelled', toJob(row), { tenantId: row.tenantId });
+        const stopped = await stopJob(this.ctx.db, jobId, { attempt: claim.job.attempt });
+        if (stopped) await publishChange(this.ctx.bus, stopped);
         settle(message, 'ack');
         return;
       }
-      attempt = claim.job.attempt;
-      log.info({ attempt, resumeAfter: claim.job.processedRows }, 'job claimed');
-      const outcome = await runImport(this.ctx, claim.job, { renew, stopping: () => !this.running, claimedAt });
+      attempt = claim.change.row.attempt;
+      log.info({ attempt, resumeAfter: claim.change.row.processedRows }, 'job claimed');
+      const outcome = await runImport(this.ctx, claim.change, { renew, stopping: () => !this.running, claimedAt });
       if (outcome === 'released') {
         log.info('shutting down: job handed back at its last checkpoint');
         this.handedBack.push(message);
@@ -127,7 +126,7 @@ export class WorkConsumer {
     const released = attempt === null || (await releaseJob(this.ctx.db, jobId, attempt).then(() => true, () => false));
     const backoff = retryDelayMs(this.ctx.config, message.info.deliveryCount);
     const delay = released ? backoff : Math.max(backoff, this.ctx.config.ACK_WAIT_MS + 500);
-    log.warn({ err: error, infrastructure: isInfrastructureError(error), retryInMs: delay }, 'import attempt failed; will retry');
+    log.warn({ err: error, dependency: dependencyErrorCode(error), retryInMs: delay }, 'import attempt failed; will retry');
     settle(message, 'nak', delay);
   }
 }

@@ -1,11 +1,11 @@
 import type { CellValue, OnDuplicate, Template } from '@docprocessor/contracts';
 import { BatchKeys } from './batch-keys.js';
 import { compileValidator, type RowValidator } from './compile-validator.js';
-import { compileRowEncoder, type Lineage, type RowEncoder } from './copy-binary.js';
-import { CopyRowsBuilder } from './copy-rows.js';
-import type { Batch } from './write-batch.js';
-import { targetTableOf, type TargetTable } from './target-table.js';
-import type { Utf8Checker } from './utf8-checker.js';
+import { compileRowEncoder, type Lineage, type RowEncoder } from '../write/copy-binary.js';
+import { CopyRowsBuilder } from '../write/copy-rows.js';
+import type { Batch } from '../write/write-batch.js';
+import { targetTableOf, type TargetTable } from '../write/target-table.js';
+import type { Utf8Checker } from '../read/utf8-checker.js';
 
 /**
  * Collects validated rows into batches, each row already encoded as binary COPY data (see copy-rows.ts for

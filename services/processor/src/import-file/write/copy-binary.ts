@@ -1,5 +1,5 @@
 import type { CellValue, ColumnType, Template } from '@docprocessor/contracts';
-import { digitsAt } from './ascii-digits.js';
+import { digitsAt } from '../validate/ascii-digits.js';
 import { CopyRowsBuilder, type CopyRows } from './copy-rows.js';
 
 /**

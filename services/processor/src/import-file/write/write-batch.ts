@@ -1,5 +1,5 @@
 import type { OnDuplicate } from '@docprocessor/contracts';
-import { jobFromSql, type Connection, type ImportJobRow } from '@docprocessor/db';
+import { recordBatch, type BatchTotals, type Connection, type ImportJobRow } from '@docprocessor/db';
 import { copyLine } from './copy-text.js';
 import type { CopyRows } from './copy-rows.js';
 import type { StraightCopyPolicy } from './straight-copy-policy.js';
@@ -36,13 +36,7 @@ export interface RunIdentity {
   writes: StraightCopyPolicy;
 }
 
-export interface Totals {
-  processed: number;
-  success: number;
-  failed: number;
-  /** Row errors found so far, stored or not. */
-  errors: number;
-}
+export type Totals = BatchTotals;
 
 /** The job changed hands (a newer attempt claimed it): this worker must stop without committing. */
 export class LeaseLostError extends Error {
@@ -161,15 +155,10 @@ export async function writeBatch(conn: Connection, table: TargetTable, run: RunI
     const failed = before.failed + batch.failed + duplicates;
     const processed = before.processed + batch.processed;
     const totals = { processed, failed, success: processed - failed, errors: before.errors + errors.length };
-    const [record] = await conn`
-      update import_jobs set processed_rows = ${totals.processed}, success_rows = ${totals.success},
-        failed_rows = ${totals.failed}, errors_total = ${totals.errors}, bytes_processed = greatest(bytes_processed, ${batch.bytesProcessed}),
-        heartbeat_at = now(), updated_at = now()
-      where id = ${run.jobId} and attempt = ${run.attempt} and status = 'processing'
-      returning *`;
-    if (!record) throw new LeaseLostError(`job ${run.jobId} is no longer held by attempt ${run.attempt}`);
+    const job = await recordBatch(conn, run.jobId, run.attempt, totals, batch.bytesProcessed);
+    if (!job) throw new LeaseLostError(`job ${run.jobId} is no longer held by attempt ${run.attempt}`);
     await conn.unsafe('commit');
-    return { job: jobFromSql(record), totals };
+    return { job, totals };
   } catch (error) {
     await begun.catch(() => undefined);
     await conn.unsafe('rollback').catch(() => undefined);
