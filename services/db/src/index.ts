@@ -4,6 +4,8 @@ export { ensureDatabase, migrateDatabase, MIGRATIONS_FOLDER } from './migrate.js
 export * from './jobs/to-job.js';
 export * from './jobs/read-jobs.js';
 export * from './api-keys/authenticate.js';
+// For the keys command (services/admin): it checks a person's input before it connects.
+export { ApiKeyId, parseApiKeyInput } from './api-keys/inputs.js';
 export * from './jobs/job-from-sql.js';
 export * from './jobs/job-change.js';
 export * from './jobs/fences.js';

@@ -1,0 +1,72 @@
+import { createServer, type Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { busNamesFromEnv } from '@docprocessor/contracts';
+import { connectBus, ensureTopology, FileStore, type Bus } from '@docprocessor/bus';
+import { createDbClient } from '@docprocessor/db';
+import type { ProcessorConfig } from './config.js';
+import { WorkConsumer } from './work/consume.js';
+import { withJobConnections } from './job-connections.js';
+import { createMetrics, type ProcessorMetrics } from './metrics.js';
+import { Watchdog } from './work/watchdog.js';
+
+export interface Worker {
+  /** Stops pulling, lets running jobs reach a batch boundary and hands them back, then closes the connections. */
+  stop(): Promise<void>;
+}
+
+/** One processor: its connections, the consumer, the watchdog and, if PROCESSOR_METRICS_PORT is set, /metrics. */
+export async function startWorker(config: ProcessorConfig, logger: Logger): Promise<Worker> {
+  const db = createDbClient(config.DATABASE_URL, { max: config.PROCESSOR_CONCURRENCY * 2 + 2, applicationName: 'processor' });
+  const { bus, files } = await connectWhenReachable(config, logger);
+  const metrics = createMetrics();
+  const ctx = { config, db: withJobConnections(db, config.DATABASE_URL, 'processor'), bus, files, logger, metrics };
+  const consumer = new WorkConsumer(ctx);
+  await consumer.start();
+  const watchdog = new Watchdog(ctx);
+  watchdog.start();
+  const metricsServer = config.PROCESSOR_METRICS_PORT === undefined ? null : serveMetrics(metrics, config.PROCESSOR_METRICS_PORT);
+  return {
+    async stop() {
+      metricsServer?.close();
+      await Promise.all([consumer.stop(), watchdog.stop()]);
+      // With NATS or the database away, closing could wait forever: the jobs are handed back already.
+      await Promise.race([Promise.all([bus.close(), db.close()]), sleep(5000)]);
+    },
+  };
+}
+
+/** NATS may be restarting while this worker starts: wait for it instead of dying. */
+async function connectWhenReachable(config: ProcessorConfig, logger: Logger): Promise<{ bus: Bus; files: FileStore }> {
+  for (let attempt = 1; ; attempt++) {
+    let candidate: Bus | null = null;
+    try {
+      candidate = await connectBus({ servers: config.NATS_URL, names: busNamesFromEnv(config), connectionName: `processor-${process.pid}` });
+      // One delivery beyond MAX_DELIVER: the worker that gets it never runs the job, it only gives the item up.
+      await ensureTopology(candidate, { ackWaitMs: config.ACK_WAIT_MS, maxDeliver: config.MAX_DELIVER + 1 });
+      const found = { bus: candidate, files: await FileStore.open(candidate) };
+      watchStatus(candidate, logger);
+      return found;
+    } catch (error) {
+      await candidate?.close().catch(() => undefined);
+      logger.warn({ err: error, attempt, servers: config.NATS_URL }, 'NATS is not reachable yet; trying again in 2 s');
+      await sleep(2000);
+    }
+  }
+}
+
+function watchStatus(bus: Bus, logger: Logger): void {
+  void (async () => {
+    for await (const status of bus.nc.status()) if (status.type !== 'ping') logger.info({ nats: status.type }, 'nats connection status');
+  })().catch((error: unknown) => logger.warn({ err: error }, 'nats status watch ended'));
+}
+
+function serveMetrics(metrics: ProcessorMetrics, port: number): Server {
+  return createServer((request, response) => {
+    if (request.url !== '/metrics') return void response.writeHead(404).end();
+    metrics.registry.metrics().then(
+      (text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+      (error: unknown) => response.writeHead(500).end(String(error)),
+    );
+  }).listen(port, '127.0.0.1');
+}
