@@ -17,3 +17,4 @@ export * from './templates/bind-table.js';
 export * from './templates/managed-tables.js';
 export * from './templates/template-store.js';
 export * from './templates/define-template.js';
+export * from './templates/remembered-mappings.js';

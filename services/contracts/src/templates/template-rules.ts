@@ -46,7 +46,7 @@ function checkColumn(column: TemplateColumn, at: number, managed: boolean): Issu
   const allowed = RULES_BY_TYPE[column.type];
   for (const rule of RULE_NAMES)
     if (column[rule] !== undefined && !allowed.includes(rule))
-      issues.push({ path: path(rule), message: `is not a rule of a ${column.type} column (its rules: ${allowed.join(', ') || 'none'})` });
+      issues.push({ path: path(rule), message: `is not a rule of ${/^[aeiou]/.test(column.type) ? 'an' : 'a'} ${column.type} column (its rules: ${allowed.join(', ') || 'none'})` });
   if (managed && !TemplateName.safeParse(column.name).success)
     issues.push({ path: path('name'), message: 'must be a lowercase letter, then lowercase letters, digits or _ (at most 63) in a table the service makes' });
   if ((LINEAGE_COLUMNS as readonly string[]).includes(column.name))

@@ -1,6 +1,7 @@
 import { BUILT_IN_TEMPLATES, type Template } from '@docprocessor/contracts';
 import type { DbClient, Queries } from '../client.js';
 import { importTemplates, type ImportTemplateRow } from '../schema/import-templates.js';
+import { rowFromSql } from '../jobs/job-from-sql.js';
 import { displayName, parseTableName } from './sql-names.js';
 
 /** The public template of a stored row. */
@@ -18,17 +19,7 @@ export function toTemplate(row: ImportTemplateRow): Template {
   };
 }
 
-const templateFromSql = (record: Record<string, unknown>): ImportTemplateRow => ({
-  id: record.id as string,
-  tenantId: (record.tenant_id as string | null) ?? null,
-  name: record.name as string,
-  tableSchema: record.table_schema as string,
-  tableName: record.table_name as string,
-  managed: record.managed as boolean,
-  definition: record.definition as ImportTemplateRow['definition'],
-  createdAt: record.created_at as Date,
-  updatedAt: record.updated_at as Date,
-});
+const templateFromSql = rowFromSql(importTemplates);
 
 /** A template a tenant can use: its own, or a built-in. `forUpdate` locks the row for the rest of a transaction. */
 export async function findTemplateRow(sql: Queries, tenantId: string, name: string, forUpdate = false): Promise<ImportTemplateRow | undefined> {

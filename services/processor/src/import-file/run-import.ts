@@ -9,6 +9,7 @@ import {
   findTemplate,
   recordIgnoredColumns,
   releaseJob,
+  rememberMapping,
   stopJob,
   type Connection,
   type ImportJobRow,
@@ -160,6 +161,8 @@ async function startBatches(
     );
   }
   if (match.repeated.length > 0) return validationError('invalid_header', `The header names ${match.repeated.join(', ')} more than once`);
+  // A mapping the uploader gave is one they confirmed: the next preview of a file with this header proposes it.
+  if (job.mapping) await rememberMapping(ctx.db, job.tenantId, template.name, header, job.mapping);
   return new BatchBuilder(template, table, job.onDuplicate, match.sourceIndex, header.length, { jobId: job.id, runId: job.runId! }, utf8);
 }
 
