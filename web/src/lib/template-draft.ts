@@ -84,16 +84,24 @@ export function sqlNameOf(text: string, fallback: string): string {
  */
 export function draftOfPreview(preview: Preview, filename: string): TemplateDraft {
   const taken = new Set<string>();
-  const columns = preview.columns.map((column) => {
+  const names = preview.columns.map((column) => {
     let name = sqlNameOf(column.header, `column_${column.index + 1}`);
     for (let n = 2; taken.has(name); n++) name = `${sqlNameOf(column.header, 'column').slice(0, 58)}_${n}`;
     taken.add(name);
-    const sameName = comparableHeaderName(column.header) === comparableHeaderName(name);
+    return name;
+  });
+  // A header is kept as an alias only if no column already answers to it (a file may repeat a header).
+  const heard = new Set(names.map(comparableHeaderName));
+  const columns = preview.columns.map((column, at) => {
+    const name = names[at]!;
+    const header = comparableHeaderName(column.header);
+    const alias = preview.dialect.header && !heard.has(header) && header !== '';
+    if (alias) heard.add(header);
     const draft: ColumnDraft = {
       ...newColumnDraft(name),
       type: column.type,
       required: !column.nullable,
-      aliases: sameName || !preview.dialect.header ? '' : column.header,
+      aliases: alias ? column.header : '',
       examples: column.examples,
     };
     if (column.formats?.[0]) draft.rules.formats = column.formats[0];

@@ -29,6 +29,7 @@ export function renderSignedIn(ui: () => JSX.Element, api: Api) {
 
 /** The whole app at `path`, signed in, with a memory history the test can move back through. */
 export function renderAppAt(path: string, api: Api) {
+  window.scrollTo = () => undefined; // the router scrolls to the top on each navigation; jsdom has no scrolling
   const history = createMemoryHistory();
   history.set({ value: path, replace: true, scroll: false });
   const result = renderSignedIn(() => <App history={history} />, api);

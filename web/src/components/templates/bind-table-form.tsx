@@ -71,7 +71,7 @@ export function BindTableForm(props: { onCreated: (template: Template) => void; 
   );
 
   return (
-    <section class="card new-template" aria-labelledby="bind-title" data-testid="bind-table">
+    <section class="card new-template" aria-labelledby="bind-title" data-testid="bind-table-form">
       <h2 id="bind-title">Bind to an existing table</h2>
       <p class="muted">
         For a table you already have. Its columns, types, NOT NULL and primary key (or a unique index) become the template’s rules.
