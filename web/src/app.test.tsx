@@ -134,7 +134,10 @@ describe('App', () => {
     FakeSocket.last.open();
     FakeSocket.last.receive({
       type: 'snapshot',
-      jobs: [makeJob({ id: 'dry-12345678', dryRun: true }), makeJob({ id: 'real', dryRunOf: 'dry-12345678', createdAt: '2025-01-01T11:00:00.000Z' })],
+      jobs: [
+        makeJob({ id: 'dry-12345678', dryRun: true }),
+        makeJob({ id: 'real', dryRunOf: 'dry-12345678', createdAt: '2025-01-01T11:00:00.000Z' }),
+      ],
     });
     expect((await screen.findByTestId('job-dry-run')).textContent).toBe('Dry run');
     expect(screen.getByTestId('job-dry-run-of').textContent).toBe('Import of dry run dry-1234');

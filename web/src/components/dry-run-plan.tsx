@@ -27,14 +27,18 @@ export function DryRunPlan(props: { job: Job }) {
       <p class="plan-title">Dry run: nothing was written to the table.</p>
       <Show
         when={props.job.plan}
-        fallback={<p class="muted">{props.job.status === 'completed' ? 'No plan was reported.' : 'The plan is ready when the check finishes.'}</p>}
+        fallback={
+          <p class="muted">{props.job.status === 'completed' ? 'No plan was reported.' : 'The plan is ready when the check finishes.'}</p>
+        }
       >
         {(plan) => (
           <p data-testid="summary-plan">
             Would insert <strong data-testid="plan-insert">{plan().insert}</strong>, update{' '}
-            <strong data-testid="plan-update">{plan().update}</strong>, leave <strong data-testid="plan-unchanged">{plan().unchanged}</strong>{' '}
-            unchanged
-            {props.job.failedRows > 0 ? `; ${props.job.failedRows} rows would fail (below).` : '.'}
+            <strong data-testid="plan-update">{plan().update}</strong>, leave{' '}
+            <strong data-testid="plan-unchanged">{plan().unchanged}</strong> unchanged
+            {props.job.failedRows > 0
+              ? `; ${props.job.failedRows} ${props.job.failedRows === 1 ? 'row' : 'rows'} would fail (below).`
+              : '.'}
           </p>
         )}
       </Show>

@@ -113,10 +113,11 @@ describe('JobSummary', () => {
   });
 
   it('shows a dry run’s plan, and imports it for real once', async () => {
-    const dryRun = makeJob({ id: 'dry-1', status: 'completed', dryRun: true, plan: { insert: 3, update: 1, unchanged: 2 }, processedRows: 7, failedRows: 1 });
+    const plan = { insert: 3, update: 1, unchanged: 2 };
+    const dryRun = makeJob({ id: 'dry-1', status: 'completed', dryRun: true, plan, processedRows: 7, failedRows: 1 });
     const commit = vi.fn<Api['commit']>().mockResolvedValue(makeJob({ id: 'real-1', dryRunOf: 'dry-1' }));
     renderSummary(fakeApi({ commit }), dryRun);
-    expect(screen.getByTestId('summary-plan').textContent).toBe('Would insert 3, update 1, leave 2 unchanged; 1 rows would fail (below).');
+    expect(screen.getByTestId('summary-plan').textContent).toBe('Would insert 3, update 1, leave 2 unchanged; 1 row would fail (below).');
     expect(screen.getByTestId('plan-insert').textContent).toBe('3');
     fireEvent.click(screen.getByTestId('job-commit'));
     expect((screen.getByTestId('job-commit') as HTMLButtonElement).disabled).toBe(true);

@@ -75,8 +75,14 @@ export function UploadPanel() {
               {store.templates.state() === 'failed' ? 'Templates could not be loaded' : 'Loading templates…'}
             </option>
           </Show>
-          <For each={store.templates.list()}>{(t) => <option value={t.name}>{t.name}</option>}</For>
-          <option value={AUTO_TEMPLATE}>New template from this file…</option>
+          <For each={store.templates.list()}>
+            {(t) => (
+              <option value={t.name} selected={!auto() && t.name === selected()?.name}>
+                {t.name}
+              </option>
+            )}
+          </For>
+          <option value={AUTO_TEMPLATE} selected={auto()}>New template from this file…</option>
         </select>
         <Show when={auto()}>
           <label class="field-label" for="auto-table">

@@ -3,8 +3,14 @@ import { placeIssues, serverIssueOf } from './form-issues';
 
 describe('serverIssueOf', () => {
   it('reads the field path an invalid_template message starts with', () => {
-    expect(serverIssueOf('columns[2].maxLength: must be at least 1')).toEqual({ path: ['columns', 2, 'maxLength'], message: 'must be at least 1' });
-    expect(serverIssueOf('key[0]: "sku" is not one of the columns')).toEqual({ path: ['key', 0], message: '"sku" is not one of the columns' });
+    expect(serverIssueOf('columns[2].maxLength: must be at least 1')).toEqual({
+      path: ['columns', 2, 'maxLength'],
+      message: 'must be at least 1',
+    });
+    expect(serverIssueOf('key[0]: "sku" is not one of the columns')).toEqual({
+      path: ['key', 0],
+      message: '"sku" is not one of the columns',
+    });
     expect(serverIssueOf('name: must be 1 to 63 characters')).toEqual({ path: ['name'], message: 'must be 1 to 63 characters' });
   });
 

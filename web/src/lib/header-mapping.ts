@@ -24,7 +24,10 @@ export function proposalOf(preview: PreviewResult, template: Pick<Template, 'col
   const proposal =
     preview.mapping && preview.missing
       ? { mapping: preview.mapping, missing: preview.missing }
-      : proposeMapping(template.columns, preview.columns.map((c) => c.header));
+      : proposeMapping(
+          template.columns,
+          preview.columns.map((c) => c.header),
+        );
   return { rows: proposal.mapping.map((m) => ({ ...m, chosen: false })), missing: proposal.missing };
 }
 
@@ -38,7 +41,11 @@ export function assign(rows: readonly MappingRow[], at: number, column: string |
 }
 
 /** Required columns no header feeds now, each with the proposal's closest header while that header is free. */
-export function missingOf(rows: readonly MappingRow[], template: Pick<Template, 'columns'>, proposed: readonly MissingColumn[]): MissingColumn[] {
+export function missingOf(
+  rows: readonly MappingRow[],
+  template: Pick<Template, 'columns'>,
+  proposed: readonly MissingColumn[],
+): MissingColumn[] {
   const fed = new Set(rows.map((r) => r.column));
   const free = new Set(rows.filter((r) => r.column === null).map((r) => r.header));
   return template.columns

@@ -36,7 +36,10 @@ export function ruleText(value: unknown): string {
 export function ruleValue(kind: RuleKind, text: string): unknown {
   if (kind === 'text') return text === '' ? undefined : text;
   if (kind === 'lines' || kind === 'formats') {
-    const items = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+    const items = text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
     return items.length > 0 ? items : undefined;
   }
   return text.trim() === '' ? undefined : Number(text.trim());

@@ -39,12 +39,21 @@ describe('draftOfPreview', () => {
 });
 
 describe('draftOfTemplate', () => {
-  it.each(BUILT_IN_TEMPLATES.map((t) => [t.name, t] as const))('gives %s back unchanged, so saving it untouched is a compatible change', (_, template) => {
-    const checked = checkTemplateChange(draftOfTemplate(template), template.managed);
-    expect(checked.ok).toBe(true);
-    if (!checked.ok) return;
-    expect(checked.value.columns).toEqual(template.columns);
-    expect(checked.value.key).toEqual(template.key);
-    expect(compareTemplates(template, { key: checked.value.key!, keyCaseInsensitive: checked.value.keyCaseInsensitive!, columns: checked.value.columns! }).compatible).toBe(true);
-  });
+  it.each(BUILT_IN_TEMPLATES.map((t) => [t.name, t] as const))(
+    'gives %s back unchanged, so saving it untouched is a compatible change',
+    (_, template) => {
+      const checked = checkTemplateChange(draftOfTemplate(template), template.managed);
+      expect(checked.ok).toBe(true);
+      if (!checked.ok) return;
+      expect(checked.value.columns).toEqual(template.columns);
+      expect(checked.value.key).toEqual(template.key);
+      expect(
+        compareTemplates(template, {
+          key: checked.value.key!,
+          keyCaseInsensitive: checked.value.keyCaseInsensitive!,
+          columns: checked.value.columns!,
+        }).compatible,
+      ).toBe(true);
+    },
+  );
 });

@@ -71,7 +71,10 @@ export function draftOfTemplate(template: Template): TemplateDraft {
 
 /** A header or file name as a table or column name the service accepts: `First Name` → `first_name`. */
 export function sqlNameOf(text: string, fallback: string): string {
-  const plain = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const plain = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
   const name = plain.replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
   if (name === '') return fallback;
   return (/^[a-z]/.test(name) ? name : `c_${name}`).slice(0, 63);
@@ -113,7 +116,10 @@ export function draftOfPreview(preview: Preview, filename: string): TemplateDraf
 
 function columnOf(draft: ColumnDraft): Record<string, unknown> {
   const column: Record<string, unknown> = { name: draft.name.trim(), type: draft.type, required: draft.required };
-  const aliases = draft.aliases.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  const aliases = draft.aliases
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
   if (aliases.length > 0) column.aliases = aliases;
   if (draft.description !== undefined) column.description = draft.description;
   for (const rule of RULES_BY_TYPE[draft.type]) {

@@ -35,8 +35,8 @@ export function TemplateEditPage() {
             ) : (
               <section class="card">
                 <p class="hint">
-                  Rows already in <code>{template.table}</code> must still fit: add optional columns, relax rules, add other header
-                  names or formats. The server refuses anything else and says why.
+                  Rows already in <code>{template.table}</code> must still fit: add optional columns, relax rules, add other header names or
+                  formats. The server refuses anything else and says why.
                 </p>
                 <TemplateForm
                   initial={draftOfTemplate(template)}

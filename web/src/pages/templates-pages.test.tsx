@@ -47,7 +47,13 @@ describe('Templates screen', () => {
     await waitFor(() => expect(rowNames()).toEqual(['contacts', 'products', 'orders']));
     expect(screen.getByTestId('nav-templates').getAttribute('aria-current')).toBe('page');
     const row = screen.getAllByTestId('template-row')[2]!;
-    expect([...row.children].map((cell) => cell.textContent)).toEqual(['orders', 'tenant_a.orders', 'ref', '3', 'yourstable made by the service']);
+    expect([...row.children].map((cell) => cell.textContent)).toEqual([
+      'orders',
+      'tenant_a.orders',
+      'ref',
+      '3',
+      'yourstable made by the service',
+    ]);
     expect(within(screen.getAllByTestId('template-row')[0]!).getByTestId('template-kind').dataset.builtIn).toBe('true');
 
     fireEvent.click(within(row).getByRole('link', { name: 'orders' }));
@@ -56,7 +62,11 @@ describe('Templates screen', () => {
     const placed = within(view).getAllByTestId('template-column')[1]!;
     expect(placed.textContent).toContain('Order date');
     expect(placed.textContent).toContain('DD/MM/YYYY');
-    expect(within(view).getAllByTestId('template-column-rules').map((c) => c.textContent)).toEqual(['Max length 20', '—', 'Values: open, shipped']);
+    expect(
+      within(view)
+        .getAllByTestId('template-column-rules')
+        .map((c) => c.textContent),
+    ).toEqual(['Max length 20', '—', 'Values: open, shipped']);
     expect(screen.getByTestId('template-edit').getAttribute('href')).toBe('/templates/orders/edit');
     expect(screen.getByTestId('nav-templates').classList.contains('active')).toBe(true);
     expect(screen.getByTestId('nav-imports').classList.contains('active')).toBe(false);
@@ -154,7 +164,9 @@ describe('Templates screen', () => {
   });
 
   it('edits a template with PUT and returns to it', async () => {
-    const updateTemplate = vi.fn<Api['updateTemplate']>().mockImplementation(async (_, change) => ({ ...orders, columns: change.columns! }));
+    const updateTemplate = vi
+      .fn<Api['updateTemplate']>()
+      .mockImplementation(async (_, change) => ({ ...orders, columns: change.columns! }));
     const { history } = renderAppAt('/templates/orders/edit', api({ updateTemplate }));
     const editor = (await screen.findAllByTestId('column-editor'))[0]!;
     fireEvent.input(within(editor).getByTestId('column-aliases'), { target: { value: 'Reference' } });

@@ -29,7 +29,9 @@ export function createTemplates(api: Pick<Api, 'listTemplates' | 'createTemplate
   let generation = 0;
 
   const take = (template: Template) =>
-    setList((held) => (held.some((t) => t.name === template.name) ? held.map((t) => (t.name === template.name ? template : t)) : [...held, template]));
+    setList((held) =>
+      held.some((t) => t.name === template.name) ? held.map((t) => (t.name === template.name ? template : t)) : [...held, template],
+    );
 
   return {
     list,

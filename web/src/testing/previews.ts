@@ -8,7 +8,13 @@ export const products = BUILT_IN_TEMPLATES.find((t) => t.name === 'products') as
 export function makePreview(headers: string[], rows: string[][], template?: Pick<Template, 'columns'>): PreviewResult {
   return {
     dialect: { encoding: 'utf-8', delimiter: ',', quote: '"', header: true, lineEnd: '\n' },
-    columns: headers.map((header, index) => ({ index, header, type: 'string', nullable: false, examples: rows.map((r) => r[index] ?? '') })),
+    columns: headers.map((header, index) => ({
+      index,
+      header,
+      type: 'string',
+      nullable: false,
+      examples: rows.map((r) => r[index] ?? ''),
+    })),
     rows,
     ...(template ? proposeMapping(template.columns, headers) : {}),
   };

@@ -44,6 +44,8 @@ describe('MappingStep', () => {
     expect(api.preview).toHaveBeenCalledWith(file, { template: 'contacts', sheet: undefined });
     expect(within(table).getByText('ada@example.com')).toBeTruthy();
     expect(header('ID').dataset.state).toBe('matched');
+    const picked = screen.getAllByTestId('mapping-select').map((select) => (select as HTMLSelectElement).value);
+    expect(picked).toEqual(proposed.mapping!.map((m) => m.column ?? ''));
     expect(header('signup').dataset.state).toBe('suggested');
     expect(within(header('signup')).getByTestId('mapping-confidence').textContent).toBe('suggested, 91% alike');
     expect(header('nickname').dataset.state).toBe('ignored');

@@ -21,7 +21,10 @@ export function MappingStep(props: { staged: StagedFile }) {
   const [rows, setRows] = createSignal<MappingRow[]>([]);
   const [proposed, setProposed] = createSignal<MissingColumn[]>([]);
   const missing = createMemo(() => (template() ? missingOf(rows(), template()!, proposed()) : []));
-  const ignored = () => rows().filter((r) => r.column === null).map((r) => r.header);
+  const ignored = () =>
+    rows()
+      .filter((r) => r.column === null)
+      .map((r) => r.header);
   let heading: HTMLHeadingElement | undefined;
   let importButton: HTMLButtonElement | undefined;
 
@@ -59,7 +62,13 @@ export function MappingStep(props: { staged: StagedFile }) {
           <label class="field-label" for="mapping-sheet">
             Sheet <span class="hint">(name or number; empty: the first)</span>
           </label>
-          <input id="mapping-sheet" type="text" value={sheet()} data-testid="mapping-sheet" onChange={(e) => setSheet(e.currentTarget.value)} />
+          <input
+            id="mapping-sheet"
+            type="text"
+            value={sheet()}
+            data-testid="mapping-sheet"
+            onChange={(e) => setSheet(e.currentTarget.value)}
+          />
         </div>
       </Show>
       <form
@@ -71,7 +80,9 @@ export function MappingStep(props: { staged: StagedFile }) {
       >
         <Switch>
           <Match when={!template()}>
-            <p class="notice notice-error" role="alert">The template {props.staged.template} is not in the list any more.</p>
+            <p class="notice notice-error" role="alert">
+              The template {props.staged.template} is not in the list any more.
+            </p>
           </Match>
           <Match when={preview.loading}>
             <p class="muted mapping-placeholder" role="status">
@@ -88,8 +99,17 @@ export function MappingStep(props: { staged: StagedFile }) {
             {(read) => (
               <>
                 <DialectLine dialect={read().dialect} rows={read().rows.length} />
-                <Problems missing={missing()} ignored={ignored()} onUse={(column, header) => setRows((r) => assign(r, r.findIndex((x) => x.header === header), column))} />
-                <MappingTable rows={rows()} columns={(template() as Template).columns} sample={read().rows} onAssign={(at, column) => setRows((r) => assign(r, at, column))} />
+                <Problems
+                  missing={missing()}
+                  ignored={ignored()}
+                  onUse={(column, header) => setRows((r) => assign(r, indexOf(r, header), column))}
+                />
+                <MappingTable
+                  rows={rows()}
+                  columns={(template() as Template).columns}
+                  sample={read().rows}
+                  onAssign={(at, column) => setRows((r) => assign(r, at, column))}
+                />
               </>
             )}
           </Match>
@@ -104,7 +124,13 @@ export function MappingStep(props: { staged: StagedFile }) {
               Import without checking
             </button>
           </Show>
-          <button type="button" class="button-secondary" data-testid="mapping-dry-run" disabled={!ready()} onClick={() => importMapped(true)}>
+          <button
+            type="button"
+            class="button-secondary"
+            data-testid="mapping-dry-run"
+            disabled={!ready()}
+            onClick={() => importMapped(true)}
+          >
             Check first (dry run)
           </button>
           <button type="submit" class="button-primary" data-testid="mapping-import" ref={importButton} disabled={!ready()}>
@@ -115,6 +141,8 @@ export function MappingStep(props: { staged: StagedFile }) {
     </section>
   );
 }
+
+const indexOf = (rows: readonly MappingRow[], header: string) => rows.findIndex((r) => r.header === header);
 
 function Problems(props: { missing: MissingColumn[]; ignored: string[]; onUse: (column: string, header: string) => void }) {
   return (
@@ -130,8 +158,14 @@ function Problems(props: { missing: MissingColumn[]; ignored: string[]; onUse: (
                   <Show when={m.closestHeader} fallback={<span class="muted"> — no header looks like it</span>}>
                     {(header) => (
                       <>
-                        {' '}— closest header “{header()}”{' '}
-                        <button type="button" class="link-button" data-testid="mapping-use-closest" onClick={() => props.onUse(m.column, header())}>
+                        {' '}
+                        — closest header “{header()}”{' '}
+                        <button
+                          type="button"
+                          class="link-button"
+                          data-testid="mapping-use-closest"
+                          onClick={() => props.onUse(m.column, header())}
+                        >
                           Use “{header()}”
                         </button>
                       </>

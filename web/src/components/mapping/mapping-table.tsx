@@ -34,10 +34,12 @@ export function MappingTable(props: MappingTableProps) {
                     value={row().column ?? ''}
                     onChange={(e) => props.onAssign(at, e.currentTarget.value === '' ? null : e.currentTarget.value)}
                   >
-                    <option value="">— ignore —</option>
+                    <option value="" selected={row().column === null}>
+                      — ignore —
+                    </option>
                     <For each={props.columns}>
                       {(column) => (
-                        <option value={column.name}>
+                        <option value={column.name} selected={row().column === column.name}>
                           {column.name}
                           {column.required ? ' (required)' : ''}
                         </option>

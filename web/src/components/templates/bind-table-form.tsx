@@ -19,7 +19,10 @@ export function BindTableForm(props: { onCreated: (template: Template) => void; 
   const [serverIssues, setServerIssues] = createSignal<PathIssue[]>([]);
 
   const candidate = () => {
-    const keyColumns = key().split(',').map((k) => k.trim()).filter((k) => k !== '');
+    const keyColumns = key()
+      .split(',')
+      .map((k) => k.trim())
+      .filter((k) => k !== '');
     return { name: name().trim(), table: table().trim(), ...(keyColumns.length > 0 ? { key: keyColumns } : {}) };
   };
   const verdict = createMemo(() => TemplateInput.safeParse(candidate()));

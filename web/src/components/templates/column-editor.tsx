@@ -27,7 +27,12 @@ export function ColumnEditor(props: ColumnEditorProps) {
   const title = () => props.column.name.trim() || `Column ${props.index + 1}`;
 
   return (
-    <fieldset class="column-editor" data-testid="column-editor" data-column={props.column.name} aria-invalid={errors('') ? 'true' : undefined}>
+    <fieldset
+      class="column-editor"
+      data-testid="column-editor"
+      data-column={props.column.name}
+      aria-invalid={errors('') ? 'true' : undefined}
+    >
       <legend class="column-title">
         <span>{title()}</span>
         <Show when={props.keyPosition > 0}>
@@ -63,17 +68,34 @@ export function ColumnEditor(props: ColumnEditorProps) {
             {...invalidProps(id('type-error'), errors('type'))}
             onChange={(e) => props.onChange({ type: e.currentTarget.value as ColumnType })}
           >
-            <For each={ColumnType.options}>{(type) => <option value={type}>{type}</option>}</For>
+            {/* `selected` on the option: a select's value set before its options exist selects nothing */}
+            <For each={ColumnType.options}>
+              {(type) => (
+                <option value={type} selected={type === props.column.type}>
+                  {type}
+                </option>
+              )}
+            </For>
           </select>
           <FieldError id={id('type-error')} field={at('type')} messages={errors('type')} />
         </div>
         <div class="field column-flags">
           <label class="check">
-            <input type="checkbox" checked={props.column.required} data-testid="column-required" onChange={(e) => props.onChange({ required: e.currentTarget.checked })} />
+            <input
+              type="checkbox"
+              checked={props.column.required}
+              data-testid="column-required"
+              onChange={(e) => props.onChange({ required: e.currentTarget.checked })}
+            />
             Required
           </label>
           <label class="check">
-            <input type="checkbox" checked={props.keyPosition > 0} data-testid="column-key" onChange={(e) => props.onToggleKey(e.currentTarget.checked)} />
+            <input
+              type="checkbox"
+              checked={props.keyPosition > 0}
+              data-testid="column-key"
+              onChange={(e) => props.onToggleKey(e.currentTarget.checked)}
+            />
             Key
           </label>
         </div>

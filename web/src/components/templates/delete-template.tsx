@@ -44,10 +44,23 @@ export function DeleteTemplate(props: { name: string; onDeleted: () => void }) {
           <p id="delete-question">
             Delete the template <strong>{props.name}</strong>? Files can no longer be imported with it.
           </p>
-          <button type="button" class="button-danger" ref={(el) => (confirmButton = el)} data-testid="template-delete-yes" disabled={busy()} onClick={remove}>
+          <button
+            type="button"
+            class="button-danger"
+            ref={(el) => (confirmButton = el)}
+            data-testid="template-delete-yes"
+            disabled={busy()}
+            onClick={remove}
+          >
             {busy() ? 'Deleting…' : 'Delete'}
           </button>
-          <button type="button" class="button-secondary" data-testid="template-delete-no" disabled={busy()} onClick={() => setConfirming(false)}>
+          <button
+            type="button"
+            class="button-secondary"
+            data-testid="template-delete-no"
+            disabled={busy()}
+            onClick={() => setConfirming(false)}
+          >
             Keep it
           </button>
         </div>

@@ -24,9 +24,7 @@ export function NewTemplateFromSample(props: { onCreated: (template: Template) =
   return (
     <section class="card new-template" aria-labelledby="new-template-title" data-testid="new-template">
       <h2 id="new-template-title">New template from a sample file</h2>
-      <p class="muted">
-        Choose a file like the ones you will import. Its head is read to propose the columns; nothing is imported.
-      </p>
+      <p class="muted">Choose a file like the ones you will import. Its head is read to propose the columns; nothing is imported.</p>
       <div class="field">
         <label class="field-label" for="sample-file">
           Sample file <span class="hint">(CSV or .xlsx)</span>
@@ -44,7 +42,13 @@ export function NewTemplateFromSample(props: { onCreated: (template: Template) =
           <label class="field-label" for="sample-sheet">
             Sheet <span class="hint">(name or number; empty: the first)</span>
           </label>
-          <input id="sample-sheet" type="text" value={sheet()} data-testid="sample-sheet" onChange={(e) => setSheet(e.currentTarget.value)} />
+          <input
+            id="sample-sheet"
+            type="text"
+            value={sheet()}
+            data-testid="sample-sheet"
+            onChange={(e) => setSheet(e.currentTarget.value)}
+          />
         </div>
       </Show>
       <Switch>

@@ -12,7 +12,17 @@ function draftOf(name: string, columns: Array<Partial<ReturnType<typeof newColum
 }
 
 function renderCreate(initial: TemplateDraft, onSubmit = vi.fn<(input: TemplateInput) => Promise<void>>().mockResolvedValue()) {
-  render(() => <TemplateForm initial={initial} withName check={checkNewTemplate} onSubmit={onSubmit} submitLabel="Create" onCancel={() => undefined} idPrefix="t" />);
+  render(() => (
+    <TemplateForm
+      initial={initial}
+      withName
+      check={checkNewTemplate}
+      onSubmit={onSubmit}
+      submitLabel="Create"
+      onCancel={() => undefined}
+      idPrefix="t"
+    />
+  ));
   return onSubmit;
 }
 
@@ -35,6 +45,7 @@ describe('TemplateForm', () => {
     expect(errorAt('columns.0.values')).toBe('Is required for an enum column');
     expect(errorAt('columns.1.min')).toBe('Must not be greater than max (5)');
     expect(screen.getByTestId('template-name').getAttribute('aria-invalid')).toBe('true');
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('template-name')));
     expect(onSubmit).not.toHaveBeenCalled();
 
     fireEvent.input(screen.getByTestId('template-name'), { target: { value: 'customers' } });
@@ -44,7 +55,10 @@ describe('TemplateForm', () => {
 
   it('offers exactly the rules the contract gives each type', () => {
     renderCreate(draftOf('t', [{ name: 'a' }]));
-    const rulesShown = () => within(editors()[0]!).queryAllByTestId('rule-input').map((e) => e.dataset.rule);
+    const rulesShown = () =>
+      within(editors()[0]!)
+        .queryAllByTestId('rule-input')
+        .map((e) => e.dataset.rule);
     expect(rulesShown()).toEqual(RULES_BY_TYPE.string);
     for (const type of ['decimal', 'boolean', 'enum', 'date'] as const) {
       fireEvent.change(within(editors()[0]!).getByTestId('column-type'), { target: { value: type } });
@@ -55,11 +69,18 @@ describe('TemplateForm', () => {
   });
 
   it('sends the definition the schema parsed: key columns, rules as numbers, formats in the order ticked', async () => {
-    const onSubmit = renderCreate(draftOf('orders', [{ name: 'ref' }, { name: 'total', type: 'decimal' }, { name: 'placed', type: 'date' }]));
+    const onSubmit = renderCreate(
+      draftOf('orders', [{ name: 'ref' }, { name: 'total', type: 'decimal' }, { name: 'placed', type: 'date' }]),
+    );
     fireEvent.click(within(editors()[0]!).getByTestId('column-key'));
     fireEvent.click(within(editors()[0]!).getByTestId('column-required'));
     fireEvent.input(within(editors()[0]!).getByTestId('column-aliases'), { target: { value: 'Reference, Order no' } });
-    fireEvent.input(within(editors()[1]!).getAllByTestId('rule-input').find((e) => e.dataset.rule === 'maxDecimals')!, { target: { value: '2' } });
+    fireEvent.input(
+      within(editors()[1]!)
+        .getAllByTestId('rule-input')
+        .find((e) => e.dataset.rule === 'maxDecimals')!,
+      { target: { value: '2' } },
+    );
     fireEvent.click(within(editors()[2]!).getByRole('checkbox', { name: 'DD.MM.YYYY' }));
     fireEvent.click(within(editors()[2]!).getByRole('checkbox', { name: 'YYYY-MM-DD' }));
     submit();
@@ -97,7 +118,11 @@ describe('TemplateForm', () => {
     const onSubmit = vi
       .fn<(change: TemplateChange) => Promise<void>>()
       .mockRejectedValue(
-        new ApiError(409, 'incompatible_change', 'column notes cannot be removed: the table holds its data; column amount cannot change its type (decimal → integer)'),
+        new ApiError(
+          409,
+          'incompatible_change',
+          'column notes cannot be removed: the table holds its data; column amount cannot change its type (decimal → integer)',
+        ),
       );
     render(() => (
       <TemplateForm
@@ -111,14 +136,21 @@ describe('TemplateForm', () => {
       />
     ));
     expect(screen.queryByTestId('template-name')).toBeNull();
+    expect(editors().map((e) => (within(e).getByTestId('column-type') as HTMLSelectElement).value)).toEqual(
+      contacts.columns.map((c) => c.type),
+    );
     fireEvent.click(within(editors().at(-1)!).getByTestId('column-remove'));
     expect(editors().map((e) => e.dataset.column)).not.toContain('notes');
     submit();
     const conflict = await screen.findByTestId('template-conflict');
-    expect(within(conflict).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
-      'column notes cannot be removed: the table holds its data',
-      'column amount cannot change its type (decimal → integer)',
-    ]);
-    expect(onSubmit.mock.calls[0]?.[0].columns?.map((c) => c.name)).toEqual(contacts.columns.map((c) => c.name).filter((n) => n !== 'notes'));
+    await waitFor(() => expect(document.activeElement).toBe(conflict));
+    expect(
+      within(conflict)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['column notes cannot be removed: the table holds its data', 'column amount cannot change its type (decimal → integer)']);
+    expect(onSubmit.mock.calls[0]?.[0].columns?.map((c) => c.name)).toEqual(
+      contacts.columns.map((c) => c.name).filter((n) => n !== 'notes'),
+    );
   });
 });

@@ -23,7 +23,11 @@ export interface TemplateFormProps<T> {
 }
 
 /** A 409 incompatible_change lists its reasons in one message. */
-const reasonsOf = (message: string): string[] => message.split(/;\s*|\n/).map((r) => r.trim()).filter((r) => r !== '');
+const reasonsOf = (message: string): string[] =>
+  message
+    .split(/;\s*|\n/)
+    .map((r) => r.trim())
+    .filter((r) => r !== '');
 
 /**
  * A template's definition as a form. The contract's schemas judge it (live once a submit was tried) and each
@@ -51,12 +55,19 @@ export function TemplateForm<T>(props: TemplateFormProps<T>) {
     setDraft(produce(change));
   };
 
+  // The first problem gets the focus, which also scrolls it into view: a summary at the top, else a field.
+  const focusFirstProblem = () =>
+    queueMicrotask(() =>
+      form?.querySelector<HTMLElement>('[data-problem], [aria-invalid="true"]:not(fieldset), fieldset[aria-invalid="true"] input')?.focus(),
+    );
+
   function failed(error: unknown): void {
     const code = isApiError(error) ? error.code : '';
     if (code === 'incompatible_change') setConflict(reasonsOf(messageOf(error)));
     else if (code === 'template_exists') setServerIssues([{ path: ['name'], message: messageOf(error) }]);
     else if (code === 'invalid_template') setServerIssues([serverIssueOf(messageOf(error))]);
     else setServerIssues([{ path: [], message: messageOf(error) }]);
+    focusFirstProblem();
   }
 
   async function submit(event: SubmitEvent): Promise<void> {
@@ -65,7 +76,7 @@ export function TemplateForm<T>(props: TemplateFormProps<T>) {
     setServerIssues([]);
     setConflict(null);
     const result = props.check(unwrap(draft));
-    if (!result.ok) return void queueMicrotask(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+    if (!result.ok) return focusFirstProblem();
     setBusy(true);
     try {
       await props.onSubmit(result.value);
@@ -79,13 +90,13 @@ export function TemplateForm<T>(props: TemplateFormProps<T>) {
   return (
     <form ref={form} class="template-form" data-testid="template-form" onSubmit={submit} novalidate>
       <Show when={placed().top.length > 0}>
-        <div class="notice notice-error" role="alert" data-testid="form-errors">
+        <div class="notice notice-error" role="alert" data-testid="form-errors" data-problem tabindex="-1">
           <For each={placed().top}>{(message) => <p>{message}</p>}</For>
         </div>
       </Show>
       <Show when={conflict()}>
         {(reasons) => (
-          <div class="notice notice-error" role="alert" data-testid="template-conflict">
+          <div class="notice notice-error" role="alert" data-testid="template-conflict" data-problem tabindex="-1">
             <p class="notice-title">The table already holds data this change would not fit, so it was not applied:</p>
             <ul>
               <For each={reasons()}>{(reason) => <li>{reason}</li>}</For>
@@ -115,7 +126,11 @@ export function TemplateForm<T>(props: TemplateFormProps<T>) {
       <div class="key-line" data-testid="template-key">
         <p>
           <span class="field-label">Key: </span>
-          {draft.key.length > 0 ? keyNames().join(', ') : <span class="muted">none yet: tick “Key” on the columns that identify a row</span>}
+          {draft.key.length > 0 ? (
+            keyNames().join(', ')
+          ) : (
+            <span class="muted">none yet: tick “Key” on the columns that identify a row</span>
+          )}
         </p>
         <FieldError id={`${props.idPrefix}-key-error`} field="key" messages={errorsAt('key')} />
         <label class="check">
@@ -142,16 +157,23 @@ export function TemplateForm<T>(props: TemplateFormProps<T>) {
               onChange={(patch) => edit((d) => void Object.assign(d.columns[index()]!, patch))}
               onRule={(rule, text) => edit((d) => void (d.columns[index()]!.rules[rule] = text))}
               onToggleKey={(on) => edit((d) => void (d.key = on ? [...d.key, column.id] : d.key.filter((id) => id !== column.id)))}
-              onRemove={() => edit((d) => {
-                d.columns = d.columns.filter((c) => c.id !== column.id);
-                d.key = d.key.filter((id) => id !== column.id);
-              })}
+              onRemove={() =>
+                edit((d) => {
+                  d.columns = d.columns.filter((c) => c.id !== column.id);
+                  d.key = d.key.filter((id) => id !== column.id);
+                })
+              }
             />
           )}
         </For>
       </div>
       <div class="actions form-actions">
-        <button type="button" class="button-secondary" data-testid="column-add" onClick={() => edit((d) => void d.columns.push(newColumnDraft()))}>
+        <button
+          type="button"
+          class="button-secondary"
+          data-testid="column-add"
+          onClick={() => edit((d) => void d.columns.push(newColumnDraft()))}
+        >
           Add a column
         </button>
         <span class="spacer" />

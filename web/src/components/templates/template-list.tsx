@@ -32,7 +32,9 @@ export function TemplateList() {
                 <th scope="col">Name</th>
                 <th scope="col">Table</th>
                 <th scope="col">Key</th>
-                <th scope="col" class="num">Columns</th>
+                <th scope="col" class="num">
+                  Columns
+                </th>
                 <th scope="col">Kind</th>
               </tr>
             </thead>
