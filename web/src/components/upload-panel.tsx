@@ -2,7 +2,7 @@ import { createMemo, createSignal, For, Show } from 'solid-js';
 import { TemplateName, type OnDuplicate } from '@docprocessor/contracts';
 import { AUTO_TEMPLATE } from '../api/upload-form';
 import { useStore } from '../stores/context';
-import { FieldError, invalidProps } from './field-error';
+import { AutoTableField } from './auto-table-field';
 import { UploadList } from './upload-list';
 
 const DUPLICATE_HELP: Record<OnDuplicate, string> = {
@@ -85,24 +85,14 @@ export function UploadPanel() {
           <option value={AUTO_TEMPLATE} selected={auto()}>New template from this file…</option>
         </select>
         <Show when={auto()}>
-          <label class="field-label" for="auto-table">
-            Name of the new template and its table
-          </label>
-          <input
-            id="auto-table"
-            type="text"
+          <AutoTableField
             value={table()}
-            autocomplete="off"
-            spellcheck={false}
-            data-testid="auto-table-input"
-            {...invalidProps('auto-table-error', tableError() ? [tableError()!] : undefined)}
-            onInput={(e) => {
-              setTable(e.currentTarget.value);
+            error={tableError()}
+            onInput={(value) => {
+              setTable(value);
               setTableError(null);
             }}
           />
-          <FieldError id="auto-table-error" field="table" messages={tableError() ? [tableError()!] : undefined} />
-          <p class="hint">The file’s columns and types are inferred; the template can be edited under Templates afterwards.</p>
         </Show>
         <Show when={selected()}>
           {(t) => (
