@@ -50,6 +50,12 @@ const emptyErrors: RowErrorList = { items: [], total: 0, nextCursor: null };
 export function fakeApi(overrides: Partial<Api> = {}): Api {
   return {
     listTemplates: never,
+    getTemplate: never,
+    createTemplate: never,
+    updateTemplate: never,
+    deleteTemplate: never,
+    preview: never,
+    commit: never,
     listErrors: () => Promise.resolve(emptyErrors),
     cancel: never,
     retry: never,
