@@ -68,6 +68,10 @@ describe('the UI in Chromium uploads a CSV and shows the live job and its exact 
     const failed = fixture.broken.length + fixture.duplicateRows.length;
     expect(failed).toBeLessThanOrEqual(50); // one page of the errors table
     await page.getByTestId('file-input').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(fixture.csv) });
+    // The mapping step shows the file's head under the template's columns; every header matched by name.
+    await page.getByTestId('mapping-step').waitFor();
+    await expect.poll(() => page.locator('[data-testid="mapping-header"][data-state="matched"]').count()).toBe(10);
+    await page.getByTestId('mapping-import').click();
 
     const row = page.locator('[data-testid="job-row"]').first();
     await row.waitFor();
@@ -107,6 +111,10 @@ describe('the UI in Chromium uploads a CSV and shows the live job and its exact 
   it('shows a clear refusal for a file that is not CSV', async () => {
     const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2000, 0x20)]);
     await page.getByTestId('file-input').setInputFiles({ name: 'invoice.csv', mimeType: 'text/csv', buffer: pdf });
+    // The preview refuses it already; importing it anyway gets the upload's own refusal.
+    await page.getByTestId('mapping-error').waitFor();
+    expect(await page.getByTestId('mapping-error').textContent()).toMatch(/PDF/);
+    await page.getByTestId('mapping-import-unchecked').click();
     const refusal = page.getByTestId('upload-error');
     await refusal.waitFor();
     expect(await refusal.getAttribute('data-code')).toBe('unsupported_media_type');
@@ -119,6 +127,7 @@ describe('the UI in Chromium uploads a CSV and shows the live job and its exact 
     // New ids, so this import inserts rather than updates.
     const text = fixture.csv.replace(/^(\d+),/gm, (_match, id: string) => `${Number(id) + 100_000},`);
     await dropFile(page, 'drop-zone', { name: 'dropped.csv', type: 'text/csv', text });
+    await page.getByTestId('mapping-import').click();
 
     const row = page.locator('[data-testid="job-row"]', { hasText: 'dropped.csv' });
     await row.waitFor();
