@@ -1,11 +1,11 @@
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
-import type { Bus } from '@docprocessor/bus';
+import { busNamesFromEnv } from '@docprocessor/contracts';
+import { connectWhenReachable, ensureTopology, type Bus } from '@docprocessor/bus';
 import { createDbClient, createKeyAuthenticator } from '@docprocessor/db';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
-import { connectWhenReachable } from './connect-bus.js';
 
 const config = loadConfig(process.env);
 const logger = pino({
@@ -27,7 +27,8 @@ closeWithGrace({ logger, skip: ['unhandledRejection'] }, async ({ signal, err })
   await db.close();
 });
 
-bus = await connectWhenReachable(config, logger);
+const busOptions = { servers: config.NATS_URL, names: busNamesFromEnv(config), connectionName: 'gateway' };
+({ bus } = await connectWhenReachable(busOptions, logger, (candidate) => ensureTopology(candidate, { updateConsumer: false })));
 const authenticate = createKeyAuthenticator(config.API_KEYS, {
   db: db.db,
   onError: (err, { keyId }) => logger.warn({ err, keyId }, 'could not record API key use'),

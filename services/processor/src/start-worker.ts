@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { busNamesFromEnv } from '@docprocessor/contracts';
-import { connectBus, ensureTopology, FileStore, type Bus } from '@docprocessor/bus';
+import { connectWhenReachable, ensureTopology, FileStore } from '@docprocessor/bus';
 import { createDbClient } from '@docprocessor/db';
 import type { ProcessorConfig } from './config.js';
 import { WorkConsumer } from './work/consume.js';
@@ -18,7 +18,12 @@ export interface Worker {
 /** One processor: its connections, the consumer, the watchdog and, if PROCESSOR_METRICS_PORT is set, /metrics. */
 export async function startWorker(config: ProcessorConfig, logger: Logger): Promise<Worker> {
   const db = createDbClient(config.DATABASE_URL, { max: config.PROCESSOR_CONCURRENCY * 2 + 2, applicationName: 'processor' });
-  const { bus, files } = await connectWhenReachable(config, logger);
+  const busOptions = { servers: config.NATS_URL, names: busNamesFromEnv(config), connectionName: `processor-${process.pid}` };
+  const { bus, prepared: files } = await connectWhenReachable(busOptions, logger, async (candidate) => {
+    // One delivery beyond MAX_DELIVER: the worker that gets it never runs the job, it only gives the item up.
+    await ensureTopology(candidate, { ackWaitMs: config.ACK_WAIT_MS, maxDeliver: config.MAX_DELIVER + 1 });
+    return FileStore.open(candidate);
+  });
   const metrics = createMetrics();
   const ctx = { config, db: withJobConnections(db, config.DATABASE_URL, 'processor'), bus, files, logger, metrics };
   const consumer = new WorkConsumer(ctx);
@@ -34,31 +39,6 @@ export async function startWorker(config: ProcessorConfig, logger: Logger): Prom
       await Promise.race([Promise.all([bus.close(), db.close()]), sleep(5000)]);
     },
   };
-}
-
-/** NATS may be restarting while this worker starts: wait for it instead of dying. */
-async function connectWhenReachable(config: ProcessorConfig, logger: Logger): Promise<{ bus: Bus; files: FileStore }> {
-  for (let attempt = 1; ; attempt++) {
-    let candidate: Bus | null = null;
-    try {
-      candidate = await connectBus({ servers: config.NATS_URL, names: busNamesFromEnv(config), connectionName: `processor-${process.pid}` });
-      // One delivery beyond MAX_DELIVER: the worker that gets it never runs the job, it only gives the item up.
-      await ensureTopology(candidate, { ackWaitMs: config.ACK_WAIT_MS, maxDeliver: config.MAX_DELIVER + 1 });
-      const found = { bus: candidate, files: await FileStore.open(candidate) };
-      watchStatus(candidate, logger);
-      return found;
-    } catch (error) {
-      await candidate?.close().catch(() => undefined);
-      logger.warn({ err: error, attempt, servers: config.NATS_URL }, 'NATS is not reachable yet; trying again in 2 s');
-      await sleep(2000);
-    }
-  }
-}
-
-function watchStatus(bus: Bus, logger: Logger): void {
-  void (async () => {
-    for await (const status of bus.nc.status()) if (status.type !== 'ping') logger.info({ nats: status.type }, 'nats connection status');
-  })().catch((error: unknown) => logger.warn({ err: error }, 'nats status watch ended'));
 }
 
 function serveMetrics(metrics: ProcessorMetrics, port: number): Server {

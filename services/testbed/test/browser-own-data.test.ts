@@ -1,7 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job, Template } from '@docprocessor/contracts';
-import { launchChromium, watchPageErrors } from './support/browser.js';
+import { useBrowserPage } from './support/browser.js';
 import { call } from './support/http.js';
 import { useStack } from './support/use-stack.js';
 
@@ -13,27 +13,12 @@ const SCREENSHOTS = '/tmp/docprocessor-own-data';
  */
 describe('the UI in Chromium: a template from a sample file, the mapping step, a dry run and its commit', { timeout: 180_000 }, () => {
   const t = useStack({ label: 'browser_own_data' });
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let pageProblems: string[] = [];
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(60_000);
-    pageProblems = watchPageErrors(page);
-  }, 120_000);
-
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-  }, 60_000);
+  const browser = useBrowserPage();
 
   const SAMPLE = 'Member ID;Name;Joined;Balance\n1;Ada;21/02/2020;10.50\n2;Bob;03/04/2021;7\n3;Cy;30/04/2022;\n';
 
   it('makes a template from a sample file, which then opens by its own link', async () => {
+    const { page } = browser;
     await page.goto(`${t.stack.url}/templates`);
     await page.getByTestId('api-key-input').fill(t.stack.apiKey);
     await page.getByTestId('api-key-submit').click();
@@ -61,6 +46,7 @@ describe('the UI in Chromium: a template from a sample file, the mapping step, a
   });
 
   it('maps an export with other headers, checks it with a dry run, and imports it for real', async () => {
+    const { page } = browser;
     await page.getByTestId('nav-imports').click();
     await page.getByTestId('template-select').selectOption('members');
     const file = 'ID;Name;Joined;Balance\n7;Dee;01/01/2023;1\n8;Eve;29/02/2023;2\n9;Fay;02/02/2023;3.5\n';
@@ -90,6 +76,6 @@ describe('the UI in Chromium: a template from a sample file, the mapping step, a
       { member_id: 7, name: 'Dee', joined: '2023-01-01' },
       { member_id: 9, name: 'Fay', joined: '2023-02-02' },
     ]);
-    expect(pageProblems).toEqual([]);
+    expect(browser.problems).toEqual([]);
   });
 });
