@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Delimiter, HeaderMappingInput, Job, JobStatus, OnDuplicate, type FileEncoding } from './job.js';
-import { ColumnName, TemplateName } from './templates/template.js';
+import { ColumnName, MaxErrorRate, MaxErrors, TemplateName } from './templates/template.js';
 
 const ENCODING_NAMES: Record<string, FileEncoding> = {
   'utf-8': 'utf-8',
@@ -57,6 +57,12 @@ export const ImportFormFields = z
     /** With template=auto: the column to key rows by, when the service should not choose it. */
     key: ColumnName.optional(),
     dryRun: flag.default(false),
+    /** Past this many failed rows the import stops and fails with too_many_errors (default: the template's, else none). */
+    maxErrors: z.coerce.number().pipe(MaxErrors).optional(),
+    /** Past this share of processed rows failing (0 to 1), likewise. */
+    maxErrorRate: z.coerce.number().pipe(MaxErrorRate).optional(),
+    /** The file's rows become visible in one transaction at the end; a failure, cancel or threshold leaves the table as it was. */
+    atomic: flag.default(false),
     /** Which sheet of a workbook: its name, or its 1-based number. */
     sheet: z.string().min(1).max(100).optional(),
   })

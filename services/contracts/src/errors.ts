@@ -34,6 +34,16 @@ export const ERROR_CATALOG = {
     when: 'a template change that could orphan or refuse data already in its table (the message lists every reason)',
   },
   template_in_use: { status: 409, kind: 'conflict', when: 'deleting a template that a pending or processing job uses' },
+  revert_conflict: {
+    status: 409,
+    kind: 'conflict',
+    when: 'a revert of an import whose rows a later import changed again: nothing is changed; the message says how many rows and which jobs',
+  },
+  revert_expired: {
+    status: 409,
+    kind: 'conflict',
+    when: "a revert of an import whose earlier row values are no longer kept (`BEFORE_IMAGE_RETENTION_DAYS`)",
+  },
   built_in_template: { status: 409, kind: 'conflict', when: 'changing or deleting a built-in template (`contacts`, `products`)' },
   idempotency_conflict: {
     status: 409,
@@ -68,6 +78,11 @@ export const ERROR_CATALOG = {
     status: 422,
     kind: 'validation',
     when: 'job failed (validation) at `error.row`: a row is larger than `MAX_ROW_BYTES`; rows of earlier batches stay written',
+  },
+  too_many_errors: {
+    status: 422,
+    kind: 'validation',
+    when: 'job failed (validation): more rows failed than `maxErrors`, or a larger share than `maxErrorRate`; the message says how many of how many',
   },
   target_missing: {
     status: 422,

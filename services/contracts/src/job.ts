@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isTerminal } from './lifecycle.js';
 
-export const JobStatus = z.enum(['pending', 'processing', 'completed', 'failed', 'cancelled']);
+export const JobStatus = z.enum(['pending', 'processing', 'completed', 'failed', 'cancelled', 'reverted']);
 export type JobStatus = z.infer<typeof JobStatus>;
 
 /** Why a job failed: the file (validation), our code (system) or a dependency (infrastructure). */
@@ -37,6 +37,30 @@ export type ImportPlan = z.infer<typeof ImportPlan>;
 export const HeaderMappingInput = z.record(z.string().max(1000), z.string().max(63).nullable());
 export type HeaderMappingInput = z.infer<typeof HeaderMappingInput>;
 
+/** One correction uploaded into a job (POST /api/imports/:id/fixes): how many rows it held, fixed, and left failing. */
+export const JobFix = z.object({
+  id: z.string(),
+  filename: z.string(),
+  rows: z.number().int(),
+  fixed: z.number().int(),
+  stillFailing: z.number().int(),
+  status: z.enum(['pending', 'processing', 'completed', 'failed']),
+  error: z.string().nullable(),
+  at: z.string(),
+});
+export type JobFix = z.infer<typeof JobFix>;
+
+/** Taking an import back (POST /api/imports/:id/revert): rows to delete and to restore, and how far it got. */
+export const JobRevert = z.object({
+  requestedAt: z.string(),
+  /** Rows the import inserted, to delete, and rows it updated, to restore; null until counted. */
+  toDelete: z.number().int().nullable(),
+  toRestore: z.number().int().nullable(),
+  /** Rows done so far, deleted and restored together. */
+  done: z.number().int(),
+});
+export type JobRevert = z.infer<typeof JobRevert>;
+
 const timestamp = z.string().nullable();
 
 export const Job = z.object({
@@ -60,6 +84,15 @@ export const Job = z.object({
   plan: ImportPlan.nullable(),
   /** The dry run this job imports for real (POST /api/imports/:id/commit), or null. */
   dryRunOf: z.string().nullable(),
+  /** Past this many failed rows, or this share of processed rows, the job stops and fails with too_many_errors. */
+  maxErrors: z.number().int().nullable(),
+  maxErrorRate: z.number().nullable(),
+  /** The file's rows become visible in one transaction at the end; a failure leaves the table as it was. */
+  atomic: z.boolean(),
+  /** Corrections uploaded into the job, oldest first (the latest few). */
+  fixes: z.array(JobFix),
+  /** Set once a revert is asked for. */
+  revert: JobRevert.nullable(),
   totalRows: z.number().int().nullable(),
   processedRows: z.number().int(),
   successRows: z.number().int(),

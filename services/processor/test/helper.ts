@@ -55,6 +55,9 @@ export interface NewJob {
   delimiter?: Delimiter;
   mapping?: HeaderMappingInput;
   dryRun?: boolean;
+  maxErrors?: number;
+  maxErrorRate?: number;
+  atomic?: boolean;
   tenantId?: string;
   publish?: boolean;
 }
@@ -74,6 +77,9 @@ export async function createJob(h: Harness, content: string | Buffer, options: N
       delimiter: options.delimiter ?? ',',
       mapping: options.mapping ?? null,
       dryRun: options.dryRun ?? false,
+      maxErrors: options.maxErrors ?? null,
+      maxErrorRate: options.maxErrorRate ?? null,
+      atomic: options.atomic ?? false,
       tenantId: options.tenantId ?? 'default',
       filename: 'test.csv',
       sizeBytes: stored.size,

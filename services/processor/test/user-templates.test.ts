@@ -130,7 +130,7 @@ describe('a dry run', () => {
     const planned = await waitForFinal(h, dry.id);
     expect(planned).toMatchObject({ status: 'completed', dryRun: true, plan: { insert: 2, update: 2, unchanged: 1 }, successRows: 6, failedRows: 1 });
     expect(await snapshot()).toEqual(before);
-    expect(await h.ctx.db.sql`select 1 from pg_tables where schemaname = 'docprocessor_dry_runs'`).toHaveLength(0);
+    expect(await h.ctx.db.sql`select 1 from pg_tables where schemaname = 'docprocessor_shadows'`).toHaveLength(0);
 
     const real = await createJob(h, csv, { template: 'ledger', onDuplicate: 'last' });
     expect(await waitForFinal(h, real.id)).toMatchObject({ status: 'completed', successRows: 6, failedRows: 1, plan: null });

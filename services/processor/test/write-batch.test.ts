@@ -21,7 +21,7 @@ async function claimedRun(onDuplicate: OnDuplicate): Promise<RunIdentity> {
   const job = await createJob(h, csvOf(contact(1)), { publish: false, onDuplicate });
   const claimed = await claimJob(h.ctx.db, job.id, 30_000);
   if (claimed.kind !== 'run') throw new Error('not claimed');
-  return { jobId: job.id, runId: claimed.change.row.runId!, attempt: claimed.change.row.attempt, onDuplicate, maxStoredErrors: 100, writes: new StraightCopyPolicy() };
+  return { jobId: job.id, runId: claimed.change.row.runId!, attempt: claimed.change.row.attempt, onDuplicate, maxStoredErrors: 100, writes: new StraightCopyPolicy(), limits: { maxErrors: null, maxErrorRate: null }, keepBeforeImages: true };
 }
 
 const batchOf = (run: RunIdentity, rows: RowSpec[]): Batch => ({
@@ -31,6 +31,7 @@ const batchOf = (run: RunIdentity, rows: RowSpec[]): Batch => ({
     rows.map(([row, id, firstName]) => ({ values: [String(id), `user${id}@example.com`, firstName, 'Lovelace', null, 'GB', '2024-02-29', '12.50', 't', null], sourceRow: row })),
   ),
   errors: [],
+  failedRows: [],
   processed: rows.length,
   failed: 0,
   bytesProcessed: 1,

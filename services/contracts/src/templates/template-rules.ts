@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DateFormat, TimestampFormat } from './date-formats.js';
 import { comparableHeaderName } from './header.js';
-import { ColumnName, TemplateColumn, TemplateName, type ColumnType } from './template.js';
+import { ColumnName, MaxErrorRate, MaxErrors, TemplateColumn, TemplateName, type ColumnType } from './template.js';
 
 export type RuleName = 'minLength' | 'maxLength' | 'min' | 'max' | 'maxDecimals' | 'pattern' | 'patternHint' | 'values' | 'formats';
 
@@ -102,6 +102,8 @@ const TemplateFields = z
     keyCaseInsensitive: z.boolean().optional(),
     table: QualifiedTableName.optional(),
     columns: z.array(TemplateColumn).min(1).max(1000).optional(),
+    maxErrors: MaxErrors.optional(),
+    maxErrorRate: MaxErrorRate.optional(),
   })
   .strict();
 

@@ -47,6 +47,10 @@ export const TemplateColumn = z
 export type TemplateColumn = z.infer<typeof TemplateColumn>;
 export type TemplateColumnInput = z.input<typeof TemplateColumn>;
 
+/** Error thresholds: an upload's own, or its template's default. */
+export const MaxErrors = z.number().int().min(0);
+export const MaxErrorRate = z.number().min(0).max(1);
+
 /** A template as stored and served: what a file's rows must be, and where they go. */
 export const Template = z.object({
   name: TemplateName,
@@ -61,6 +65,9 @@ export const Template = z.object({
   /** The built-in templates, visible to every tenant; they cannot be changed or deleted. */
   builtIn: z.boolean(),
   columns: z.array(TemplateColumn).min(1),
+  /** Defaults for uploads that give none: past these the import stops with too_many_errors. */
+  maxErrors: MaxErrors.optional(),
+  maxErrorRate: MaxErrorRate.optional(),
   createdAt: z.string().nullable(),
   updatedAt: z.string().nullable(),
 });

@@ -121,3 +121,7 @@ export const giveUpJob = (db: DbClient, jobId: string, fence: Fence, error: JobE
 /** `stall`: the watchdog fails a job that stalled too often, if it is still stalled exactly as it saw it. */
 export const stallJob = (db: DbClient, jobId: string, fence: Fence, error: JobError): Promise<JobChangeRow | undefined> =>
   transition(db.sql, 'stall', jobId, heldBy(db.sql, fence), db.sql`error = ${JSON.stringify(error)}::jsonb, ${finished(db.sql)}`);
+
+/** `revert`: the revert asked for has deleted or restored every row the import wrote. */
+export const revertJob = (db: DbClient, jobId: string): Promise<JobChangeRow | undefined> =>
+  transition(db.sql, 'revert', jobId, db.sql`revert is not null`);

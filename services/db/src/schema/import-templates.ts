@@ -5,7 +5,7 @@ import type { Template } from '@docprocessor/contracts';
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
 /** What a template says about rows; its name, table and owner are columns of their own. */
-export type StoredDefinition = Pick<Template, 'key' | 'keyCaseInsensitive' | 'columns'>;
+export type StoredDefinition = Pick<Template, 'key' | 'keyCaseInsensitive' | 'columns' | 'maxErrors' | 'maxErrorRate'>;
 
 /**
  * Import templates as data. A tenant's templates are its own (tenant_id); the built-ins have none and are

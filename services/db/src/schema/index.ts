@@ -3,3 +3,4 @@ export * from './import-row-errors.js';
 export * from './target-tables.js';
 export * from './api-keys.js';
 export * from './import-templates.js';
+export * from './import-repairs.js';

@@ -33,6 +33,12 @@ function checkBindable(name: TableName, tenantId: string): void {
   if (name.schema.startsWith('tenant_') && name.schema !== tenantSchema(tenantId)) refuse("is in another tenant's schema");
 }
 
+/** An upload's error thresholds when it gives none; they change no table, so any change of them is compatible. */
+const thresholds = (input: Pick<TemplateInput, 'maxErrors' | 'maxErrorRate'>) => ({
+  ...(input.maxErrors === undefined ? {} : { maxErrors: input.maxErrors }),
+  ...(input.maxErrorRate === undefined ? {} : { maxErrorRate: input.maxErrorRate }),
+});
+
 /** Key columns hold a value in every row, whatever the definition says. */
 const withKeyRequired = (definition: StoredDefinition): StoredDefinition => ({
   ...definition,
@@ -79,7 +85,7 @@ export async function createTemplate(db: DbClient, tenantId: string, input: Temp
     if (await findTemplateRow(sql, tenantId, input.name)) throw new AppError('template_exists', `A template named ${input.name} exists already`);
     if (input.table === undefined) {
       const table = { schema: tenantSchema(tenantId), table: input.name };
-      const definition = withKeyRequired({ key: input.key!, keyCaseInsensitive: input.keyCaseInsensitive ?? false, columns: input.columns! });
+      const definition = withKeyRequired({ key: input.key!, keyCaseInsensitive: input.keyCaseInsensitive ?? false, columns: input.columns!, ...thresholds(input) });
       if (await readCatalog(sql, table))
         throw new AppError('template_exists', `A table ${displayName(table)} exists already: bind to it with "table": "${displayName(table)}"`);
       await createManagedTable(sql, table, definition);
@@ -87,7 +93,7 @@ export async function createTemplate(db: DbClient, tenantId: string, input: Temp
     } else {
       const table = parseTableName(input.table, 'public');
       checkBindable(table, tenantId);
-      const definition = await bindDefinition(sql, table, input);
+      const definition = { ...(await bindDefinition(sql, table, input)), ...thresholds(input) };
       await addLineage(sql, table);
       await insertTemplate(sql, tenantId, input.name, table, false, definition);
     }
@@ -107,6 +113,7 @@ export async function changeTemplate(db: DbClient, tenantId: string, name: strin
     const next = row.managed
       ? withKeyRequired({ key: change.key ?? row.definition.key, keyCaseInsensitive: change.keyCaseInsensitive ?? row.definition.keyCaseInsensitive, columns: change.columns ?? row.definition.columns })
       : await bindDefinition(sql, table, { key: change.key ?? row.definition.key, keyCaseInsensitive: change.keyCaseInsensitive, columns: change.columns ?? row.definition.columns });
+    Object.assign(next, thresholds(change));
     const verdict = compareTemplates(row.definition, next);
     if (!verdict.compatible) throw new AppError('incompatible_change', `This change cannot be applied: ${verdict.reasons.join('; ')}`);
     if (row.managed) await alterManagedTable(sql, table, verdict.table);

@@ -14,6 +14,8 @@ export function toTemplate(row: ImportTemplateRow): Template {
     managed: row.managed,
     builtIn: row.tenantId === null,
     columns: row.definition.columns,
+    ...(row.definition.maxErrors === undefined ? {} : { maxErrors: row.definition.maxErrors }),
+    ...(row.definition.maxErrorRate === undefined ? {} : { maxErrorRate: row.definition.maxErrorRate }),
     createdAt: row.tenantId === null ? null : row.createdAt.toISOString(),
     updatedAt: row.tenantId === null ? null : row.updatedAt.toISOString(),
   };

@@ -22,7 +22,8 @@ import type { Utf8Checker } from './read/utf8-checker.js';
 import { BatchBuilder } from './validate/batch-builder.js';
 import { StraightCopyPolicy } from './write/straight-copy-policy.js';
 import { describeTargetTable, type TargetTable } from './write/target-table.js';
-import { dropShadow, planOf, prepareShadow } from './write/dry-run.js';
+import { mergeShadow } from './write/atomic-merge.js';
+import { dropShadow, planOf, prepareShadow } from './write/shadow-table.js';
 import { prepareStaging, type RunIdentity } from './write/write-batch.js';
 
 export type { Lease } from './batch-writer.js';
@@ -55,14 +56,18 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
     onDuplicate: claimed.onDuplicate,
     maxStoredErrors: ctx.config.MAX_STORED_ERRORS,
     writes: new StraightCopyPolicy(),
+    limits: { maxErrors: claimed.maxErrors, maxErrorRate: claimed.maxErrorRate },
+    keepBeforeImages: !claimed.dryRun && !claimed.atomic,
   };
   // One connection for the whole job: its staging table is made once, and batches never wait for the pool.
   const connection = await ctx.db.sql.reserve();
   let writer: BatchWriter | null = null;
   try {
     const target = await describeTargetTable(connection, template);
-    // A dry run writes into a shadow of the table instead, and says at the end what the real run would do.
-    const table = claimed.dryRun ? await prepareShadow(connection, target, claimed.id, claimed.processedRows === 0) : target;
+    // A dry run writes into a shadow of the table instead, and says at the end what the real run would do; an atomic
+    // run too, and its shadow goes into the table in the transaction that completes the job.
+    const shadowed = claimed.dryRun || claimed.atomic;
+    const table = shadowed ? await prepareShadow(connection, target, claimed.id, claimed.processedRows === 0) : target;
     writer = new BatchWriter(ctx, connection, table, run, lease, claimed);
     await prepareStaging(connection, table);
     const outcome = await readIntoBatches(ctx, template, table, file, writer, lease, log);
@@ -76,21 +81,25 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
     if (outcome === 'cancelled' || writer.cancelled) return await finish(ctx, await stopJob(ctx.db, run.jobId, { attempt: run.attempt }), writer.job);
     const plan = claimed.dryRun ? await planOf(connection, table, target) : null;
     log.info({ ...writer.summary(), plan }, 'import completed');
+    if (claimed.atomic && !claimed.dryRun) {
+      const complete = () => completeJob({ ...ctx.db, sql: connection }, run.jobId, run.attempt);
+      return await finish(ctx, await mergeShadow(connection, table, target, run, complete), writer.job);
+    }
     return await finish(ctx, await completeJob(ctx.db, run.jobId, run.attempt, plan), writer.job);
   } catch (error) {
     await writer?.abandon();
     if (error instanceof AppError && error.kind === 'validation')
-      return finishFailed(ctx, writer?.job ?? claimed, validationError(error.code, error.message, error.row));
+      return await finishFailed(ctx, writer?.job ?? claimed, validationError(error.code, error.message, error.row));
     throw error;
   } finally {
     await writer?.stopProgress();
     file.destroy();
-    if (claimed.dryRun) await dropShadowIfEnded(ctx, connection, claimed).catch((error: unknown) => log.warn({ err: error }, 'dry run table not dropped'));
+    if (claimed.dryRun || claimed.atomic) await dropShadowIfEnded(ctx, connection, claimed).catch((error: unknown) => log.warn({ err: error }, 'dry run table not dropped'));
     connection.release();
   }
 }
 
-/** A dry run's shadow goes once this attempt ended the job; one that may still be resumed (released, retried) stays. */
+/** A dry or atomic run's shadow goes once this attempt ended the job; one that may still be resumed (released, retried) stays. */
 async function dropShadowIfEnded(ctx: ProcessorContext, connection: Connection, claimed: ImportJobRow): Promise<void> {
   const job = await findJobRow(ctx.db.db, claimed.id, { tenantId: null });
   if (job && isTerminal(job.status) && job.attempt === claimed.attempt) await dropShadow(connection, claimed.id);

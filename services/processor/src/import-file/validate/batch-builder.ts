@@ -44,7 +44,7 @@ export class BatchBuilder {
   }
 
   private static empty(): Omit<Batch, 'rows'> {
-    return { errors: [], processed: 0, failed: 0, bytesProcessed: 0 };
+    return { errors: [], failedRows: [], processed: 0, failed: 0, bytesProcessed: 0 };
   }
 
   get size(): number {
@@ -55,7 +55,7 @@ export class BatchBuilder {
     const batch = this.batch;
     batch.processed++;
     if (record.length !== this.headerWidth && !(record.length > this.headerWidth && record.slice(this.headerWidth).every((f) => f === ''))) {
-      batch.failed++;
+      this.fail(row, record);
       batch.errors.push({
         row,
         column: null,
@@ -67,14 +67,14 @@ export class BatchBuilder {
     }
     // Only files that had invalid UTF-8 pay for this scan.
     if (this.utf8 && this.utf8.offsets.length > 0 && this.claimInvalidBytes(row, record)) {
-      batch.failed++;
+      this.fail(row, record);
       return;
     }
     const values = this.values;
     const numbers = this.numbers;
     const errors = this.validator.validate(record, this.sourceIndex, values, numbers);
     if (errors.length > 0) {
-      batch.failed++;
+      this.fail(row, record);
       for (const e of errors) batch.errors.push({ row, column: e.column, value: e.value, code: e.code, message: e.message });
       return;
     }
@@ -87,10 +87,16 @@ export class BatchBuilder {
       this.rows.drop(seen);
       this.keys.set(key, keyNumber, this.encodeRow(this.rows, values, numbers, row));
     } else {
-      batch.failed++;
+      this.fail(row, record);
       const value = this.table.keyIndexes.map((i) => values[i] ?? '').join(', ');
       batch.errors.push({ row, column: this.table.keyNames.join(', '), value, code: 'duplicate_key', message: 'repeats the key of an earlier row' });
     }
+  }
+
+  /** Counts a failed row and keeps its cells, as the file had them, for errors.csv and fixes. */
+  private fail(row: number, record: readonly string[]): void {
+    this.batch.failed++;
+    this.batch.failedRows.push({ row, cells: [...record] });
   }
 
   /** Fields holding U+FFFD that the decoder put in for invalid bytes become invalid_encoding errors with the byte offset. */

@@ -2,20 +2,20 @@ import type { ImportPlan } from '@docprocessor/contracts';
 import { qualified, quoteIdent, type Connection } from '@docprocessor/db';
 import type { TargetTable } from './target-table.js';
 
-/** Where dry runs write: a schema of the service's own, one unlogged table per job. */
-const DRY_RUN_SCHEMA = 'docprocessor_dry_runs';
+/** Where dry and atomic runs write first: a schema of the service's own, one unlogged table per job. */
+const SHADOW_SCHEMA = 'docprocessor_shadows';
 
-const shadowName = (jobId: string) => ({ schema: DRY_RUN_SCHEMA, table: `job_${jobId.replaceAll('-', '')}` });
+const shadowName = (jobId: string) => ({ schema: SHADOW_SCHEMA, table: `job_${jobId.replaceAll('-', '')}` });
 
 /**
- * A dry run writes its rows, exactly as a real run would (same COPY, same upsert, same duplicate rules), into a
- * shadow of the target table: same columns and unique key, none of its rows. The target is never written.
+ * A dry or atomic run writes its rows, exactly as a real run would (same COPY, same upsert, same duplicate rules),
+ * into a shadow of the target table: same columns and unique key, none of its rows. The target is not written.
  * Unlogged, because it is scratch; it lasts across a worker's crash, so a resumed dry run still sees every
  * row it committed. `fresh`: the run starts from row 1, so what an earlier attempt left is dropped.
  */
 export async function prepareShadow(conn: Connection, target: TargetTable, jobId: string, fresh: boolean): Promise<TargetTable> {
   const shadow = qualified(shadowName(jobId));
-  await conn.unsafe(`create schema if not exists ${quoteIdent(DRY_RUN_SCHEMA)}`);
+  await conn.unsafe(`create schema if not exists ${quoteIdent(SHADOW_SCHEMA)}`);
   if (fresh) await conn.unsafe(`drop table if exists ${shadow}`);
   await conn.unsafe(`create unlogged table if not exists ${shadow} (like ${target.table} including defaults including indexes)`);
   return { ...target, table: shadow };
