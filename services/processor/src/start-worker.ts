@@ -8,6 +8,9 @@ import type { ProcessorConfig } from './config.js';
 import { WorkConsumer } from './work/consume.js';
 import { withJobConnections } from './job-connections.js';
 import { createMetrics, type ProcessorMetrics } from './metrics.js';
+import { fixImport } from './repair/fix-import.js';
+import { revertImport } from './repair/revert-import.js';
+import { RepairConsumer } from './work/repair-consumer.js';
 import { Watchdog } from './work/watchdog.js';
 
 export interface Worker {
@@ -28,13 +31,15 @@ export async function startWorker(config: ProcessorConfig, logger: Logger): Prom
   const ctx = { config, db: withJobConnections(db, config.DATABASE_URL, 'processor'), bus, files, logger, metrics };
   const consumer = new WorkConsumer(ctx);
   await consumer.start();
+  const repairs = new RepairConsumer(ctx, { revert: revertImport, fix: fixImport });
+  await repairs.start();
   const watchdog = new Watchdog(ctx);
   watchdog.start();
   const metricsServer = config.PROCESSOR_METRICS_PORT === undefined ? null : serveMetrics(metrics, config.PROCESSOR_METRICS_PORT);
   return {
     async stop() {
       metricsServer?.close();
-      await Promise.all([consumer.stop(), watchdog.stop()]);
+      await Promise.all([consumer.stop(), repairs.stop(), watchdog.stop()]);
       // With NATS or the database away, closing could wait forever: the jobs are handed back already.
       await Promise.race([Promise.all([bus.close(), db.close()]), sleep(5000)]);
     },
