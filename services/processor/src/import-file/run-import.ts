@@ -7,7 +7,7 @@ import {
   failJob,
   findJobRow,
   findTemplate,
-  recordIgnoredColumns,
+  recordHeader,
   releaseJob,
   rememberMapping,
   stopJob,
@@ -160,7 +160,7 @@ async function startBatches(
     return validationError('too_many_columns', `The header has ${header.length} columns; at most ${ctx.config.MAX_COLUMNS} are accepted`);
   const match = matchHeader(template, header, { mapping: job.mapping });
   // Reported even when the header fails: an unknown column is often the misspelt name of a missing one.
-  if (match.ignored.length > 0) await recordIgnoredColumns(ctx.db, job.id, job.attempt, match.ignored);
+  await recordHeader(ctx.db, job.id, job.attempt, header, match.ignored);
   if (match.missingRequired.length > 0) {
     const required = template.columns.filter((c) => c.required).map((c) => c.name);
     const plural = match.missingRequired.length > 1 ? 's' : '';
