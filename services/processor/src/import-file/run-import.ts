@@ -94,7 +94,7 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
   } finally {
     await writer?.stopProgress();
     file.destroy();
-    if (claimed.dryRun || claimed.atomic) await dropShadowIfEnded(ctx, connection, claimed).catch((error: unknown) => log.warn({ err: error }, 'dry run table not dropped'));
+    if (claimed.dryRun || claimed.atomic) await dropShadowIfEnded(ctx, connection, claimed).catch((error: unknown) => log.warn({ err: error }, 'shadow table not dropped'));
     connection.release();
   }
 }
