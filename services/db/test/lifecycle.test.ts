@@ -93,7 +93,9 @@ describe('the job lifecycle', () => {
     expect(await stopJob(db, row.id, { attempt: 1 })).toBeUndefined();
     expect(await requestCancel(db, row.id, row.tenantId)).toMatchObject({ cancelRequested: true, status: 'processing' });
     expect(await stopJob(db, row.id, { attempt: 1 })).toMatchObject({ event: 'cancelled', row: { status: 'cancelled' } });
+    await db.sql`insert into import_failed_rows (job_id, row, cells) values (${row.id}, 1, '["x"]'), (${row.id}, 2, '["y"]')`;
     const retried = await retryJob(db, row.id, row.tenantId);
+    expect(await db.sql`select 1 from import_failed_rows where job_id = ${row.id}`).toHaveLength(0);
     expect(retried).toMatchObject({ event: 'created', row: { status: 'pending', attempt: 2, cancelRequested: false, processedRows: 0 } });
   });
 

@@ -62,6 +62,7 @@ export async function retryJob(db: DbClient, jobId: string, tenantId: string): P
           announced_at = null, started_at = null, finished_at = null`,
     );
     if (change) await sql`delete from import_row_errors where job_id = ${jobId}`;
+    if (change) await sql`delete from import_failed_rows where job_id = ${jobId}`;
     return change;
   });
 }
