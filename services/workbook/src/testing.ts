@@ -40,9 +40,12 @@ export async function writeLargeWorkbook(
   await workbook.commit();
 }
 
-/** A ZIP archive of the given entries (deflated, in this order), for what is not a workbook: .docx, .pptx, plain ZIPs. */
-export async function zipBytes(entries: Record<string, string | Buffer>): Promise<Buffer> {
+/**
+ * A ZIP archive of the given entries (deflated, in this order), for what is not a workbook: .docx, .pptx, plain ZIPs.
+ * `streamed` writes each entry's sizes after its data (a data descriptor), as streaming writers do.
+ */
+export async function zipBytes(entries: Record<string, string | Buffer>, options: { streamed?: boolean } = {}): Promise<Buffer> {
   const zip = new JSZip();
   for (const [name, content] of Object.entries(entries)) zip.file(name, content);
-  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', streamFiles: options.streamed ?? false });
 }
