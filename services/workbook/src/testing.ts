@@ -49,3 +49,15 @@ export async function zipBytes(entries: Record<string, string | Buffer>, options
   for (const [name, content] of Object.entries(entries)) zip.file(name, content);
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', streamFiles: options.streamed ?? false });
 }
+
+/** The order in which a workbook's parts let a reader parse its sheet straight from the zip: everything it needs first. */
+export const PARTS_BEFORE_SHEETS = ['[Content_Types].xml', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/styles.xml', 'xl/sharedStrings.xml'];
+
+/** A workbook's parts re-zipped with `first` in front, in that order: how another program may store them. */
+export async function reorderedParts(bytes: Buffer, first: readonly string[]): Promise<Buffer> {
+  const zip = await JSZip.loadAsync(bytes);
+  const names = Object.keys(zip.files).filter((name) => !zip.files[name]!.dir);
+  const out = new JSZip();
+  for (const name of [...first, ...names.filter((n) => !first.includes(n))]) out.file(name, await zip.file(name)!.async('nodebuffer'));
+  return out.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+}
