@@ -1,4 +1,4 @@
-import { ReadStream } from 'node:fs';
+import { ReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { AppError } from '@docprocessor/contracts';
 import { cellText } from './cell-text.js';
@@ -18,6 +18,18 @@ export interface SheetSource {
   /** The workbook's sheets, in tab order, and the chosen one: known once the first row is read. */
   readonly sheets: readonly WorkbookSheet[];
   readonly chosen: WorkbookSheet | null;
+  /**
+   * How much of the chosen sheet is read (0 to 1) when exceljs spooled it to a file, or null when its rows are read
+   * straight from the zip (then the bytes read of the stream tell how far it is). A spooled sheet's rows start only
+   * once the whole stream is read, so its bytes alone would show it done from its first row.
+   */
+  spooledFraction(): number | null;
+}
+
+interface ReadState {
+  sheets: WorkbookSheet[];
+  chosen: WorkbookSheet | null;
+  spool: { file: ReadStream; size: number } | null;
 }
 
 /**
@@ -27,7 +39,7 @@ export interface SheetSource {
  * destroyed here; a workbook that cannot be read fails with `malformed_xlsx`, the stream's own errors as they are.
  */
 export function readSheet(file: Readable, options: SheetOptions): SheetSource {
-  const state: { sheets: WorkbookSheet[]; chosen: WorkbookSheet | null } = { sheets: [], chosen: null };
+  const state: ReadState = { sheets: [], chosen: null, spool: null };
   return {
     rows: readRows(file, options, state),
     get sheets() {
@@ -36,6 +48,7 @@ export function readSheet(file: Readable, options: SheetOptions): SheetSource {
     get chosen() {
       return state.chosen;
     },
+    spooledFraction: () => (state.spool ? Math.min(1, state.spool.file.bytesRead / Math.max(1, state.spool.size)) : null),
   };
 }
 
@@ -73,7 +86,7 @@ function failureOf(file: Readable) {
 }
 
 
-async function* readRows(file: Readable, options: SheetOptions, state: { sheets: WorkbookSheet[]; chosen: WorkbookSheet | null }) {
+async function* readRows(file: Readable, options: SheetOptions, state: ReadState) {
   const reader = new WorkbookReader(file);
   const failure = failureOf(file);
   const worksheets = reader[Symbol.asyncIterator]();
@@ -102,6 +115,7 @@ async function* readRows(file: Readable, options: SheetOptions, state: { sheets:
         worksheet.source.destroy?.(); // a spooled sheet nobody reads: its file closes, and exceljs removes it
         continue;
       }
+      if (worksheet.source instanceof ReadStream) state.spool = { file: worksheet.source, size: statSync(worksheet.source.path).size };
       yield* groupedRows(worksheet, reader.date1904, next, options.groupRows ?? 256);
       return;
     }

@@ -45,7 +45,8 @@ async function* fittedRecords(groups: AsyncIterable<string[][]>, maxRowBytes: nu
 /**
  * Reads the chosen sheet of an .xlsx workbook (see @docprocessor/workbook: typed cells become the texts the
  * validators accept) in the shape readCsv gives, so the pipeline after it is the same. Progress counts the
- * workbook's own (compressed) bytes as they are read from the store.
+ * workbook's own (compressed) bytes as they are read from the store; for a sheet exceljs spooled to a file (rows
+ * come only after the whole workbook is read), the share of that file read, scaled to the workbook's bytes.
  */
 export function readXlsx(file: Readable, options: XlsxOptions): CsvSource {
   let bytes = 0;
@@ -58,5 +59,9 @@ export function readXlsx(file: Readable, options: XlsxOptions): CsvSource {
   // The stream's errors reach the reader through `counted`, which the pipeline destroys with them.
   pipeline(file, counted).catch(() => undefined);
   const sheet = readSheet(counted, { sheet: options.sheet });
-  return { records: fittedRecords(sheet.rows, options.maxRowBytes), bytesConsumed: () => bytes, utf8: null };
+  const bytesConsumed = () => {
+    const spooled = sheet.spooledFraction();
+    return spooled === null ? bytes : Math.floor(spooled * bytes);
+  };
+  return { records: fittedRecords(sheet.rows, options.maxRowBytes), bytesConsumed, utf8: null };
 }
