@@ -44,7 +44,7 @@ describe('sniffing an upload: CSV text, an .xlsx workbook, or a refusal', () => 
   });
 
   it.each([
-    ['a Word document', { '[Content_Types].xml': '<Types/>', '_rels/.rels': '<Relationships/>', 'word/document.xml': '<w:document/>' }, /Word/],
+    ['a Word document', { '[Content_Types].xml': '<Types/>', '_rels/.rels': '<Rels/>', 'word/document.xml': '<w:document/>' }, /Word/],
     ['a PowerPoint deck', { '[Content_Types].xml': '<Types/>', 'ppt/presentation.xml': '<p:presentation/>' }, /PowerPoint/],
     ['a binary workbook', { '[Content_Types].xml': '<Types/>', 'xl/workbook.bin': 'binary' }, /\.xlsb/],
     ['an OpenDocument spreadsheet', { mimetype: 'application/vnd.oasis.opendocument.spreadsheet', 'content.xml': '<x/>' }, /OpenDocument/],

@@ -63,7 +63,8 @@ export const excelSerialDate = (serial: number, date1904: boolean): Date =>
 
 /** OOXML writes characters XML cannot hold (a CR in a cell, say) as `_xHHHH_`, and a literal `_x` as `_x005F_x`. */
 const ESCAPED = /_x([0-9A-Fa-f]{4})_/g;
-const unescapeText = (text: string) => (text.includes('_x') ? text.replace(ESCAPED, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) : text);
+const unescapeText = (text: string) =>
+  text.includes('_x') ? text.replace(ESCAPED, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) : text;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 

@@ -22,7 +22,8 @@ export function chooseSheet(sheets: readonly WorkbookSheet[], requested: string 
   if (requested === null) {
     const first = sheets.find((s) => s.worksheet && !s.hidden) ?? sheets.find((s) => s.worksheet);
     if (first) return first;
-    throw new AppError('malformed_xlsx', sheets.length ? `The workbook has no worksheet with cells: ${describe(sheets)}` : 'The workbook lists no sheets');
+    const why = sheets.length ? `The workbook has no worksheet with cells: ${describe(sheets)}` : 'The workbook lists no sheets';
+    throw new AppError('malformed_xlsx', why);
   }
   const wanted = requested.trim();
   const lower = wanted.toLowerCase();
@@ -30,7 +31,12 @@ export function chooseSheet(sheets: readonly WorkbookSheet[], requested: string 
     sheets.find((s) => s.name === requested) ??
     (/^\d+$/.test(wanted) ? sheets[Number(wanted) - 1] : undefined) ??
     sheets.find((s) => s.name.trim().toLowerCase() === lower);
-  if (!chosen) throw new AppError('unknown_sheet', `The workbook has no sheet "${requested}"; its sheets are ${describe(sheets) || 'none'}`);
-  if (!chosen.worksheet) throw new AppError('unknown_sheet', `Sheet ${chosen.number} "${chosen.name}" holds no cells (a chart sheet?); its sheets are ${describe(sheets)}`);
+  if (!chosen) {
+    throw new AppError('unknown_sheet', `The workbook has no sheet "${requested}"; its sheets are ${describe(sheets) || 'none'}`);
+  }
+  if (!chosen.worksheet) {
+    const why = `Sheet ${chosen.number} "${chosen.name}" holds no cells (a chart sheet?); its sheets are ${describe(sheets)}`;
+    throw new AppError('unknown_sheet', why);
+  }
   return chosen;
 }

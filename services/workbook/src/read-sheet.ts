@@ -85,7 +85,16 @@ function failureOf(file: Readable) {
   };
 }
 
+/** The sheets the workbook lists, in tab order: known once exceljs has read xl/workbook.xml and its relationships. */
+const sheetsOf = (reader: WorkbookReader): WorkbookSheet[] =>
+  reader.listedSheets().map((s, i) => ({
+    name: s.name,
+    number: i + 1,
+    hidden: s.state === 'hidden' || s.state === 'veryHidden',
+    worksheet: s.part.startsWith('worksheets/'),
+  }));
 
+/** Passes over the worksheets exceljs finds until the chosen one, reads its rows, and leaves nothing behind. */
 async function* readRows(file: Readable, options: SheetOptions, state: ReadState) {
   const reader = new WorkbookReader(file);
   const failure = failureOf(file);
@@ -102,12 +111,7 @@ async function* readRows(file: Readable, options: SheetOptions, state: ReadState
     for (let step = await next(worksheets.next()); !step.done; step = await next(worksheets.next())) {
       const worksheet = (lastSeen = step.value);
       if (!state.chosen) {
-        state.sheets = reader.listedSheets().map((s, i) => ({
-          name: s.name,
-          number: i + 1,
-          hidden: s.state === 'hidden' || s.state === 'veryHidden',
-          worksheet: s.part.startsWith('worksheets/'),
-        }));
+        state.sheets = sheetsOf(reader);
         state.chosen = chooseSheet(state.sheets, options.sheet);
       }
       const chosen = reader.listedSheets()[state.chosen.number - 1];

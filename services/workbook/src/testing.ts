@@ -34,7 +34,8 @@ export async function writeLargeWorkbook(
 ): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: !options.inlineStrings, useStyles: true });
   const worksheet = workbook.addWorksheet('Data');
-  worksheet.columns = header.map((name, i) => ({ header: name, style: options.formats?.[i + 1] ? { numFmt: options.formats[i + 1] } : {} }));
+  const style = (column: number) => (options.formats?.[column] ? { numFmt: options.formats[column] } : {});
+  worksheet.columns = header.map((name, i) => ({ header: name, style: style(i + 1) }));
   for (let n = 1; n <= rows; n++) worksheet.addRow(row(n)).commit();
   worksheet.commit();
   await workbook.commit();
@@ -51,7 +52,13 @@ export async function zipBytes(entries: Record<string, string | Buffer>, options
 }
 
 /** The order in which a workbook's parts let a reader parse its sheet straight from the zip: everything it needs first. */
-export const PARTS_BEFORE_SHEETS = ['[Content_Types].xml', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/styles.xml', 'xl/sharedStrings.xml'];
+export const PARTS_BEFORE_SHEETS = [
+  '[Content_Types].xml',
+  'xl/workbook.xml',
+  'xl/_rels/workbook.xml.rels',
+  'xl/styles.xml',
+  'xl/sharedStrings.xml',
+];
 
 /** A workbook's parts re-zipped with `first` in front, in that order: how another program may store them. */
 export async function reorderedParts(bytes: Buffer, first: readonly string[]): Promise<Buffer> {

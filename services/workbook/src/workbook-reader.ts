@@ -90,8 +90,10 @@ export class WorkbookReader extends (ExcelJS.stream.xlsx.WorkbookReader as unkno
 
   override *_parseWorksheet(iterator: AsyncIterable<unknown>, sheetNo: string): Generator<{ eventType: string; value: WorksheetSource }> {
     // exceljs matches a sheet to its name through the workbook part; a workbook that comes after its sheets has none.
-    if (!this.model || !this.workbookRels)
-      throw new AppError('malformed_xlsx', 'The workbook cannot be read: its list of sheets (xl/workbook.xml) is missing or comes after them');
+    if (!this.model || !this.workbookRels) {
+      const why = 'The workbook cannot be read: its list of sheets (xl/workbook.xml) is missing or comes after them';
+      throw new AppError('malformed_xlsx', why);
+    }
     for (const event of super._parseWorksheet(utf8Text(iterator), sheetNo)) {
       event.value.part = `worksheets/sheet${sheetNo}.xml`;
       event.value.source = iterator as WorksheetSource['source'];

@@ -27,7 +27,10 @@ describe('chooseSheet', () => {
 
   it('refuses an unknown sheet, naming the sheets there are', () => {
     expect(() => chooseSheet(sheets, 'Totals')).toThrow(
-      expect.objectContaining({ code: 'unknown_sheet', message: 'The workbook has no sheet "Totals"; its sheets are 1 "Summary", 2 "Data 2024", 3 "2"' }),
+      expect.objectContaining({
+        code: 'unknown_sheet',
+        message: 'The workbook has no sheet "Totals"; its sheets are 1 "Summary", 2 "Data 2024", 3 "2"',
+      }),
     );
     expect(() => chooseSheet(sheets, '4')).toThrow(expect.objectContaining({ code: 'unknown_sheet' }));
     expect(() => chooseSheet(sheets, '0')).toThrow(expect.objectContaining({ code: 'unknown_sheet' }));
@@ -35,7 +38,9 @@ describe('chooseSheet', () => {
 
   it('refuses a chart sheet, and a workbook without worksheets', () => {
     const withChart = [sheet(1, 'Data'), sheet(2, 'Chart1', { worksheet: false })];
-    expect(() => chooseSheet(withChart, 'Chart1')).toThrow(expect.objectContaining({ code: 'unknown_sheet', message: expect.stringContaining('holds no cells') }));
+    expect(() => chooseSheet(withChart, 'Chart1')).toThrow(
+      expect.objectContaining({ code: 'unknown_sheet', message: expect.stringContaining('holds no cells') }),
+    );
     expect(() => chooseSheet([], null)).toThrow(expect.objectContaining({ code: 'malformed_xlsx' }));
   });
 });

@@ -23,7 +23,16 @@ const TYPED: TestSheet = {
   formats: { 3: 'yyyy-mm-dd', 4: 'dd/mm/yyyy hh:mm', 8: 'h:mm' },
   rows: [
     ['id', 'name', 'signup', 'seen', 'amount', 'active', 'total', 'at'],
-    [1, { richText: [{ text: 'Ada ' }, { font: { bold: true }, text: 'Lovelace' }] }, new Date(Date.UTC(2024, 0, 31)), new Date(Date.UTC(2024, 0, 31, 10, 30)), 12.5, true, { formula: 'E2*2', result: 25 }, new Date(Date.UTC(1899, 11, 30, 9, 15))],
+    [
+      1,
+      { richText: [{ text: 'Ada ' }, { font: { bold: true }, text: 'Lovelace' }] },
+      new Date(Date.UTC(2024, 0, 31)),
+      new Date(Date.UTC(2024, 0, 31, 10, 30)),
+      12.5,
+      true,
+      { formula: 'E2*2', result: 25 },
+      new Date(Date.UTC(1899, 11, 30, 9, 15)),
+    ],
     [2, 'Alan', null, new Date(Date.UTC(2024, 1, 1)), 1e21, false, { formula: 'E3*0', result: 0 }],
     [],
     [3, null, new Date(Date.UTC(1999, 11, 31)), null, 0.1 + 0.2, null, { formula: '1/0', result: { error: '#DIV/0!' } }, null],
@@ -58,7 +67,8 @@ describe('readSheet', () => {
   });
 
   it('reads dates of a workbook in the 1904 date system', async () => {
-    const bytes = await workbookBytes([{ name: 'Mac', formats: { 1: 'yyyy-mm-dd' }, rows: [['day'], [new Date(Date.UTC(2024, 0, 31))]] }], { date1904: true });
+    const sheet: TestSheet = { name: 'Mac', formats: { 1: 'yyyy-mm-dd' }, rows: [['day'], [new Date(Date.UTC(2024, 0, 31))]] };
+    const bytes = await workbookBytes([sheet], { date1904: true });
     expect((await readAll(bytes)).rows).toEqual([['day'], ['2024-01-31']]);
   });
 

@@ -80,6 +80,7 @@ describe('previewWorkbook', () => {
   });
 
   it('refuses a file that is not a workbook', async () => {
-    await expect(previewWorkbook(stream(Buffer.from('id,name\n1,Ada\n')), { sheet: null })).rejects.toMatchObject({ code: 'malformed_xlsx' });
+    const csv = stream(Buffer.from('id,name\n1,Ada\n'));
+    await expect(previewWorkbook(csv, { sheet: null })).rejects.toMatchObject({ code: 'malformed_xlsx' });
   });
 });

@@ -30,10 +30,11 @@ async function* fittedRecords(groups: AsyncIterable<string[][]>, maxRowBytes: nu
   let row = 0;
   for await (const group of groups) {
     for (const record of group) {
-      if (rowBytes(record, maxRowBytes) > maxRowBytes)
-        throw new AppError('field_too_large', `The workbook breaks at data row ${Math.max(1, row)}: a row is larger than ${maxRowBytes} bytes`, {
-          row: Math.max(1, row),
-        });
+      if (rowBytes(record, maxRowBytes) > maxRowBytes) {
+        const at = Math.max(1, row); // records include the header, so this is the 1-based data row, as for CSV
+        const why = `The workbook breaks at data row ${at}: a row is larger than ${maxRowBytes} bytes`;
+        throw new AppError('field_too_large', why, { row: at });
+      }
       if (width === -1) width = record.length;
       else while (record.length < width) record.push('');
       row++;
