@@ -1,15 +1,22 @@
-import { ReadStream, statSync } from 'node:fs';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError } from '@docprocessor/contracts';
 import { cellText } from './cell-text.js';
-import { chooseSheet, type WorkbookSheet } from './choose-sheet.js';
-import { FORMULA_CELL, WorkbookReader, type ExcelRow, type WorksheetSource } from './workbook-reader.js';
+import type { WorkbookSheet } from './choose-sheet.js';
+import { FORMULA_CELL, sheetRows, utf8Text, type ExcelRow } from './excel-parts.js';
+import { readWorkbookParts, type Book } from './workbook-parts.js';
+import { UNPACKED_FLOOR, unzip } from './zip-walk.js';
 
 export interface SheetOptions {
   /** The `sheet` field: a name or a 1-based number; null for the first visible worksheet. */
   sheet: string | null;
   /** Rows per group handed on (default 256). */
   groupRows?: number;
+  /** The unpacked bytes always allowed, whatever the ratio to the packed ones (default 1 GiB). */
+  unpackedFloorBytes?: number;
 }
 
 export interface SheetSource {
@@ -19,24 +26,26 @@ export interface SheetSource {
   readonly sheets: readonly WorkbookSheet[];
   readonly chosen: WorkbookSheet | null;
   /**
-   * How much of the chosen sheet is read (0 to 1) when exceljs spooled it to a file, or null when its rows are read
+   * How much of the chosen sheet is read (0 to 1) when it had to be spooled to a file, or null when its rows are read
    * straight from the zip (then the bytes read of the stream tell how far it is). A spooled sheet's rows start only
    * once the whole stream is read, so its bytes alone would show it done from its first row.
    */
   spooledFraction(): number | null;
 }
 
-interface ReadState {
+export interface ReadState {
   sheets: WorkbookSheet[];
   chosen: WorkbookSheet | null;
   spool: { file: ReadStream; size: number } | null;
 }
 
 /**
- * Reads one sheet of an .xlsx workbook from a stream, in flat memory: rows are parsed as the sheet's part is
- * unpacked, and only the shared-string table is held. A workbook that stores its sheets before that table (Excel
- * does) has them spooled to a temporary file by exceljs first, removed once read or skipped. The stream is not
- * destroyed here; a workbook that cannot be read fails with `malformed_xlsx`, the stream's own errors as they are.
+ * Reads one sheet of an .xlsx workbook from a stream, in flat memory: the zip is walked as it arrives, and the rows
+ * of the chosen sheet are parsed as its part is unpacked; only the shared-string table is held. A sheet stored before
+ * what reading it needs (Excel writes the shared strings after the sheets) is spooled to a temporary file first,
+ * removed however reading ends. A workbook that cannot be read, or that unpacks to more than 100 times its size
+ * (1 GiB at least), fails with `malformed_xlsx`; the stream's own errors are passed on as they are. The stream is
+ * never destroyed here: when reading stops early, it is unpiped for the caller to drain or destroy.
  */
 export function readSheet(file: Readable, options: SheetOptions): SheetSource {
   const state: ReadState = { sheets: [], chosen: null, spool: null };
@@ -52,93 +61,33 @@ export function readSheet(file: Readable, options: SheetOptions): SheetSource {
   };
 }
 
-/**
- * The stream's own failure, delivered to the step in flight: exceljs pipes the stream on and never hears of its
- * errors, so every step waits on both. (Racing each step against one long-lived promise would keep every step's
- * value alive until that promise settles: a leak of every row.)
- */
-function failureOf(file: Readable) {
-  let error: unknown;
-  let interrupt: ((error: unknown) => void) | null = null;
-  const onError = (cause: unknown) => {
-    error ??= cause;
-    interrupt?.(error);
-  };
-  // A stream that closes before its end (and without an error) would leave exceljs waiting for the rest.
-  const onClose = () => {
-    if (!file.readableEnded) onError(new Error('The file stream closed before its end'));
-  };
-  file.on('error', onError).on('close', onClose);
-  if (file.errored) onError(file.errored);
-  return {
-    get error() {
-      return error;
-    },
-    step<T>(step: Promise<T>): Promise<T> {
-      if (error !== undefined) return Promise.reject(error);
-      return new Promise<T>((resolve, reject) => {
-        interrupt = reject;
-        step.then(resolve, reject);
-      });
-    },
-    stop: () => file.off('error', onError).off('close', onClose),
-  };
-}
-
-/** The sheets the workbook lists, in tab order: known once exceljs has read xl/workbook.xml and its relationships. */
-const sheetsOf = (reader: WorkbookReader): WorkbookSheet[] =>
-  reader.listedSheets().map((s, i) => ({
-    name: s.name,
-    number: i + 1,
-    hidden: s.state === 'hidden' || s.state === 'veryHidden',
-    worksheet: s.part.startsWith('worksheets/'),
-  }));
-
-/** Passes over the worksheets exceljs finds until the chosen one, reads its rows, and leaves nothing behind. */
-async function* readRows(file: Readable, options: SheetOptions, state: ReadState) {
-  const reader = new WorkbookReader(file);
-  const failure = failureOf(file);
-  const worksheets = reader[Symbol.asyncIterator]();
-  let lastSeen: WorksheetSource | null = null;
-  let settled = true;
-  const next = async <T>(step: Promise<T>): Promise<T> => {
-    settled = false;
-    const value = await failure.step(step);
-    settled = true;
-    return value;
-  };
+/** Walks the zip for the workbook's parts and the chosen sheet, reads its rows, and leaves nothing behind. */
+async function* readRows(file: Readable, options: SheetOptions, state: ReadState): AsyncGenerator<string[][]> {
+  const unzipped = unzip(file, options.unpackedFloorBytes ?? UNPACKED_FLOOR);
+  let spoolDir: string | null = null;
+  const spoolTo = async () => (spoolDir ??= await mkdtemp(join(tmpdir(), 'docprocessor-xlsx-')));
   try {
-    for (let step = await next(worksheets.next()); !step.done; step = await next(worksheets.next())) {
-      const worksheet = (lastSeen = step.value);
-      if (!state.chosen) {
-        state.sheets = sheetsOf(reader);
-        state.chosen = chooseSheet(state.sheets, options.sheet);
-      }
-      const chosen = reader.listedSheets()[state.chosen.number - 1];
-      if (worksheet.part !== chosen?.part) {
-        worksheet.source.destroy?.(); // a spooled sheet nobody reads: its file closes, and exceljs removes it
-        continue;
-      }
-      if (worksheet.source instanceof ReadStream) state.spool = { file: worksheet.source, size: statSync(worksheet.source.path).size };
-      yield* groupedRows(worksheet, reader.date1904, next, options.groupRows ?? 256);
-      return;
-    }
-    if (!state.chosen) throw new AppError('malformed_xlsx', 'The file has no worksheet: is it an .xlsx workbook?');
-    throw new AppError('malformed_xlsx', `Sheet ${state.chosen.number} "${state.chosen.name}" has no part this reader can read`);
+    const found = await readWorkbookParts(unzipped, options.sheet, state, spoolTo);
+    const { book } = found;
+    if ('straight' in found) return yield* groupedRows(sheetRows(utf8Text(found.straight), book), book, options);
+    const spooled = createReadStream(found.spooled);
+    state.spool = { file: spooled, size: (await stat(found.spooled)).size };
+    yield* groupedRows(sheetRows(utf8Text(spooled), book), book, options);
   } catch (error) {
-    if (error instanceof AppError || error === failure.error) throw error;
+    if (error instanceof AppError || error === unzipped.walk.failure) throw error;
     throw new AppError('malformed_xlsx', `The workbook cannot be read: ${(error as Error).message}`, { cause: error });
   } finally {
-    failure.stop();
-    if (settled) await release(worksheets, lastSeen, file);
+    unzipped.stop();
+    state.spool?.file.destroy();
+    if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
   }
 }
 
-async function* groupedRows(worksheet: WorksheetSource, date1904: boolean, next: <T>(step: Promise<T>) => Promise<T>, size: number) {
-  const rows = worksheet[Symbol.asyncIterator]();
+async function* groupedRows(rows: AsyncIterable<ExcelRow>, book: Book, options: SheetOptions): AsyncGenerator<string[][]> {
+  const size = options.groupRows ?? 256;
   let group: string[][] = [];
-  for (let step = await next(rows.next()); !step.done; step = await next(rows.next())) {
-    const texts = rowTexts(step.value, date1904);
+  for await (const row of rows) {
+    const texts = rowTexts(row, book.date1904);
     if (texts.length === 0) continue;
     group.push(texts);
     if (group.length >= size) {
@@ -160,19 +109,4 @@ function rowTexts(row: ExcelRow, date1904: boolean): string[] {
     texts[column - 1] = text;
   });
   return texts;
-}
-
-/**
- * Leaves nothing behind once the rows end or are abandoned. Sheets exceljs spooled are read from temporary files
- * after the whole zip: then the rest of its steps are cheap, and each removes a file. Before that (a sheet read
- * straight from the zip), the rest of the zip is left unread and unpiped, for the caller to drain or destroy.
- */
-async function release(worksheets: AsyncIterator<WorksheetSource>, lastSeen: WorksheetSource | null, file: Readable): Promise<void> {
-  if (lastSeen?.source instanceof ReadStream) {
-    lastSeen.source.destroy();
-    for (let step = await worksheets.next(); !step.done; step = await worksheets.next()) step.value.source.destroy?.();
-    return;
-  }
-  await worksheets.return?.();
-  file.unpipe();
 }

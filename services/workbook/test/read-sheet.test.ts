@@ -172,6 +172,27 @@ describe('readSheet', () => {
     await noneSpooled();
   });
 
+  it('refuses a workbook that unpacks to more than 100 times its size, spooled or not', async () => {
+    const sheet: TestSheet = { name: 'Bomb', rows: Array.from({ length: 300 }, (_, i) => [i, `${i} ${'x'.repeat(30_000)}`]) };
+    const packed = await workbookBytes([sheet]);
+    for (const bytes of [packed, await reorderedParts(packed, PARTS_BEFORE_SHEETS)]) {
+      const source = readSheet(stream(bytes), { sheet: null, unpackedFloorBytes: 256 * 1024 });
+      const reading = (async () => {
+        for await (const group of source.rows) expect(group.length).toBeGreaterThan(0);
+      })();
+      await expect(reading).rejects.toMatchObject({ code: 'malformed_xlsx', message: expect.stringContaining('ZIP bomb') });
+    }
+    expect((await readAll(packed)).rows).toHaveLength(300);
+    await noneSpooled();
+  });
+
+  it('removes what it spooled when the workbook breaks after its sheets', async () => {
+    const bytes = await workbookBytes([TYPED, { name: 'Second', rows: [['a'], ['b']] }]);
+    const corrupt = Buffer.concat([bytes.subarray(0, bytes.length - 200), Buffer.alloc(200, 0x42)]); // the last parts broken
+    await expect(readAll(corrupt)).rejects.toMatchObject({ code: 'malformed_xlsx' });
+    await noneSpooled();
+  });
+
   describe('refuses what is not a readable workbook with malformed_xlsx', () => {
     it.each([
       ['text', async () => Buffer.from('id,name\n1,Ada\n')],
