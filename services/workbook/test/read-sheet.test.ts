@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import JSZip from 'jszip';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSheet } from '../src/index.js';
 import { PARTS_BEFORE_SHEETS, reorderedParts, workbookBytes, writeLargeWorkbook, zipBytes, type TestSheet } from '../src/testing.js';
 
@@ -43,11 +43,11 @@ const TYPED: TestSheet = {
 describe('readSheet', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'workbook-test-'));
   const previousTmp = process.env.TMPDIR;
-  /** The files exceljs spooled sheets to and has not removed yet (tmp removes them with callbacks: waited for). */
+  /** What spooled sheets left in the temporary directory (nothing, once a read has ended). */
   const spooled = () => readdirSync(scratch);
-  const noneSpooled = () => vi.waitFor(() => expect(spooled()).toEqual([]));
+  const noneSpooled = () => expect(spooled()).toEqual([]);
   beforeAll(() => {
-    process.env.TMPDIR = scratch; // where exceljs spools sheets: each test checks none is left
+    process.env.TMPDIR = scratch; // where sheets are spooled: each test checks none is left
   });
   afterAll(() => {
     process.env.TMPDIR = previousTmp;

@@ -46,7 +46,7 @@ async function* fittedRecords(groups: AsyncIterable<string[][]>, maxRowBytes: nu
 /**
  * Reads the chosen sheet of an .xlsx workbook (see @docprocessor/workbook: typed cells become the texts the
  * validators accept) in the shape readCsv gives, so the pipeline after it is the same. Progress counts the
- * workbook's own (compressed) bytes as they are read from the store; for a sheet exceljs spooled to a file (rows
+ * workbook's own (compressed) bytes as they are read from the store; for a sheet spooled to a file first (rows
  * come only after the whole workbook is read), the share of that file read, scaled to the workbook's bytes.
  */
 export function readXlsx(file: Readable, options: XlsxOptions): CsvSource {
