@@ -10,9 +10,11 @@ import { ensureInstalled } from './lib/install.mjs';
 import { ensureServices } from './lib/backing-services.mjs';
 import { run } from './lib/run.mjs';
 
-const CLI = path.join(ROOT, 'services/db/dist/cli/keys.js');
-/** What the CLI is built from: the db workspace and the contracts it imports. */
-const SOURCES = ['services/db/src', 'services/db/package.json', 'services/db/tsconfig.build.json', 'services/contracts/src'];
+const CLI = path.join(ROOT, 'services/admin/dist/keys.js');
+/** What the CLI is built from: the admin workspace and the db and contracts workspaces it imports. */
+const SOURCES = ['services/admin', 'services/db', 'services/contracts'].flatMap((dir) =>
+  ['src', 'package.json', 'tsconfig.build.json'].map((part) => `${dir}/${part}`),
+);
 
 /** The newest modification time among files under `target` (a file or a folder). */
 function newestMtime(target) {
@@ -28,16 +30,16 @@ function isStale() {
   return SOURCES.some((source) => newestMtime(path.join(ROOT, source)) > built);
 }
 
-/** turbo with its output on stderr; it builds contracts first when db needs them. */
-function buildDb() {
+/** turbo with its output on stderr; it builds db and contracts first when admin needs them. */
+function buildAdmin() {
   const local = path.join(ROOT, 'node_modules', '.bin', 'turbo');
   const [command, prefix] = existsSync(local) ? [local, []] : ['npx', ['turbo']];
-  const args = [...prefix, 'run', 'build', '--filter=@docprocessor/db', '--output-logs=errors-only'];
+  const args = [...prefix, 'run', 'build', '--filter=@docprocessor/admin', '--output-logs=errors-only'];
   const { NODE_ENV, ...env } = process.env;
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: ROOT, env: { ...env, TURBO_TELEMETRY_DISABLED: '1', TURBO_NO_UPDATE_NOTIFIER: '1' }, stdio: ['ignore', 2, 2] });
     child.on('error', (error) => reject(new SetupError(`could not run turbo: ${error.message}`)));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new SetupError(`building @docprocessor/db failed (exit code ${code})`))));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new SetupError(`building @docprocessor/admin failed (exit code ${code})`))));
   });
 }
 
@@ -50,8 +52,8 @@ runMain(async () => {
   // Only checked, never started: a key command should not own the database server.
   if (!wantsHelp) await ensureServices({ nats: false, start: false });
   if (isStale()) {
-    console.error(`» building @docprocessor/db (${existsSync(CLI) ? 'its sources changed since the last build' : 'not built yet'})`);
-    await buildDb();
+    console.error(`» building @docprocessor/admin (${existsSync(CLI) ? 'its sources changed since the last build' : 'not built yet'})`);
+    await buildAdmin();
   }
   // The CLI's exit code is ours: 0 done, 1 failed, 2 wrong usage.
   return run(process.execPath, [CLI, ...args]);

@@ -1,6 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@solidjs/testing-library';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Job } from '@docprocessor/contracts';
+import { createMemoryHistory } from '@solidjs/router';
+import { BUILT_IN_TEMPLATES, type Job } from '@docprocessor/contracts';
 import type { Api } from './api/http';
 import { ApiError } from './api/errors';
 import { App } from './app';
@@ -8,6 +9,7 @@ import { StoreProvider } from './stores/context';
 import { KEY_REFUSED } from './stores/app';
 import { FakeSocket } from './testing/fake-socket';
 import { fakeApi, makeJob } from './testing/factories';
+import { renderAppAt } from './testing/render';
 
 function renderApp(api: Api = fakeApi()) {
   return render(() => (
@@ -124,5 +126,58 @@ describe('App', () => {
     FakeSocket.last.open();
     FakeSocket.last.receive({ type: 'error', error: { code: 'unauthorized', message: 'no' } });
     expect((await screen.findByRole('alert')).textContent).toBe(KEY_REFUSED);
+  });
+
+  it('marks a dry run, and the import made of it', async () => {
+    sessionStorage.setItem('docprocessor.apiKey', 'dev-key');
+    renderApp();
+    FakeSocket.last.open();
+    FakeSocket.last.receive({
+      type: 'snapshot',
+      jobs: [
+        makeJob({ id: 'dry-12345678', dryRun: true }),
+        makeJob({ id: 'real', dryRunOf: 'dry-12345678', createdAt: '2025-01-01T11:00:00.000Z' }),
+      ],
+    });
+    expect((await screen.findByTestId('job-dry-run')).textContent).toBe('Dry run');
+    expect(screen.getByTestId('job-dry-run-of').textContent).toBe('Import of dry run dry-1234');
+  });
+});
+
+describe('App navigation', () => {
+  it('moves between Imports and Templates with real URLs, the back button and the focus on the new page', async () => {
+    const { history } = renderAppAt('/', fakeApi({ listTemplates: async () => [...BUILT_IN_TEMPLATES] }));
+    await screen.findByTestId('drop-zone');
+    expect(screen.getByTestId('nav-imports').getAttribute('aria-current')).toBe('page');
+    fireEvent.click(screen.getByTestId('nav-templates'));
+    await waitFor(() => expect(history.get()).toBe('/templates'));
+    expect(await screen.findAllByTestId('template-row')).toHaveLength(2);
+    expect(document.title).toBe('Templates · DocProcessor');
+    await waitFor(() => expect(document.activeElement?.tagName).toBe('H1'));
+    expect(screen.queryByTestId('drop-zone')).toBeNull();
+
+    history.back();
+    await screen.findByTestId('drop-zone');
+    expect(history.get()).toBe('/');
+    expect(document.title).toBe('Imports · DocProcessor');
+  });
+
+  it('asks for the key before any page, then shows the one asked for', async () => {
+    const history = createMemoryHistory();
+    history.set({ value: '/templates/products', replace: true, scroll: false });
+    const api = fakeApi({ listTemplates: async () => [...BUILT_IN_TEMPLATES], getTemplate: async () => BUILT_IN_TEMPLATES[1]! });
+    render(() => (
+      <StoreProvider deps={{ api, storage: sessionStorage, WebSocket: FakeSocket }}>
+        <App history={history} />
+      </StoreProvider>
+    ));
+    expect(screen.queryByTestId('nav-templates')).toBeNull();
+    signIn();
+    expect((await screen.findByTestId('template-view')).dataset.template).toBe('products');
+  });
+
+  it('says when a path is no page', async () => {
+    renderAppAt('/nowhere', fakeApi());
+    expect((await screen.findByTestId('not-found')).textContent).toContain('No page here');
   });
 });

@@ -1,18 +1,49 @@
-import { onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, on, onCleanup, onMount, Show, type ParentProps } from 'solid-js';
+import { A, MemoryRouter, Router, useLocation, type MemoryHistory, type RouteDefinition } from '@solidjs/router';
 import { useStore } from './stores/context';
 import { ConnectionStatus } from './components/connection-status';
 import { KeyForm } from './components/key-form';
-import { UploadPanel } from './components/upload-panel';
-import { JobList } from './components/job-list';
+import { ImportsPage } from './pages/imports-page';
+import { TemplatesPage } from './pages/templates-page';
+import { TemplatePage } from './pages/template-page';
+import { TemplateEditPage } from './pages/template-edit-page';
+import { NotFoundPage } from './pages/not-found-page';
 
-export function App() {
+/** Every page has a real URL; the gateway answers index.html for any path that is not a file, the API or /ws. */
+export const ROUTES: RouteDefinition[] = [
+  { path: '/', component: ImportsPage },
+  { path: '/templates', component: TemplatesPage },
+  { path: '/templates/:name', component: TemplatePage },
+  { path: '/templates/:name/edit', component: TemplateEditPage },
+  { path: '*404', component: NotFoundPage },
+];
+
+/** The browser's router; a test passes a memory history instead. */
+export function App(props: { history?: MemoryHistory }) {
+  return (
+    <Show when={props.history} fallback={<Router root={Shell}>{ROUTES}</Router>}>
+      {(history) => (
+        <MemoryRouter history={history()} root={Shell}>
+          {ROUTES}
+        </MemoryRouter>
+      )}
+    </Show>
+  );
+}
+
+/** The frame of every page: brand, navigation, connection and key; the key form until a key is given. */
+function Shell(props: ParentProps) {
   const store = useStore();
+  const location = useLocation();
+  let main: HTMLElement | undefined;
   // Back online: skip whatever backoff wait is left.
   onMount(() => {
     const online = () => store.reconnectNow();
     window.addEventListener('online', online);
     onCleanup(() => window.removeEventListener('online', online));
   });
+  // A new page: put the focus on its heading, so a screen reader says where it is and Tab starts there.
+  createEffect(on(() => location.pathname, () => queueMicrotask(() => main?.querySelector<HTMLElement>('h1')?.focus()), { defer: true }));
 
   return (
     <div class="app">
@@ -27,24 +58,31 @@ export function App() {
         </div>
         <Show when={store.session.key()}>
           {(key) => (
-            <div class="topbar-actions">
-              <ConnectionStatus />
-              <span class="key-hint" title="The API key in use">
-                key …{key().slice(-4)}
-              </span>
-              <button type="button" class="button-secondary button-small" data-testid="sign-out" onClick={() => store.session.signOut()}>
-                Change key
-              </button>
-            </div>
+            <>
+              <nav class="nav" aria-label="Main">
+                <A href="/" end data-testid="nav-imports">
+                  Imports
+                </A>
+                <A href="/templates" data-testid="nav-templates">
+                  Templates
+                </A>
+              </nav>
+              <div class="topbar-actions">
+                <ConnectionStatus />
+                <span class="key-hint" title="The API key in use">
+                  key …{key().slice(-4)}
+                </span>
+                <button type="button" class="button-secondary button-small" data-testid="sign-out" onClick={() => store.session.signOut()}>
+                  Change key
+                </button>
+              </div>
+            </>
           )}
         </Show>
       </header>
-      <main class="main">
+      <main class="main" ref={main}>
         <Show when={store.session.key()} fallback={<KeyForm />}>
-          <div class="layout">
-            <UploadPanel />
-            <JobList />
-          </div>
+          {props.children}
         </Show>
       </main>
       <div class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="announcer">

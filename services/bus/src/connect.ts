@@ -38,3 +38,36 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     },
   };
 }
+
+/** The little a bus helper logs through; pino's logger is one. */
+export interface BusLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+/**
+ * Connects, and readies what the service needs on the server (`prepare`: topology, stores), retrying every
+ * 2 s while NATS is not reachable: `npm start` brings everything up together, and NATS may be restarting.
+ * After the first connect the client reconnects by itself forever; its status changes are logged.
+ */
+export async function connectWhenReachable<T>(options: BusOptions, logger: BusLogger, prepare: (bus: Bus) => Promise<T>): Promise<{ bus: Bus; prepared: T }> {
+  for (let attempt = 1; ; attempt++) {
+    let candidate: Bus | null = null;
+    try {
+      candidate = await connectBus(options);
+      const prepared = await prepare(candidate);
+      watchStatus(candidate, logger);
+      return { bus: candidate, prepared };
+    } catch (error) {
+      await candidate?.close().catch(() => undefined);
+      logger.warn({ err: error, attempt, servers: options.servers }, 'NATS is not reachable yet; trying again in 2 s');
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
+}
+
+function watchStatus(bus: Bus, logger: BusLogger): void {
+  void (async () => {
+    for await (const status of bus.nc.status()) if (status.type !== 'ping') logger.info({ nats: status.type }, 'nats connection status');
+  })().catch((error: unknown) => logger.warn({ err: error }, 'nats status watch ended'));
+}

@@ -1,5 +1,5 @@
 import { headers } from '@nats-io/nats-core';
-import { eventMessageId, eventSubject, type ImportEvent, type Job, type JobChange } from '@docprocessor/contracts';
+import { eventMessageId, eventSubject, repairSubject, type ImportEvent, type Job, type JobChange, type RepairItem } from '@docprocessor/contracts';
 import type { Bus } from './connect.js';
 
 export const TENANT_HEADER = 'Tenant-Id';
@@ -27,3 +27,8 @@ export async function publishEvent(
 /** Publishes what a lifecycle transition produced (services/db jobs/lifecycle.ts): the one way a status change is announced. */
 export const publishChange = (bus: Bus, change: JobChange): Promise<ImportEvent> =>
   publishEvent(bus, change.event, change.job, { tenantId: change.tenantId });
+
+/** Queues a repair of a job for the processors; `requestId` makes a republish of the same request harmless. */
+export async function publishRepair(bus: Bus, item: RepairItem, requestId: string): Promise<void> {
+  await bus.js.publish(repairSubject(bus.names, item.jobId, item.kind), JSON.stringify(item), { msgID: `${item.jobId}.${item.kind}.${requestId}` });
+}

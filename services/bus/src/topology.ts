@@ -1,6 +1,16 @@
 import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, type ConsumerConfig } from '@nats-io/jetstream';
 import { headers } from '@nats-io/nats-core';
-import { allDeadLettersSubject, allEventsSubject, deadLetterStream, eventSubject, workItemSubject, type ImportEvent, type Job } from '@docprocessor/contracts';
+import {
+  allDeadLettersSubject,
+  allEventsSubject,
+  allRepairsSubject,
+  deadLetterStream,
+  eventSubject,
+  repairConsumer,
+  workItemSubject,
+  type ImportEvent,
+  type Job,
+} from '@docprocessor/contracts';
 import type { Bus } from './connect.js';
 import { TENANT_HEADER } from './publish-event.js';
 
@@ -45,7 +55,7 @@ export async function ensureTopology(bus: Bus, given: Partial<TopologyOptions> &
   const options: TopologyOptions = { ...DEFAULT_TOPOLOGY, ...defined };
   const streamConfig = {
     name: bus.names.stream,
-    subjects: [allEventsSubject(bus.names)],
+    subjects: [allEventsSubject(bus.names), allRepairsSubject(bus.names)],
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
     max_age: nanos(options.eventRetentionMs),
@@ -58,14 +68,21 @@ export async function ensureTopology(bus: Bus, given: Partial<TopologyOptions> &
     if (!isNotFound(error)) throw error;
     await bus.jsm.streams.add(streamConfig);
   }
-  const consumer = workConsumerConfig(bus, options);
+  await ensureConsumer(bus, workConsumerConfig(bus, options), updateConsumer);
+  await ensureConsumer(bus, repairConsumerConfig(bus, options), updateConsumer);
+}
+
+/** Repairs (revert, fix) are read by a consumer of their own, with the same lease and delivery limit as imports. */
+export function repairConsumerConfig(bus: Bus, options: TopologyOptions): Partial<ConsumerConfig> {
+  return { ...workConsumerConfig(bus, options), durable_name: repairConsumer(bus.names), filter_subject: allRepairsSubject(bus.names) };
+}
+
+async function ensureConsumer(bus: Bus, consumer: Partial<ConsumerConfig>, update: boolean): Promise<void> {
+  const name = consumer.durable_name!;
   try {
-    await bus.jsm.consumers.info(bus.names.stream, bus.names.consumer);
-    if (!updateConsumer) return;
-    await bus.jsm.consumers.update(bus.names.stream, bus.names.consumer, {
-      ack_wait: consumer.ack_wait,
-      max_deliver: consumer.max_deliver,
-    });
+    await bus.jsm.consumers.info(bus.names.stream, name);
+    if (!update) return;
+    await bus.jsm.consumers.update(bus.names.stream, name, { ack_wait: consumer.ack_wait, max_deliver: consumer.max_deliver });
   } catch (error) {
     if (!isNotFound(error)) throw error;
     await bus.jsm.consumers.add(bus.names.stream, consumer);

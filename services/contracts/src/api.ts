@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Delimiter, Job, JobStatus, OnDuplicate, type FileEncoding } from './job.js';
+import { Delimiter, HeaderMappingInput, Job, JobStatus, OnDuplicate, type FileEncoding } from './job.js';
+import { ColumnName, MaxErrorRate, MaxErrors, TemplateName } from './templates/template.js';
 
 const ENCODING_NAMES: Record<string, FileEncoding> = {
   'utf-8': 'utf-8',
@@ -13,21 +14,59 @@ const ENCODING_NAMES: Record<string, FileEncoding> = {
   'iso-8859-1': 'windows-1252',
 };
 
-export const ImportFormFields = z.object({
-  template: z.string().min(1).max(64).default('contacts'),
-  onDuplicate: OnDuplicate.default('error'),
-  /** Optional: overrides detection. utf-8, utf-16le, utf-16be, windows-1252 (aliases: utf8, cp1252, latin1, iso-8859-1). */
-  encoding: z
-    .string()
-    .transform((name, ctx) => ENCODING_NAMES[name.trim().toLowerCase()] ?? (ctx.addIssue({ code: 'custom', message: `unknown encoding "${name}"` }), z.NEVER))
-    .optional(),
-  /** Optional: overrides sniffing. One of , ; | or a tab (also written "tab" or "\\t"). */
-  delimiter: z
-    .string()
-    .transform((raw) => (raw === 'tab' || raw === '\\t' ? '\t' : raw))
-    .pipe(Delimiter)
-    .optional(),
-});
+/** The template name that asks the service to infer a template from the file (with `table`). */
+export const AUTO_TEMPLATE = 'auto';
+
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+/**
+ * The form fields of POST /api/imports besides `file`. A field not listed is refused with its name, so a
+ * misspelt option never runs an import the person did not ask for.
+ */
+export const ImportFormFields = z
+  .object({
+    template: z.string().min(1).max(64).default('contacts'),
+    onDuplicate: OnDuplicate.default('error'),
+    /** Optional: overrides detection. utf-8, utf-16le, utf-16be, windows-1252 (aliases: utf8, cp1252, latin1, iso-8859-1). */
+    encoding: z
+      .string()
+      .transform((name, ctx) => ENCODING_NAMES[name.trim().toLowerCase()] ?? (ctx.addIssue({ code: 'custom', message: `unknown encoding "${name}"` }), z.NEVER))
+      .optional(),
+    /** Optional: overrides sniffing. One of , ; | or a tab (also written "tab" or "\\t"). */
+    delimiter: z
+      .string()
+      .transform((raw) => (raw === 'tab' || raw === '\\t' ? '\t' : raw))
+      .pipe(Delimiter)
+      .optional(),
+    /** JSON `{"<file header>": "<template column>" or null}`: wins over matching by name. */
+    mapping: z
+      .string()
+      .max(100_000)
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be JSON like {"E-mail": "email", "Notes": null}' });
+          return z.NEVER;
+        }
+      })
+      .pipe(HeaderMappingInput)
+      .optional(),
+    /** With template=auto: the name of the template (and table) to make from the file. */
+    table: TemplateName.optional(),
+    /** With template=auto: the column to key rows by, when the service should not choose it. */
+    key: ColumnName.optional(),
+    dryRun: flag.default(false),
+    /** Past this many failed rows the import stops and fails with too_many_errors (default: the template's, else none). */
+    maxErrors: z.coerce.number().pipe(MaxErrors).optional(),
+    /** Past this share of processed rows failing (0 to 1), likewise. */
+    maxErrorRate: z.coerce.number().pipe(MaxErrorRate).optional(),
+    /** The file's rows become visible in one transaction at the end; a failure, cancel or threshold leaves the table as it was. */
+    atomic: flag.default(false),
+    /** Which sheet of a workbook: its name, or its 1-based number. */
+    sheet: z.string().min(1).max(100).optional(),
+  })
+  .strict();
 export type ImportFormFields = z.infer<typeof ImportFormFields>;
 
 const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);

@@ -24,6 +24,29 @@ export const ERROR_CATALOG = {
     when: 'over `MAX_UPLOAD_BYTES` as sent or as unpacked; the partial object is deleted',
   },
   invalid_state: { status: 409, kind: 'conflict', when: 'cancel of a finished job, retry of one that is not failed or cancelled' },
+  invalid_template: {
+    status: 400,
+    kind: 'validation',
+    when: 'a template definition that breaks a rule; the message starts with the field, e.g. `columns[2].maxLength: …`',
+  },
+  template_exists: { status: 409, kind: 'conflict', when: 'a template (or, for a new managed template, a table) of that name exists already' },
+  incompatible_change: {
+    status: 409,
+    kind: 'conflict',
+    when: 'a template change that could orphan or refuse data already in its table (the message lists every reason)',
+  },
+  template_in_use: { status: 409, kind: 'conflict', when: 'deleting a template that a pending or processing job uses' },
+  revert_conflict: {
+    status: 409,
+    kind: 'conflict',
+    when: 'a revert of an import whose rows a later import changed again: nothing is changed; the message says how many rows and which jobs',
+  },
+  revert_expired: {
+    status: 409,
+    kind: 'conflict',
+    when: "a revert of an import whose earlier row values are no longer kept (`BEFORE_IMAGE_RETENTION_DAYS`)",
+  },
+  built_in_template: { status: 409, kind: 'conflict', when: 'changing or deleting a built-in template (`contacts`, `products`)' },
   idempotency_conflict: {
     status: 409,
     kind: 'conflict',
@@ -69,6 +92,16 @@ export const ERROR_CATALOG = {
     when:
       'the `sheet` field names no sheet of the workbook (by name or 1-based number): a refusal, or a job failed (validation); ' +
       'the message lists the sheets there are',
+  },
+  too_many_errors: {
+    status: 422,
+    kind: 'validation',
+    when: 'job failed (validation): more rows failed than `maxErrors`, or a larger share than `maxErrorRate`; the message says how many of how many',
+  },
+  target_missing: {
+    status: 422,
+    kind: 'validation',
+    when: "job failed (validation): the template's table, or one of its columns, is no longer in the database",
   },
   too_many_columns: { status: 422, kind: 'validation', when: 'job failed (validation): more than `MAX_COLUMNS` header columns' },
   invalid_encoding: {

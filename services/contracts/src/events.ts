@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Job } from './job.js';
 
-export const EventType = z.enum(['created', 'started', 'progress', 'completed', 'failed', 'cancelled']);
+export const EventType = z.enum(['created', 'started', 'progress', 'completed', 'failed', 'cancelled', 'reverted']);
 export type EventType = z.infer<typeof EventType>;
 
 export const ImportEvent = z.object({
@@ -51,6 +51,29 @@ export const deadLetterSubject = (names: BusNames, jobId: string): string => `${
 export const allDeadLettersSubject = (names: BusNames): string => `${names.subjectPrefix}_deadletter.>`;
 
 export const deadLetterStream = (names: BusNames): string => `${names.stream}_DEADLETTER`;
+
+/** Work on a finished job: take it back (revert), or import a correction of its failed rows (fix). */
+export const RepairKind = z.enum(['revert', 'fix']);
+export type RepairKind = z.infer<typeof RepairKind>;
+
+/**
+ * A repair work item. Its subject sits outside the event prefix (`nats sub 'imports.>'` shows the job's events,
+ * not the work), in the same stream, read by a durable consumer of its own (NATS 2.9 filters one subject each).
+ */
+export const RepairItem = z.object({
+  kind: RepairKind,
+  jobId: z.string(),
+  /** The fix to import (its id in the job's fixes), for kind fix. */
+  fixId: z.string().nullable(),
+  at: z.string(),
+});
+export type RepairItem = z.infer<typeof RepairItem>;
+
+export const repairSubject = (names: BusNames, jobId: string, kind: RepairKind): string => `${names.subjectPrefix}_work.${jobId}.${kind}`;
+
+export const allRepairsSubject = (names: BusNames): string => `${names.subjectPrefix}_work.>`;
+
+export const repairConsumer = (names: BusNames): string => `${names.consumer}_repairs`;
 
 /** Why a work item was given up: its deliveries ran out, or it is not a job event at all. */
 export const DeadLetterReason = z.enum(['delivery_limit', 'unreadable_work_item']);

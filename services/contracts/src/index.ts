@@ -6,6 +6,8 @@ export * from './api.js';
 export * from './errors.js';
 export * from './dependency-errors.js';
 export * from './templates/template.js';
+export * from './templates/template-rules.js';
+export * from './templates/template-changes.js';
 export * from './templates/cell-schema.js';
 export * from './templates/header.js';
 export * from './templates/registry.js';

@@ -32,12 +32,18 @@ export const JOB_TRANSITIONS = {
   },
   giveUp: { from: ['pending', 'processing'], to: 'failed', event: 'failed', by: 'processor: every delivery of the work item failed' },
   stall: { from: ['pending', 'processing'], to: 'failed', event: 'failed', by: 'watchdog: the job stalled WATCHDOG_MAX_STALLS times' },
+  revert: {
+    from: ['completed', 'failed', 'cancelled'],
+    to: 'reverted',
+    event: 'reverted',
+    by: 'processor: every row the import wrote is deleted or restored (POST /api/imports/:id/revert)',
+  },
 } as const satisfies Record<string, JobTransition>;
 
 export type JobTransitionName = keyof typeof JOB_TRANSITIONS;
 
 /** A status no transition leaves on its own: the job's last event has been published (retry starts a new attempt). */
-export const FINAL_STATUSES = ['completed', 'failed', 'cancelled'] as const satisfies readonly JobStatus[];
+export const FINAL_STATUSES = ['completed', 'failed', 'cancelled', 'reverted'] as const satisfies readonly JobStatus[];
 export type FinalStatus = (typeof FINAL_STATUSES)[number];
 
 export const isTerminal = (status: JobStatus): status is FinalStatus => (FINAL_STATUSES as readonly JobStatus[]).includes(status);

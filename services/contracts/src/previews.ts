@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { Delimiter, FileEncoding } from './job.js';
 import { DateFormat, TimestampFormat } from './templates/date-formats.js';
+import { ColumnType } from './templates/template.js';
 
-/** The types a preview infers for a column (the lead will merge them with the template column types). */
-export const InferredType = z.enum(['string', 'integer', 'decimal', 'boolean', 'date', 'timestamp', 'email', 'uuid']);
+/** The column types a preview infers from values alone (enum and country need a person's say). */
+export const InferredType = ColumnType.extract(['string', 'integer', 'decimal', 'boolean', 'date', 'timestamp', 'email', 'uuid']);
 export type InferredType = z.infer<typeof InferredType>;
 
 export const LineEnd = z.enum(['\n', '\r\n', '\r']);

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import { seedBuiltInTemplates } from './templates/template-store.js';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../drizzle', import.meta.url));
 
@@ -22,12 +23,16 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   }
 }
 
-/** Applies every pending migration; safe to run from several processes at once (drizzle takes a lock-free path, so we take one). */
+/**
+ * Applies every pending migration, then writes the built-in templates into the template store; safe to run from
+ * several processes at once (drizzle takes a lock-free path, so we take one).
+ */
 export async function migrateDatabase(url: string): Promise<void> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await sql`select pg_advisory_lock(727274)`;
     await migrate(drizzle(sql), { migrationsFolder: MIGRATIONS_FOLDER });
+    await seedBuiltInTemplates(sql);
   } finally {
     await sql`select pg_advisory_unlock(727274)`.catch(() => undefined);
     await sql.end({ timeout: 5 });

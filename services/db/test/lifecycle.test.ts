@@ -11,6 +11,7 @@ import {
   requestCancel,
   resumeJob,
   retryJob,
+  revertJob,
   stallJob,
   startJob,
   stopJob,
@@ -108,7 +109,7 @@ describe('the job lifecycle', () => {
   });
 
   it('has one function for every transition of the table, each ending in the table\'s status', () => {
-    const functions = { create: createJob, retry: retryJob, cancel: cancelJob, start: startJob, resume: resumeJob, complete: completeJob, fail: failJob, stop: stopJob, giveUp: giveUpJob, stall: stallJob };
+    const functions = { create: createJob, retry: retryJob, cancel: cancelJob, start: startJob, resume: resumeJob, complete: completeJob, fail: failJob, stop: stopJob, giveUp: giveUpJob, stall: stallJob, revert: revertJob };
     expect(Object.keys(functions).sort()).toEqual(Object.keys(JOB_TRANSITIONS).sort());
   });
 });

@@ -17,7 +17,7 @@ afterAll(async () => {
 describe('migrations', () => {
   it('create every table of the schema', async () => {
     const rows = await client.sql<{ tablename: string }[]>`select tablename from pg_tables where schemaname = 'public' order by 1`;
-    expect(rows.map((r) => r.tablename)).toEqual(['api_keys', 'contacts', 'import_jobs', 'import_row_errors', 'products']);
+    expect(rows.map((r) => r.tablename)).toEqual(['api_keys', 'contacts', 'import_before_images', 'import_failed_rows', 'import_jobs', 'import_row_errors', 'import_templates', 'products', 'template_mappings']);
   });
 
   it('map int8 columns to numbers', async () => {

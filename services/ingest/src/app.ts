@@ -11,6 +11,8 @@ import { metricsPlugin } from './plugins/metrics.js';
 import { importRoutes } from './routes/imports.js';
 import { metaRoutes } from './routes/meta.js';
 import { rowErrorRoutes } from './routes/row-errors.js';
+import { previewRoutes } from './routes/previews.js';
+import { templateRoutes } from './routes/templates.js';
 
 export interface IngestAppOptions {
   ctx: IngestContext;
@@ -42,6 +44,8 @@ export async function buildApp({ ctx, authenticate, sweepEveryMs = ctx.config.OU
   });
   await app.register(importRoutes, { ctx });
   await app.register(rowErrorRoutes, { ctx });
+  await app.register(templateRoutes, { ctx });
+  await app.register(previewRoutes, { ctx });
   await app.register(metaRoutes, { ctx });
 
   if (sweepEveryMs > 0) {

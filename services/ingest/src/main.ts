@@ -1,3 +1,4 @@
+import closeWithGrace from 'close-with-grace';
 import { pino } from 'pino';
 import { busNamesFromEnv } from '@docprocessor/contracts';
 import { connectBus, ensureTopology, FileStore } from '@docprocessor/bus';
@@ -26,18 +27,12 @@ const authenticate = createKeyAuthenticator(config.API_KEYS, {
   onError: (err, { keyId }) => logger.warn({ err, keyId }, 'could not record API key use'),
 });
 const app = await buildApp({ ctx: { config, db, bus, files, logger }, authenticate });
-
-let closing = false;
-async function shutdown(signal: string): Promise<void> {
-  if (closing) return;
-  closing = true;
+closeWithGrace({ logger, skip: ['unhandledRejection'] }, async ({ signal, err }) => {
+  if (err) logger.error({ err }, 'uncaught exception');
   logger.info({ signal }, 'shutting down');
   await app.close();
   await bus.close();
   await db.close();
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+});
 
 await app.listen({ host: config.INGEST_HOST, port: config.INGEST_PORT });

@@ -29,7 +29,7 @@ export async function build(env: Record<string, string> = {}): Promise<Harness> 
   await ensureTopology(bus);
   const files = await FileStore.open(bus);
   const ctx: IngestContext = { config, db, bus, files, logger: pino({ level: 'silent' }) };
-  const app = await buildApp({ ctx, authenticate: createKeyAuthenticator([API_KEY]), sweepEveryMs: 0 });
+  const app = await buildApp({ ctx, authenticate: createKeyAuthenticator([API_KEY], { db: db.db }), sweepEveryMs: 0 });
   return {
     app,
     ctx,

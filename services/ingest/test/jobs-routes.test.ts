@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobList, TEMPLATES } from '@docprocessor/contracts';
+import { BUILT_IN_TEMPLATES, JobList } from '@docprocessor/contracts';
 import { importJobs, importRowErrors } from '@docprocessor/db';
 import { eq } from 'drizzle-orm';
 import { API_KEY, build, contactsCsv, lastEvent, upload, type Harness } from './helper.js';
@@ -66,8 +66,8 @@ describe('reading jobs', () => {
 
   it('serves the templates', async () => {
     const res = await get('/api/templates');
-    expect(res.json()).toEqual(TEMPLATES);
-    expect(res.json()[0]).toMatchObject({ name: 'contacts', key: 'id', columns: expect.arrayContaining([{ name: 'id', type: 'integer', required: true, min: 1, max: Number.MAX_SAFE_INTEGER }]) });
+    expect(res.json()).toEqual(BUILT_IN_TEMPLATES);
+    expect(res.json()[0]).toMatchObject({ name: 'contacts', key: ['id'], columns: expect.arrayContaining([{ name: 'id', type: 'integer', required: true, min: 1, max: Number.MAX_SAFE_INTEGER }]) });
   });
 
   it('serves Prometheus metrics', async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contactsTemplate, TEMPLATES, type CellValue } from '@docprocessor/contracts';
-import { createDbClient, type DbClient } from '@docprocessor/db';
+import { BUILT_IN_TEMPLATES, contactsTemplate, isoTimestampOf, type CellValue } from '@docprocessor/contracts';
+import { createDbClient, managedTypeNames, readCatalog, type DbClient } from '@docprocessor/db';
 import { createTestDatabase, type TestDatabase } from '@docprocessor/db/testing';
-import { encodeRows, STORED_TYPES } from '../src/import-file/write/copy-binary.js';
+import { encodeRows, encodingOf } from '../src/import-file/write/copy-binary.js';
 import { copyLine } from '../src/import-file/write/copy-text.js';
 
 let testDb: TestDatabase;
@@ -79,20 +79,58 @@ async function copyIn(table: string, format: 'text' | 'binary', data: Buffer): P
 }
 
 describe('binary COPY into PostgreSQL', () => {
-  it('matches the types every template table stores, so the binary form written is the one PostgreSQL reads', async () => {
-    for (const template of TEMPLATES) {
-      const stored = await client.sql<{ column_name: string; data_type: string }[]>`
-        select column_name, data_type from information_schema.columns where table_schema = 'public' and table_name = ${template.name}`;
-      const types = Object.fromEntries(stored.map((c) => [c.column_name, c.data_type]));
-      const expected = Object.fromEntries(template.columns.map((c) => [c.name, STORED_TYPES[c.type]]));
-      expect(types, template.name).toMatchObject({ ...expected, import_job_id: 'uuid', import_run_id: 'uuid', source_row: 'bigint' });
+  it('finds the built-in tables typed as the service types the tables it makes, each type one it can encode', async () => {
+    for (const template of BUILT_IN_TEMPLATES) {
+      const catalog = await readCatalog(client.sql, { schema: 'public', table: template.name });
+      const types = Object.fromEntries(catalog!.columns.map((c) => [c.name, c.typeName]));
+      const expected = Object.fromEntries(template.columns.map((c, i) => [c.name, managedTypeNames(template.columns)[i]!.name]));
+      expect(types, template.name).toMatchObject({ ...expected, import_job_id: 'uuid', import_run_id: 'uuid', source_row: 'int8' });
+      for (const column of catalog!.columns) expect(() => encodingOf({ name: column.typeName, kind: column.typeKind })).not.toThrow();
     }
+  });
+
+  it('writes every other type a bound table may have exactly as COPY text of the same values does', async () => {
+    await client.sql.unsafe(`create type mood as enum ('sad', 'ok', 'happy')`);
+    const columns = 'i2 int2, i4 int4, f8 float8, f4 float4, ts timestamptz, t timestamp, u uuid, e mood, v varchar(10), c char(3)';
+    await client.sql.unsafe(`create table typed_binary (${columns}, import_job_id uuid, import_run_id uuid, source_row bigint)`);
+    await client.sql.unsafe('create table typed_text (like typed_binary)');
+    const catalog = await readCatalog(client.sql, { schema: 'public', table: 'typed_binary' });
+    const types = catalog!.columns.slice(0, 10).map((c) => ({ name: c.typeName, kind: c.typeKind }));
+    const r = random(20261204);
+    const micros = () => r.int(86_400_000_000 / 1024) * 1024 + r.int(1024);
+    const rows: CellValue[][] = Array.from({ length: 500 }, (_, i) => [
+      String(i === 0 ? -32768 : i === 1 ? 32767 : r.int(65536) - 32768),
+      String(i === 0 ? -2147483648 : i === 1 ? 2147483647 : r.int(2 ** 32) - 2 ** 31),
+      i === 2 ? null : `${r.int(2) ? '-' : ''}${r.digits(1 + r.int(9))}.${r.digits(1 + r.int(6))}`,
+      `${r.digits(1 + r.int(4))}.${r.digits(1 + r.int(2))}`,
+      isoTimestampOf({ days: r.int(2_932_896) - 719_162, micros: micros() }),
+      isoTimestampOf({ days: i === 3 ? -719_162 : i === 4 ? 2_932_896 - 719_163 : r.int(40_000), micros: micros() }),
+      [8, 4, 4, 4, 12].map((n) => Array.from({ length: n }, () => '0123456789abcdef'[r.int(16)]).join('')).join('-'),
+      r.pick(['sad', 'ok', 'happy']),
+      r.pick(['', 'é', 'abc', '中文字']),
+      r.pick(['ab', 'abc', 'a']),
+    ]);
+    const all = catalog!.columns.map((c) => c.name);
+    const copy = async (table: string, format: 'text' | 'binary', data: Buffer) => {
+      const writable = await client.sql.unsafe(`copy ${table} (${all.join(', ')}) from stdin with (format ${format})`).writable();
+      await new Promise<void>((resolve, reject) => {
+        writable.once('error', reject);
+        writable.once('finish', resolve);
+        writable.end(data);
+      });
+    };
+    await copy('typed_binary', 'binary', encodeRows(types, lineage, rows.map((values, i) => ({ values, sourceRow: i + 1 }))).bytes);
+    await copy('typed_text', 'text', Buffer.from(rows.map((values, i) => copyLine([...values, lineage.jobId, lineage.runId, i + 1])).join('')));
+    const read = (table: string) => client.sql.unsafe<{ row: string }[]>(`select row(${all.join(', ')})::text as row from ${table} order by source_row`);
+    const [binary, text] = await Promise.all([read('typed_binary'), read('typed_text')]);
+    expect(binary).toHaveLength(rows.length);
+    expect(binary).toEqual(text);
   });
 
   it('stores exactly what COPY text of the same values stores, edge values and random ones alike', async () => {
     const rows = rowsToCompare(3000);
     await client.sql.unsafe('create table by_binary (like contacts including defaults); create table by_text (like contacts including defaults)');
-    await copyIn('by_binary', 'binary', encodeRows(contactsTemplate, lineage, rows.map((values, i) => ({ values, sourceRow: i + 1 }))).bytes);
+    await copyIn('by_binary', 'binary', encodeRows(managedTypeNames(contactsTemplate.columns), lineage, rows.map((values, i) => ({ values, sourceRow: i + 1 }))).bytes);
     await copyIn('by_text', 'text', Buffer.from(rows.map((values, i) => copyLine([...values, lineage.jobId, lineage.runId, i + 1])).join('')));
     const read = (table: string) => client.sql.unsafe<{ row: string }[]>(`select row(${COLUMNS.join(', ')})::text as row from ${table} order by source_row`);
     const [binary, text] = await Promise.all([read('by_binary'), read('by_text')]);

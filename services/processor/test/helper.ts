@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pino } from 'pino';
 import { eq } from 'drizzle-orm';
-import { allEventsSubject, ImportEvent, type Delimiter, type FileEncoding, type OnDuplicate } from '@docprocessor/contracts';
+import { allEventsSubject, ImportEvent, type Delimiter, type FileEncoding, type HeaderMappingInput, type OnDuplicate } from '@docprocessor/contracts';
 import { connectBus, ensureTopology, FileStore, publishEvent } from '@docprocessor/bus';
 import { destroyBusNames, TEST_NATS_SERVERS, uniqueBusNames } from '@docprocessor/bus/testing';
 import { createDbClient, importJobs, toJob, type ImportJobRow } from '@docprocessor/db';
@@ -53,6 +53,12 @@ export interface NewJob {
   onDuplicate?: OnDuplicate;
   encoding?: FileEncoding;
   delimiter?: Delimiter;
+  mapping?: HeaderMappingInput;
+  dryRun?: boolean;
+  maxErrors?: number;
+  maxErrorRate?: number;
+  atomic?: boolean;
+  tenantId?: string;
   publish?: boolean;
 }
 
@@ -69,6 +75,12 @@ export async function createJob(h: Harness, content: string | Buffer, options: N
       onDuplicate: options.onDuplicate ?? 'error',
       encoding: options.encoding ?? 'utf-8',
       delimiter: options.delimiter ?? ',',
+      mapping: options.mapping ?? null,
+      dryRun: options.dryRun ?? false,
+      maxErrors: options.maxErrors ?? null,
+      maxErrorRate: options.maxErrorRate ?? null,
+      atomic: options.atomic ?? false,
+      tenantId: options.tenantId ?? 'default',
       filename: 'test.csv',
       sizeBytes: stored.size,
       sha256: stored.sha256,

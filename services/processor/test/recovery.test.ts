@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { publishEvent } from '@docprocessor/bus';
-import { importJobs, toJob } from '@docprocessor/db';
+import { importJobs, managedTypeNames, toJob } from '@docprocessor/db';
 import { claimJob } from '../src/work/claim.js';
 import { encodeRows } from '../src/import-file/write/copy-binary.js';
 import { StraightCopyPolicy } from '../src/import-file/write/straight-copy-policy.js';
-import { targetTableOf } from '../src/import-file/write/target-table.js';
+import { managedTargetTable } from '../src/import-file/write/target-table.js';
 import { LeaseLostError, prepareStaging, writeBatch, type Batch, type RunIdentity, type Totals } from '../src/import-file/write/write-batch.js';
 import { contactsTemplate } from '@docprocessor/contracts';
 import { build, contact, createJob, csvOf, jobRow, waitFor, waitForFinal, type Harness } from './helper.js';
@@ -16,8 +16,8 @@ let h: Harness;
 async function writeOne(run: RunIdentity, batch: Batch, before: Totals) {
   const connection = await h.ctx.db.sql.reserve();
   try {
-    await prepareStaging(connection, targetTableOf(contactsTemplate));
-    return await writeBatch(connection, targetTableOf(contactsTemplate), run, batch, before);
+    await prepareStaging(connection, managedTargetTable(contactsTemplate));
+    return await writeBatch(connection, managedTargetTable(contactsTemplate), run, batch, before);
   } finally {
     connection.release();
   }
@@ -36,14 +36,15 @@ describe('a job whose worker died', () => {
     const first = await claimJob(h.ctx.db, job.id, 3000);
     expect(first.kind).toBe('run');
     if (first.kind !== 'run') return;
-    const run = { jobId: job.id, runId: first.change.row.runId!, attempt: first.change.row.attempt, onDuplicate: 'error' as const, maxStoredErrors: 10_000, writes: new StraightCopyPolicy() };
+    const run = { jobId: job.id, runId: first.change.row.runId!, attempt: first.change.row.attempt, onDuplicate: 'error' as const, maxStoredErrors: 10_000, writes: new StraightCopyPolicy(), limits: { maxErrors: null, maxErrorRate: null }, keepBeforeImages: true };
     const batch = (from: number) => ({
       rows: encodeRows(
-        contactsTemplate,
+        managedTypeNames(contactsTemplate.columns),
         run,
         [from, from + 1].map((row) => ({ values: [String(999 + row), `user${999 + row}@example.com`, 'Ada', 'Lovelace', 'ACME', 'GB', '2024-02-29', '12.50', 't', null], sourceRow: row })),
       ),
       errors: [],
+      failedRows: [],
       processed: 2,
       failed: 0,
       bytesProcessed: 10,
@@ -71,8 +72,8 @@ describe('a job whose worker died', () => {
     await h.ctx.db.db.update(importJobs).set({ heartbeatAt: new Date(Date.now() - 60_000) }).where(eq(importJobs.id, job.id));
     const second = await claimJob(h.ctx.db, job.id, 3000);
     expect(second).toMatchObject({ kind: 'run', change: { row: { attempt: first.change.row.attempt + 1 } } });
-    const stale = { jobId: job.id, runId: first.change.row.runId!, attempt: first.change.row.attempt, onDuplicate: 'error' as const, maxStoredErrors: 10_000, writes: new StraightCopyPolicy() };
-    const batch = { rows: encodeRows(contactsTemplate, stale, [{ values: ['2000', 'a@b.co', 'A', 'B', null, 'GB', '2024-01-01', '1', 't', null], sourceRow: 1 }]), errors: [], processed: 1, failed: 0, bytesProcessed: 1 };
+    const stale = { jobId: job.id, runId: first.change.row.runId!, attempt: first.change.row.attempt, onDuplicate: 'error' as const, maxStoredErrors: 10_000, writes: new StraightCopyPolicy(), limits: { maxErrors: null, maxErrorRate: null }, keepBeforeImages: true };
+    const batch = { rows: encodeRows(managedTypeNames(contactsTemplate.columns), stale, [{ values: ['2000', 'a@b.co', 'A', 'B', null, 'GB', '2024-01-01', '1', 't', null], sourceRow: 1 }]), errors: [], failedRows: [], processed: 1, failed: 0, bytesProcessed: 1 };
     await expect(writeOne(stale, batch, { processed: 0, success: 0, failed: 0, errors: 0 })).rejects.toBeInstanceOf(LeaseLostError);
     expect(await h.ctx.db.sql`select 1 from contacts where id = 2000`).toHaveLength(0);
   });

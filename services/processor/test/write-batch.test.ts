@@ -3,12 +3,13 @@ import { contactsTemplate, type OnDuplicate } from '@docprocessor/contracts';
 import { claimJob } from '../src/work/claim.js';
 import { encodeRows } from '../src/import-file/write/copy-binary.js';
 import { StraightCopyPolicy } from '../src/import-file/write/straight-copy-policy.js';
-import { targetTableOf } from '../src/import-file/write/target-table.js';
+import { managedTargetTable } from '../src/import-file/write/target-table.js';
 import { prepareStaging, writeBatch, type Batch, type RunIdentity, type Totals } from '../src/import-file/write/write-batch.js';
+import { managedTypeNames } from '@docprocessor/db';
 import { build, contact, createJob, csvOf, type Harness } from './helper.js';
 
 let h: Harness;
-const table = targetTableOf(contactsTemplate);
+const table = managedTargetTable(contactsTemplate);
 const NONE: Totals = { processed: 0, success: 0, failed: 0, errors: 0 };
 
 beforeAll(async () => {
@@ -20,16 +21,17 @@ async function claimedRun(onDuplicate: OnDuplicate): Promise<RunIdentity> {
   const job = await createJob(h, csvOf(contact(1)), { publish: false, onDuplicate });
   const claimed = await claimJob(h.ctx.db, job.id, 30_000);
   if (claimed.kind !== 'run') throw new Error('not claimed');
-  return { jobId: job.id, runId: claimed.change.row.runId!, attempt: claimed.change.row.attempt, onDuplicate, maxStoredErrors: 100, writes: new StraightCopyPolicy() };
+  return { jobId: job.id, runId: claimed.change.row.runId!, attempt: claimed.change.row.attempt, onDuplicate, maxStoredErrors: 100, writes: new StraightCopyPolicy(), limits: { maxErrors: null, maxErrorRate: null }, keepBeforeImages: true };
 }
 
 const batchOf = (run: RunIdentity, rows: RowSpec[]): Batch => ({
   rows: encodeRows(
-    contactsTemplate,
+    managedTypeNames(contactsTemplate.columns),
     run,
     rows.map(([row, id, firstName]) => ({ values: [String(id), `user${id}@example.com`, firstName, 'Lovelace', null, 'GB', '2024-02-29', '12.50', 't', null], sourceRow: row })),
   ),
   errors: [],
+  failedRows: [],
   processed: rows.length,
   failed: 0,
   bytesProcessed: 1,

@@ -1,19 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { BaseEnv, IngestUrlEnv, withIngestUrl, type BusNames } from '@docprocessor/contracts';
 import { destroyBusNames, uniqueBusNames } from '@docprocessor/bus/testing';
 import { createTestDatabase, type TestDatabase } from '@docprocessor/db/testing';
+// The same flags `npm start` gives each service; src/ and dist/ sit at the same depth, so this path holds for both.
+import { nodeFlags } from '../../../scripts/lib/service-command.mjs';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
-/** The V8 flags a service's package.json declares, as `npm start` passes them (scripts/lib/service-command.mjs). */
-function nodeFlagsOf(name: ServiceName): string[] {
-  const manifest = JSON.parse(readFileSync(`${REPO_ROOT}services/${name}/package.json`, 'utf8')) as { docprocessor?: { nodeFlags?: string[] } };
-  return manifest.docprocessor?.nodeFlags ?? [];
-}
 export type ServiceName = 'ingest' | 'processor' | 'gateway';
 
 export interface StackOptions {
@@ -119,7 +115,7 @@ export class Stack {
   spawn(name: ServiceName, extraEnv: Record<string, string> = {}): RunningService {
     // BENCH_PROFILE=processor (or another service) writes that service's CPU profile to .bench/profiles when it exits.
     const profile = process.env.BENCH_PROFILE === name ? ['--cpu-prof', `--cpu-prof-dir=${REPO_ROOT}.bench/profiles`] : [];
-    const child = spawn(process.execPath, [...nodeFlagsOf(name), ...profile, `${REPO_ROOT}services/${name}/dist/main.js`], {
+    const child = spawn(process.execPath, [...nodeFlags(name), ...profile, `${REPO_ROOT}services/${name}/dist/main.js`], {
       env: { ...this.env, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,7 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '@docprocessor/contracts';
-import { dropFile, launchChromium, recordedJobRow, recordJobRows, watchPageErrors } from './support/browser.js';
+import { dropFile, recordedJobRow, recordJobRows, useBrowserPage } from './support/browser.js';
 import { expectStackAlive } from './support/checks.js';
 import { contactsFixture, type ContactsFixture } from './support/contacts.js';
 import { call } from './support/http.js';
@@ -12,23 +12,7 @@ const SCREENSHOT = '/tmp/docprocessor-browser.png';
 /** A person in real Chromium, against the one origin: key, file picker, live job row, summary, errors; then a drop. */
 describe('the UI in Chromium uploads a CSV and shows the live job and its exact summary', { timeout: 120_000 }, () => {
   const t = useStack({ label: 'browser_upload', env: { PROCESSOR_BATCH_ROWS: '500' } });
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let pageProblems: string[] = [];
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(60_000);
-    pageProblems = watchPageErrors(page);
-  }, 120_000);
-
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-  }, 60_000);
+  const browser = useBrowserPage();
 
   /** The summary's four counts, as shown. */
   const shownCounts = async (summary: ReturnType<Page['getByTestId']>) => ({
@@ -57,6 +41,7 @@ describe('the UI in Chromium uploads a CSV and shows the live job and its exact 
     ].sort((a, b) => a[0] - b[0]);
 
   it('signs in with the key, uploads through the file picker, and shows the completed summary with exact counts and the row errors', async () => {
+    const { page } = browser;
     await page.goto(t.stack.url);
     await page.getByTestId('api-key-input').fill(t.stack.apiKey);
     await page.getByTestId('api-key-submit').click();
@@ -68,6 +53,10 @@ describe('the UI in Chromium uploads a CSV and shows the live job and its exact 
     const failed = fixture.broken.length + fixture.duplicateRows.length;
     expect(failed).toBeLessThanOrEqual(50); // one page of the errors table
     await page.getByTestId('file-input').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(fixture.csv) });
+    // The mapping step shows the file's head under the template's columns; every header matched by name.
+    await page.getByTestId('mapping-step').waitFor();
+    await expect.poll(() => page.locator('[data-testid="mapping-header"][data-state="matched"]').count()).toBe(10);
+    await page.getByTestId('mapping-import').click();
 
     const row = page.locator('[data-testid="job-row"]').first();
     await row.waitFor();
@@ -105,8 +94,13 @@ describe('the UI in Chromium uploads a CSV and shows the live job and its exact 
   });
 
   it('shows a clear refusal for a file that is not CSV', async () => {
+    const { page } = browser;
     const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2000, 0x20)]);
     await page.getByTestId('file-input').setInputFiles({ name: 'invoice.csv', mimeType: 'text/csv', buffer: pdf });
+    // The preview refuses it already; importing it anyway gets the upload's own refusal.
+    await page.getByTestId('mapping-error').waitFor();
+    expect(await page.getByTestId('mapping-error').textContent()).toMatch(/PDF/);
+    await page.getByTestId('mapping-import-unchecked').click();
     const refusal = page.getByTestId('upload-error');
     await refusal.waitFor();
     expect(await refusal.getAttribute('data-code')).toBe('unsupported_media_type');
@@ -115,10 +109,12 @@ describe('the UI in Chromium uploads a CSV and shows the live job and its exact 
   });
 
   it('uploads a file dropped on the drop zone and shows its summary', async () => {
+    const { page } = browser;
     const fixture = contactsFixture({ rows: 800, brokenEvery: 100, seed: 23 });
     // New ids, so this import inserts rather than updates.
     const text = fixture.csv.replace(/^(\d+),/gm, (_match, id: string) => `${Number(id) + 100_000},`);
     await dropFile(page, 'drop-zone', { name: 'dropped.csv', type: 'text/csv', text });
+    await page.getByTestId('mapping-import').click();
 
     const row = page.locator('[data-testid="job-row"]', { hasText: 'dropped.csv' });
     await row.waitFor();
@@ -150,7 +146,7 @@ describe('the UI in Chromium uploads a CSV and shows the live job and its exact 
 
   it('the page logged no errors (beyond the refused upload) and every process is still running', async () => {
     // The browser reports the refused upload's 415 as a failed resource load; nothing else may show up.
-    expect(pageProblems.filter((p) => !/status of 415/.test(p))).toEqual([]);
+    expect(browser.problems.filter((p) => !/status of 415/.test(p))).toEqual([]);
     await expectStackAlive(t.stack);
   });
 });

@@ -91,9 +91,10 @@ describe('PostgreSQL going away under a running import', () => {
     expect(failed.processedRows).toBeLessThan(t.file.rows);
     const left = await t.db.footprint(job.id);
     expect(left).toMatchObject({ rows: failed.successRows, errors: failed.failedRows, tableRows: failed.successRows });
+    // The give-up commits the failure, then sends the dead letter, then the event: after the event, the letter is there.
+    expect((await t.events.untilFinal(job.id)).at(-1)).toMatchObject({ type: 'failed', job: { error: { kind: 'infrastructure' } } });
     const [letter] = (await t.bus.deadLetters()).filter((l) => l.jobId === job.id);
     expect(letter).toMatchObject({ reason: 'delivery_limit', deliveryCount: 5 });
-    expect((await t.events.untilFinal(job.id)).at(-1)).toMatchObject({ type: 'failed', job: { error: { kind: 'infrastructure' } } });
     expect(t.liveProcessors()).toHaveLength(1);
   });
 });

@@ -110,15 +110,15 @@ describe('idempotency, repeated files, API keys, metrics and templates', { timeo
     for (const line of metrics.text.split('\n').filter((l) => l && !l.startsWith('#')))
       expect(line, 'a Prometheus sample line').toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? (-?[0-9.e+\-]+|NaN|[+-]Inf)( \d+)?$/);
 
-    const templates = await call<Array<{ name: string; key: string; columns: Array<{ name: string; type: string; required: boolean }> }>>(t.stack, '/api/templates');
+    const templates = await call<Array<{ name: string; key: string[]; columns: Array<{ name: string; type: string; required: boolean }> }>>(t.stack, '/api/templates');
     expect(templates.status).toBe(200);
     const byName = new Map(templates.body.map((template) => [template.name, template]));
     expect([...byName.keys()].sort()).toEqual(['contacts', 'products']);
     const contacts = byName.get('contacts')!;
-    expect(contacts.key).toBe('id');
+    expect(contacts.key).toEqual(['id']);
     expect(contacts.columns.map((c) => c.name)).toEqual(['id', 'email', 'first_name', 'last_name', 'company', 'country', 'signup_date', 'amount', 'active', 'notes']);
     expect(contacts.columns.filter((c) => !c.required).map((c) => c.name)).toEqual(['company', 'notes']);
-    expect(byName.get('products')!.key).toBe('sku');
+    expect(byName.get('products')!.key).toEqual(['sku']);
     expect(byName.get('products')!.columns.filter((c) => c.required).map((c) => c.name).sort()).toEqual(['active', 'name', 'price', 'quantity', 'sku']);
   });
 

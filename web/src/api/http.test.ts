@@ -1,7 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
+import { BUILT_IN_TEMPLATES } from '@docprocessor/contracts';
+import { exactPreview } from '../testing/previews';
 import { makeJob } from '../testing/factories';
 import { ApiError, toApiError } from './errors';
 import { createHttp } from './http';
+import { PREVIEW_HEAD_BYTES } from './upload-form';
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
@@ -74,6 +77,81 @@ describe('createHttp', () => {
   });
 });
 
+describe('templates, previews and commits', () => {
+  const contacts = BUILT_IN_TEMPLATES[0]!;
+
+  it('reads, creates, changes and deletes templates as the contract says', async () => {
+    const fetchImpl = vi
+      .fn<typeof fetch>()
+      .mockResolvedValueOnce(json(200, BUILT_IN_TEMPLATES))
+      .mockResolvedValueOnce(json(200, contacts))
+      .mockResolvedValueOnce(json(201, contacts))
+      .mockResolvedValueOnce(json(200, contacts))
+      .mockResolvedValueOnce(new Response(null, { status: 204 }));
+    const { api } = http(fetchImpl);
+    await expect(api.listTemplates()).resolves.toEqual(BUILT_IN_TEMPLATES);
+    await api.getTemplate('my template');
+    const input = { name: 'contacts', key: ['id'], columns: contacts.columns };
+    await api.createTemplate(input);
+    await api.updateTemplate('contacts', { key: ['id'], columns: contacts.columns });
+    await expect(api.deleteTemplate('contacts')).resolves.toBeUndefined();
+    const calls = fetchImpl.mock.calls.map(([url, init]) => [init?.method ?? 'GET', url]);
+    expect(calls).toEqual([
+      ['GET', '/api/templates'],
+      ['GET', '/api/templates/my%20template'],
+      ['POST', '/api/templates'],
+      ['PUT', '/api/templates/contacts'],
+      ['DELETE', '/api/templates/contacts'],
+    ]);
+    const post = fetchImpl.mock.calls[2]?.[1];
+    expect(new Headers(post?.headers).get('content-type')).toBe('application/json');
+    expect(new Headers(post?.headers).get('x-api-key')).toBe('secret');
+    expect(JSON.parse(post?.body as string)).toEqual(input);
+  });
+
+  it('hands back a template error with its code and message', async () => {
+    const body = { error: { code: 'invalid_template', message: 'columns[2].maxLength: must be at least 1' } };
+    const { api } = http(async () => json(400, body));
+    await expect(api.createTemplate({ name: 'x', key: ['a'], columns: [] })).rejects.toMatchObject({ status: 400, ...body.error });
+  });
+
+  it('previews with the template and sheet, and the mapping proposal in the same answer', async () => {
+    const answer = exactPreview(contacts);
+    const fetchImpl = vi.fn<typeof fetch>().mockResolvedValue(json(200, answer));
+    const { api } = http(fetchImpl);
+    const file = new File(['id,email\n'], 'people.csv', { type: '' });
+    await expect(api.preview(file, { template: 'contacts', sheet: '2' })).resolves.toEqual(answer);
+    const [url, init] = fetchImpl.mock.calls[0] ?? [];
+    expect([url, init?.method]).toEqual(['/api/previews', 'POST']);
+    const form = init?.body as FormData;
+    expect([...form.keys()]).toEqual(['template', 'sheet', 'file']);
+    expect([(form.get('file') as File).name, (form.get('file') as File).type]).toEqual(['people.csv', 'text/csv']);
+  });
+
+  it('sends only the head of a large CSV to be previewed, and a workbook whole', async () => {
+    const fetchImpl = vi.fn<typeof fetch>().mockImplementation(async () => json(200, exactPreview(contacts)));
+    const { api } = http(fetchImpl);
+    const big = new File([new Uint8Array(PREVIEW_HEAD_BYTES + 10)], 'big.csv');
+    const book = new File([new Uint8Array(PREVIEW_HEAD_BYTES + 10)], 'big.xlsx');
+    await api.preview(big, {});
+    await api.preview(book, {});
+    const sent = fetchImpl.mock.calls.map(([, init]) => (init?.body as FormData).get('file') as File);
+    expect(sent.map((f) => [f.name, f.size])).toEqual([
+      ['big.csv', PREVIEW_HEAD_BYTES],
+      ['big.xlsx', PREVIEW_HEAD_BYTES + 10],
+    ]);
+  });
+
+  it('commits a dry run', async () => {
+    const job = makeJob({ dryRunOf: 'dry/1' });
+    const fetchImpl = vi.fn<typeof fetch>().mockResolvedValue(json(202, job));
+    const { api } = http(fetchImpl);
+    await expect(api.commit('dry/1')).resolves.toEqual(job);
+    expect(fetchImpl.mock.calls[0]?.[0]).toBe('/api/imports/dry%2F1/commit');
+    expect(fetchImpl.mock.calls[0]?.[1]?.method).toBe('POST');
+  });
+});
+
 /** Just enough XMLHttpRequest to see what an upload sends and to answer it. */
 class FakeXhr {
   static last: FakeXhr;
@@ -133,6 +211,26 @@ describe('upload', () => {
     const job = makeJob({ filename: 'people.csv' });
     xhr.answer(202, job);
     await expect(pending).resolves.toEqual(job);
+  });
+
+  it('sends the optional fields before the file: table, sheet, mapping as JSON text, dryRun', () => {
+    const { api } = setup();
+    void api.upload(
+      file,
+      { template: 'contacts', onDuplicate: 'error', sheet: 'Data', mapping: { 'E-mail': 'email', Nick: null }, dryRun: true },
+      { idempotencyKey: 'k' },
+    );
+    const body = FakeXhr.last.body!;
+    expect([...body.keys()]).toEqual(['template', 'onDuplicate', 'sheet', 'mapping', 'dryRun', 'file']);
+    expect(JSON.parse(body.get('mapping') as string)).toEqual({ 'E-mail': 'email', Nick: null });
+    expect(body.get('dryRun')).toBe('true');
+
+    void api.upload(file, { template: 'auto', table: 'people', onDuplicate: 'last' }, { idempotencyKey: 'k2' });
+    expect([...FakeXhr.last.body!.entries()].slice(0, 3)).toEqual([
+      ['template', 'auto'],
+      ['onDuplicate', 'last'],
+      ['table', 'people'],
+    ]);
   });
 
   it.each([

@@ -1,20 +1,25 @@
-import { Job, RowErrorList, Template, type OnDuplicate } from '@docprocessor/contracts';
+import {
+  Job,
+  MappingProposal,
+  Preview,
+  RowErrorList,
+  Template,
+  type TemplateChange,
+  type TemplateInput,
+} from '@docprocessor/contracts';
 import { ApiError, abortedError, invalidResponse, networkError, toApiError } from './errors';
+import { importForm, previewForm, type PreviewFields, type UploadFields } from './upload-form';
 
 export { ApiError, isApiError } from './errors';
+export type { PreviewFields, UploadFields } from './upload-form';
 
-/** What the UI needs of a template; extra fields the server sends are ignored. */
-export const TemplateSummary = Template.pick({ name: true, key: true, columns: true });
-export type TemplateSummary = Pick<Template, 'name' | 'key' | 'columns'>;
+/** A preview's answer; given a template it also proposes a mapping (`mapping`, `missing`). */
+export const PreviewResult = Preview.extend(MappingProposal.partial().shape);
+export type PreviewResult = Preview & Partial<MappingProposal>;
 
 /** The one thing asked of a zod schema here (web does not depend on zod itself). */
 interface Schema<T> {
   safeParse(value: unknown): { success: true; data: T } | { success: false; error: unknown };
-}
-
-export interface UploadFields {
-  template: string;
-  onDuplicate: OnDuplicate;
 }
 
 export interface UploadOptions {
@@ -25,12 +30,20 @@ export interface UploadOptions {
 
 /** Every HTTP call the UI makes. Components and stores see only this interface, so tests pass a fake. */
 export interface Api {
-  listTemplates(): Promise<TemplateSummary[]>;
+  listTemplates(): Promise<Template[]>;
+  getTemplate(name: string): Promise<Template>;
+  createTemplate(input: TemplateInput): Promise<Template>;
+  updateTemplate(name: string, change: TemplateChange): Promise<Template>;
+  deleteTemplate(name: string): Promise<void>;
+  /** Reads the head of a file: its dialect, inferred columns, first rows and, given a template, a mapping. */
+  preview(file: File, fields: PreviewFields): Promise<PreviewResult>;
   listErrors(jobId: string, cursor?: string | null, limit?: number): Promise<RowErrorList>;
   cancel(jobId: string): Promise<Job>;
   retry(jobId: string): Promise<Job>;
   downloadErrorsCsv(jobId: string): Promise<{ blob: Blob; filename: string }>;
   upload(file: File, fields: UploadFields, options: UploadOptions): Promise<Job>;
+  /** Imports a completed dry run's stored file for real: the new job. */
+  commit(jobId: string): Promise<Job>;
   /** Cheapest authenticated call: resolves if the key is accepted, rejects with an ApiError otherwise. */
   verifyKey(): Promise<void>;
 }
@@ -74,9 +87,23 @@ export function createHttp(options: HttpOptions): Api {
   }
 
   const jobPath = (id: string, rest = ''): string => `/api/imports/${encodeURIComponent(id)}${rest}`;
+  const templatePath = (name: string): string => `/api/templates/${encodeURIComponent(name)}`;
+  const sendJson = (method: string, body: unknown): RequestInit => ({
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
   return {
-    listTemplates: () => json<TemplateSummary[]>(TemplateSummary.array(), '/api/templates'),
+    listTemplates: () => json<Template[]>(Template.array(), '/api/templates'),
+    getTemplate: (name) => json<Template>(Template, templatePath(name)),
+    createTemplate: (input) => json<Template>(Template, '/api/templates', sendJson('POST', input)),
+    updateTemplate: (name, change) => json<Template>(Template, templatePath(name), sendJson('PUT', change)),
+    deleteTemplate: async (name) => {
+      await send(templatePath(name), { method: 'DELETE' });
+    },
+    preview: (file, fields) => json<PreviewResult>(PreviewResult, '/api/previews', { method: 'POST', body: previewForm(file, fields) }),
+    commit: (jobId) => json<Job>(Job, jobPath(jobId, '/commit'), { method: 'POST' }),
     listErrors: (jobId, cursor, limit = 50) => {
       const query = new URLSearchParams({ limit: String(limit) });
       if (cursor) query.set('cursor', cursor);
@@ -135,20 +162,8 @@ function xhrUpload({ url, key, file, fields, options, XHR }: XhrUploadInput): Pr
       );
     xhr.onabort = () => reject(abortedError());
     options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
-
-    // Fields first, so a streaming server knows the template before the file arrives.
-    const form = new FormData();
-    form.append('template', fields.template);
-    form.append('onDuplicate', fields.onDuplicate);
-    form.append('file', asCsv(file), file.name);
-    xhr.send(form);
+    xhr.send(importForm(file, fields));
   });
-}
-
-// Windows labels .csv files application/vnd.ms-excel and some browsers send none; say what it is.
-function asCsv(file: File): Blob {
-  if (file.type === 'text/csv' || !/\.csv$/i.test(file.name)) return file;
-  return new File([file], file.name, { type: 'text/csv' });
 }
 
 function filenameOf(disposition: string | null): string | null {

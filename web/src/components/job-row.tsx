@@ -7,7 +7,7 @@ import { StatusBadge } from './status-badge';
 import { JobSummary } from './job-summary';
 import { JobNotes } from './job-notes';
 
-const TONES = { pending: 'muted', processing: 'active', completed: 'done', failed: 'failed', cancelled: 'muted' } as const;
+const TONES = { pending: 'muted', processing: 'active', completed: 'done', failed: 'failed', cancelled: 'muted', reverted: 'muted' } as const;
 
 /** One job: a header that toggles its summary, with live progress while it runs. */
 export function JobRow(props: { job: Job }) {

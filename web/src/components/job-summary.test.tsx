@@ -2,6 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from '@solidjs/testing-lib
 import { describe, expect, it, vi } from 'vitest';
 import type { RowErrorList } from '@docprocessor/contracts';
 import type { Api } from '../api/http';
+import { ApiError } from '../api/errors';
 import { StoreProvider } from '../stores/context';
 import { fakeApi, makeJob } from '../testing/factories';
 import { JobSummary } from './job-summary';
@@ -109,5 +110,39 @@ describe('JobSummary', () => {
     fireEvent.click(screen.getByTestId('download-errors'));
     await waitFor(() => expect(click).toHaveBeenCalledOnce());
     expect(downloadErrorsCsv).toHaveBeenCalledWith('j1');
+  });
+
+  it('shows a dry run’s plan, and imports it for real once', async () => {
+    const plan = { insert: 3, update: 1, unchanged: 2 };
+    const dryRun = makeJob({ id: 'dry-1', status: 'completed', dryRun: true, plan, processedRows: 7, failedRows: 1 });
+    const commit = vi.fn<Api['commit']>().mockResolvedValue(makeJob({ id: 'real-1', dryRunOf: 'dry-1' }));
+    renderSummary(fakeApi({ commit }), dryRun);
+    expect(screen.getByTestId('summary-plan').textContent).toBe('Would insert 3, update 1, leave 2 unchanged; 1 row would fail (below).');
+    expect(screen.getByTestId('plan-insert').textContent).toBe('3');
+    fireEvent.click(screen.getByTestId('job-commit'));
+    expect((screen.getByTestId('job-commit') as HTMLButtonElement).disabled).toBe(true);
+    expect(commit).toHaveBeenCalledWith('dry-1');
+    expect((await screen.findByTestId('job-committed')).textContent).toBe('Imported for real as job real-1 (pending).');
+    expect(screen.queryByTestId('job-commit')).toBeNull();
+  });
+
+  it('offers no commit while a dry run runs, or for a failed one', () => {
+    renderSummary(fakeApi(), makeJob({ status: 'processing', dryRun: true }));
+    expect(screen.getByTestId('dry-run-plan').textContent).toContain('The plan is ready when the check finishes.');
+    expect(screen.queryByTestId('job-commit')).toBeNull();
+  });
+
+  it('says why a commit was refused', async () => {
+    const dryRun = makeJob({ status: 'completed', dryRun: true, plan: { insert: 1, update: 0, unchanged: 0 } });
+    const commit = vi.fn<Api['commit']>().mockRejectedValue(new ApiError(409, 'invalid_state', 'This dry run was already imported'));
+    renderSummary(fakeApi({ commit }), dryRun);
+    fireEvent.click(screen.getByTestId('job-commit'));
+    expect((await screen.findByRole('alert')).textContent).toBe('This dry run was already imported');
+  });
+
+  it('shows the mapping an import was given', () => {
+    renderSummary(fakeApi(), { ...finished, mapping: { 'E-mail': 'email', Nick: null } });
+    expect(screen.getByTestId('job-summary').textContent).toContain('E-mail → email');
+    expect(screen.getByTestId('job-summary').textContent).toContain('Nick → ignored');
   });
 });

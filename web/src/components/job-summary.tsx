@@ -4,6 +4,7 @@ import { useStore } from '../stores/context';
 import { messageOf } from '../stores/app';
 import { formatBytes, formatDuration, formatRate, formatTime, secondsBetween, shortSha, statusLabel } from '../lib/format';
 import { saveBlob } from '../lib/download';
+import { DryRunPlan } from './dry-run-plan';
 import { ErrorsTable } from './errors-table';
 
 /** Everything about one job: counts, timing, file, failure and its row errors, with cancel/retry. */
@@ -25,6 +26,10 @@ export function JobSummary(props: { job: Job; id?: string }) {
         <Count label="Failed" testId="summary-failed" value={job().failedRows} tone={job().failedRows > 0 ? 'bad' : undefined} />
         <Count label="Total" testId="summary-total" value={job().totalRows} />
       </dl>
+
+      <Show when={job().dryRun}>
+        <DryRunPlan job={job()} />
+      </Show>
 
       <Show when={job().error}>
         {(error) => (
@@ -61,6 +66,19 @@ export function JobSummary(props: { job: Job; id?: string }) {
         <Detail label="Finished">{formatTime(job().finishedAt)}</Detail>
         <Show when={job().attempt > 1}>
           <Detail label="Attempt">{job().attempt}</Detail>
+        </Show>
+        <Show when={job().mapping}>
+          {(mapping) => (
+            <Detail label="Mapping" wide>
+              <For each={Object.entries(mapping())}>
+                {([header, column]) => (
+                  <code class="chip">
+                    {header} → {column ?? 'ignored'}
+                  </code>
+                )}
+              </For>
+            </Detail>
+          )}
         </Show>
         <Show when={job().ignoredColumns.length > 0}>
           <Detail label="Ignored columns" wide>

@@ -1,55 +1,84 @@
-import { fireEvent, render, screen, waitFor } from '@solidjs/testing-library';
+import { fireEvent, screen, waitFor } from '@solidjs/testing-library';
 import { describe, expect, it, vi } from 'vitest';
+import { BUILT_IN_TEMPLATES } from '@docprocessor/contracts';
 import type { Api } from '../api/http';
 import { ApiError } from '../api/errors';
-import { StoreProvider } from '../stores/context';
+import { ImportsPage } from '../pages/imports-page';
 import { fakeApi, makeJob } from '../testing/factories';
-import { UploadPanel } from './upload-panel';
+import { previewOfBuiltIn } from '../testing/previews';
+import { renderSignedIn } from '../testing/render';
 
 const csv = (name: string, body = 'id,email\n1,a@b.c\n') => new File([body], name, { type: 'text/csv' });
 
-function renderPanel(api: Api) {
-  return render(() => (
-    <StoreProvider deps={{ api, storage: null }}>
-      <UploadPanel />
-    </StoreProvider>
-  ));
+/** The imports page with the built-in templates listed and every file holding exactly the chosen template's columns. */
+function renderPage(overrides: Partial<Api> = {}) {
+  const api = fakeApi({
+    listTemplates: () => Promise.resolve([...BUILT_IN_TEMPLATES]),
+    preview: previewOfBuiltIn,
+    ...overrides,
+  });
+  return renderSignedIn(() => <ImportsPage />, api);
+}
+
+async function chooseAndImport(...files: File[]) {
+  fireEvent.change(screen.getByTestId('file-input'), { target: { files } });
+  for (const file of files) {
+    const step = await screen.findByTestId('mapping-step');
+    expect(step.dataset.file).toBe(file.name);
+    const button = screen.getByTestId('mapping-import') as HTMLButtonElement;
+    await waitFor(() => expect(button.disabled).toBe(false));
+    fireEvent.click(button);
+  }
 }
 
 describe('UploadPanel', () => {
-  it('fills the template select from the built-in list', () => {
-    renderPanel(fakeApi());
+  it('lists the server’s templates, then “New template from this file”', async () => {
+    renderPage();
     const select = screen.getByTestId('template-select') as HTMLSelectElement;
-    expect([...select.options].map((o) => o.value)).toEqual(['contacts', 'products']);
+    await waitFor(() => expect([...select.options].map((o) => o.value)).toEqual(['contacts', 'products', 'auto']));
+    expect(select.value).toBe('contacts');
+    expect(screen.getByTestId('template-columns').textContent).toContain('Rows are matched on id');
   });
 
-  it('uploads a chosen file with the chosen template, duplicate policy and a fresh Idempotency-Key', async () => {
+  it('checks a chosen file’s columns, then uploads it with the template, policy, mapping and a fresh Idempotency-Key', async () => {
     const upload = vi.fn<Api['upload']>().mockResolvedValue(makeJob());
-    renderPanel(fakeApi({ upload }));
+    renderPage({ upload });
+    await screen.findByRole('option', { name: 'products' });
     fireEvent.change(screen.getByTestId('template-select'), { target: { value: 'products' } });
     fireEvent.change(screen.getByTestId('on-duplicate-select'), { target: { value: 'last' } });
-    const input = screen.getByTestId('file-input') as HTMLInputElement;
-    fireEvent.change(input, { target: { files: [csv('a.csv')] } });
-    fireEvent.change(input, { target: { files: [csv('a.csv')] } });
+    await chooseAndImport(csv('a.csv'));
+    await chooseAndImport(csv('a.csv'));
 
     await waitFor(() => expect(upload).toHaveBeenCalledTimes(2));
     const [file, fields, options] = upload.mock.calls[0] ?? [];
     expect(file?.name).toBe('a.csv');
-    expect(fields).toEqual({ template: 'products', onDuplicate: 'last' });
+    expect(fields).toEqual({
+      template: 'products',
+      onDuplicate: 'last',
+      mapping: { sku: 'sku', name: 'name', description: 'description', price: 'price', quantity: 'quantity', active: 'active' },
+    });
     expect(options?.idempotencyKey).toMatch(/^[0-9a-f-]{32,36}$/);
     expect(upload.mock.calls[1]?.[2].idempotencyKey).not.toBe(options?.idempotencyKey);
+    expect(screen.queryByTestId('mapping-step')).toBeNull();
   });
 
-  it('makes each dropped file its own upload', async () => {
+  it('gives each dropped file its own mapping step and upload', async () => {
     const upload = vi.fn<Api['upload']>().mockResolvedValue(makeJob());
-    renderPanel(fakeApi({ upload }));
+    renderPage({ upload });
+    await screen.findByRole('option', { name: 'products' });
     fireEvent.drop(screen.getByTestId('drop-zone'), { dataTransfer: { files: [csv('one.csv'), csv('two.csv')] } });
+    expect((await screen.findByTestId('mapping-step')).textContent).toContain('1 more file(s) waiting');
+    for (const name of ['one.csv', 'two.csv']) {
+      await waitFor(() => expect(screen.getByTestId('mapping-step').dataset.file).toBe(name));
+      await waitFor(() => expect((screen.getByTestId('mapping-import') as HTMLButtonElement).disabled).toBe(false));
+      fireEvent.click(screen.getByTestId('mapping-import'));
+    }
     await waitFor(() => expect(upload).toHaveBeenCalledTimes(2));
-    expect(upload.mock.calls.map(([f]) => f.name).sort()).toEqual(['one.csv', 'two.csv']);
+    expect(upload.mock.calls.map(([f]) => f.name)).toEqual(['one.csv', 'two.csv']);
   });
 
   it('opens the file picker from the keyboard', () => {
-    renderPanel(fakeApi());
+    renderPage();
     const input = screen.getByTestId('file-input') as HTMLInputElement;
     const click = vi.spyOn(input, 'click');
     fireEvent.keyDown(screen.getByTestId('drop-zone'), { key: 'Enter' });
@@ -58,8 +87,9 @@ describe('UploadPanel', () => {
 
   it('shows the server’s refusal next to the drop zone, without a retry for a 4xx', async () => {
     const upload = vi.fn<Api['upload']>().mockRejectedValue(new ApiError(415, 'unsupported_media_type', 'That file is not a CSV'));
-    renderPanel(fakeApi({ upload }));
-    fireEvent.change(screen.getByTestId('file-input'), { target: { files: [csv('photo.csv')] } });
+    renderPage({ upload });
+    await screen.findByRole('option', { name: 'products' });
+    await chooseAndImport(csv('photo.csv'));
     const message = await screen.findByTestId('upload-error');
     expect(message.textContent).toBe('That file is not a CSV');
     expect(message.getAttribute('data-code')).toBe('unsupported_media_type');
@@ -71,8 +101,9 @@ describe('UploadPanel', () => {
       .fn<Api['upload']>()
       .mockRejectedValueOnce(new ApiError(0, 'network_error', 'Connection lost'))
       .mockResolvedValueOnce(makeJob());
-    renderPanel(fakeApi({ upload }));
-    fireEvent.change(screen.getByTestId('file-input'), { target: { files: [csv('a.csv')] } });
+    renderPage({ upload });
+    await screen.findByRole('option', { name: 'products' });
+    await chooseAndImport(csv('a.csv'));
     fireEvent.click(await screen.findByRole('button', { name: 'Retry' }));
     await waitFor(() => expect(upload).toHaveBeenCalledTimes(2));
     expect(upload.mock.calls[1]?.[2].idempotencyKey).toBe(upload.mock.calls[0]?.[2].idempotencyKey);
@@ -85,11 +116,36 @@ describe('UploadPanel', () => {
       report = options.onProgress;
       return new Promise(() => undefined);
     });
-    renderPanel(fakeApi({ upload }));
-    fireEvent.change(screen.getByTestId('file-input'), { target: { files: [csv('big.csv')] } });
+    renderPage({ upload });
+    await screen.findByRole('option', { name: 'products' });
+    await chooseAndImport(csv('big.csv'));
     await waitFor(() => expect(report).toBeDefined());
     report?.(25, 100);
     const bar = await screen.findByRole('progressbar', { name: 'Uploading big.csv' });
     await waitFor(() => expect(bar.getAttribute('aria-valuenow')).toBe('25'));
+  });
+
+  it('uploads with template=auto and the table name at once, after checking the name', async () => {
+    const upload = vi.fn<Api['upload']>().mockResolvedValue(makeJob({ template: 'customers' }));
+    const preview = vi.fn<Api['preview']>();
+    renderPage({ upload, preview });
+    await screen.findByRole('option', { name: 'products' });
+    fireEvent.change(screen.getByTestId('template-select'), { target: { value: 'auto' } });
+    const table = screen.getByTestId('auto-table-input');
+    for (const [name, message] of [
+      ['Customers', 'must be 1 to 63 characters'],
+      ['contacts', 'A template named contacts exists'],
+    ] as const) {
+      fireEvent.input(table, { target: { value: name } });
+      fireEvent.change(screen.getByTestId('file-input'), { target: { files: [csv('customers.csv')] } });
+      expect((await screen.findByTestId('field-error')).textContent).toContain(message);
+      expect(table.getAttribute('aria-invalid')).toBe('true');
+    }
+    fireEvent.input(table, { target: { value: 'customers' } });
+    fireEvent.change(screen.getByTestId('file-input'), { target: { files: [csv('customers.csv')] } });
+    await waitFor(() => expect(upload).toHaveBeenCalledOnce());
+    expect(upload.mock.calls[0]?.[1]).toEqual({ template: 'auto', table: 'customers', onDuplicate: 'error' });
+    expect(preview).not.toHaveBeenCalled();
+    expect(screen.queryByTestId('mapping-step')).toBeNull();
   });
 });

@@ -1,6 +1,8 @@
 import { createMemo, createSignal, For, Show } from 'solid-js';
-import type { OnDuplicate } from '@docprocessor/contracts';
+import { TemplateName, type OnDuplicate } from '@docprocessor/contracts';
+import { AUTO_TEMPLATE } from '../api/upload-form';
 import { useStore } from '../stores/context';
+import { AutoTableField } from './auto-table-field';
 import { UploadList } from './upload-list';
 
 const DUPLICATE_HELP: Record<OnDuplicate, string> = {
@@ -8,27 +10,46 @@ const DUPLICATE_HELP: Record<OnDuplicate, string> = {
   last: 'The last occurrence of a repeated key wins; every occurrence counts as a successful row.',
 };
 
-/** Template and duplicate policy, then a drop zone / file picker; every chosen file uploads at once. */
+/**
+ * Template and duplicate policy, then a drop zone / file picker. Each chosen file opens its mapping step (see
+ * MappingStep); with "New template from this file" it uploads at once as `template=auto` under the table name given.
+ */
 export function UploadPanel() {
   const store = useStore();
   const [template, setTemplate] = createSignal('contacts');
+  const [table, setTable] = createSignal('');
+  const [tableError, setTableError] = createSignal<string | null>(null);
   const [onDuplicate, setOnDuplicate] = createSignal<OnDuplicate>('error');
   const [dragging, setDragging] = createSignal(false);
   let input: HTMLInputElement | undefined;
   let dragDepth = 0;
 
-  // Keep the choice valid when the server's list replaces the built-in one.
+  const auto = () => template() === AUTO_TEMPLATE;
+  // Keep the choice valid when the list arrives or changes.
   const selected = createMemo(() => {
-    const list = store.templates();
-    return list.find((t) => t.name === template()) ?? list[0];
+    const list = store.templates.list();
+    return auto() ? undefined : (list.find((t) => t.name === template()) ?? list[0]);
   });
+
+  function tableProblem(files: File[]): string | null {
+    const parsed = TemplateName.safeParse(table().trim());
+    if (!parsed.success) return `The table name ${parsed.error.issues[0]?.message ?? 'is not valid'}.`;
+    if (store.templates.get(parsed.data)) return `A template named ${parsed.data} exists: choose it above, or another name.`;
+    return files.length > 1 ? 'A new template is made from one file: choose one file.' : null;
+  }
 
   const send = (files: FileList | null | undefined) => {
     const list = Array.from(files ?? []);
-    const chosen = selected();
-    if (list.length === 0 || !chosen) return;
+    if (list.length === 0) return;
     store.selection.release();
-    store.uploads.add(list, { template: chosen.name, onDuplicate: onDuplicate() });
+    if (auto()) {
+      const problem = tableProblem(list);
+      setTableError(problem);
+      if (!problem) store.uploads.add(list, { template: AUTO_TEMPLATE, table: table().trim(), onDuplicate: onDuplicate() });
+      return;
+    }
+    const chosen = selected();
+    if (chosen) store.staging.add(list, { template: chosen.name, onDuplicate: onDuplicate() });
   };
 
   const openPicker = () => input?.click();
@@ -40,9 +61,39 @@ export function UploadPanel() {
         <label class="field-label" for="template">
           Template
         </label>
-        <select id="template" data-testid="template-select" value={selected()?.name} onChange={(e) => setTemplate(e.currentTarget.value)}>
-          <For each={store.templates()}>{(t) => <option value={t.name}>{t.name}</option>}</For>
+        <select
+          id="template"
+          data-testid="template-select"
+          value={auto() ? AUTO_TEMPLATE : (selected()?.name ?? '')}
+          onChange={(e) => {
+            setTemplate(e.currentTarget.value);
+            setTableError(null);
+          }}
+        >
+          <Show when={!selected() && !auto()}>
+            <option value="" disabled>
+              {store.templates.state() === 'failed' ? 'Templates could not be loaded' : 'Loading templates…'}
+            </option>
+          </Show>
+          <For each={store.templates.list()}>
+            {(t) => (
+              <option value={t.name} selected={!auto() && t.name === selected()?.name}>
+                {t.name}
+              </option>
+            )}
+          </For>
+          <option value={AUTO_TEMPLATE} selected={auto()}>New template from this file…</option>
         </select>
+        <Show when={auto()}>
+          <AutoTableField
+            value={table()}
+            error={tableError()}
+            onInput={(value) => {
+              setTable(value);
+              setTableError(null);
+            }}
+          />
+        </Show>
         <Show when={selected()}>
           {(t) => (
             <p class="hint columns-hint" data-testid="template-columns">
@@ -55,7 +106,7 @@ export function UploadPanel() {
                 </span>
               </Show>
               <span>
-                Rows are matched on <code>{t().key}</code>; an existing key is updated.
+                Rows are matched on <code>{t().key.join(', ')}</code>; an existing key is updated.
               </span>
             </p>
           )}
@@ -117,11 +168,13 @@ export function UploadPanel() {
         <svg class="drop-icon" viewBox="0 0 24 24" aria-hidden="true">
           <path d="M12 16V4m0 0-4 4m4-4 4 4M4 16v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2" />
         </svg>
-        <span class="drop-title">{dragging() ? 'Release to upload' : 'Drop CSV files here'}</span>
+        <span class="drop-title">{dragging() ? 'Release to upload' : 'Drop CSV or Excel files here'}</span>
         <span class="drop-or">or</span>
         <span class="button-secondary drop-button">Choose files…</span>
         <span class="hint" id="drop-zone-help">
-          Each file becomes its own import with the {selected()?.name ?? ''} template.
+          {auto()
+            ? 'The file becomes a new template and table, and is imported into it.'
+            : `Each file becomes its own import with the ${selected()?.name ?? ''} template; you check its columns first.`}
         </span>
       </div>
       <input
@@ -130,10 +183,10 @@ export function UploadPanel() {
         class="visually-hidden"
         data-testid="file-input"
         type="file"
-        accept=".csv,text/csv"
+        accept=".csv,.xlsx,text/csv"
         multiple
         tabindex="-1"
-        aria-label="Choose CSV files"
+        aria-label="Choose CSV or Excel files"
         onChange={(e) => {
           send(e.currentTarget.files);
           e.currentTarget.value = ''; // the same file may be chosen again

@@ -6,6 +6,7 @@ const STATUS_LABELS: Record<JobStatus, string> = {
   completed: 'Completed',
   failed: 'Failed',
   cancelled: 'Cancelled',
+  reverted: 'Reverted',
 };
 
 export const statusLabel = (status: JobStatus): string => STATUS_LABELS[status];

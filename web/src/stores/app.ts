@@ -1,12 +1,14 @@
 import { createEffect, createSignal, on, onCleanup, type Accessor } from 'solid-js';
-import { TEMPLATES, isTerminal, type Job, type ServerFrame } from '@docprocessor/contracts';
-import { createHttp, isApiError, type Api, type TemplateSummary } from '../api/http';
+import { isTerminal, type Job, type ServerFrame } from '@docprocessor/contracts';
+import { createHttp, isApiError, type Api } from '../api/http';
 import { connectSocket, socketUrl, type LiveSocket, type SocketConstructor } from '../api/socket';
 import { statusLabel } from '../lib/format';
 import { createConnection, type Connection } from './connection';
 import { createJobs, type JobChange, type Jobs } from './jobs';
 import { createSelection, type Selection } from './selection';
 import { createSession, type Session } from './session';
+import { createStaging, type Staging } from './staging';
+import { createTemplates, type Templates } from './templates';
 import { createUploads, type Uploads } from './uploads';
 
 export const KEY_REFUSED = 'The server refused this API key. Enter a valid key to continue.';
@@ -18,12 +20,16 @@ export interface AppStore {
   connection: Connection;
   uploads: Uploads;
   selection: Selection;
-  templates: Accessor<TemplateSummary[]>;
+  templates: Templates;
+  /** Files waiting for their mapping step. */
+  staging: Staging;
   /** The latest status change, read out by an aria-live region. */
   announcement: Accessor<string>;
   reconnectNow(): void;
   cancel(id: string): Promise<void>;
   retry(id: string): Promise<void>;
+  /** Imports a completed dry run for real. */
+  commit(id: string): Promise<void>;
 }
 
 export interface AppDeps {
@@ -40,7 +46,8 @@ export function createAppStore(deps: AppDeps = {}): AppStore {
   const jobs = createJobs();
   const connection = createConnection();
   const selection = createSelection();
-  const [templates, setTemplates] = createSignal<TemplateSummary[]>([...TEMPLATES]);
+  const templates = createTemplates(api);
+  const staging = createStaging();
   const [announcement, setAnnouncement] = createSignal('');
   let socket: LiveSocket | null = null;
   const signOutIfRefused = (error: unknown) => {
@@ -74,6 +81,8 @@ export function createAppStore(deps: AppDeps = {}): AppStore {
     onUploaded: (job) => {
       selection.release();
       take(job, true);
+      // template=auto made a template the list does not have yet.
+      if (!templates.get(job.template)) templates.load().catch(signOutIfRefused);
     },
   });
 
@@ -82,8 +91,10 @@ export function createAppStore(deps: AppDeps = {}): AppStore {
       jobs.clear();
       selection.clear();
       connection.reset();
+      templates.clear();
+      staging.clear();
       if (!key) return;
-      api.listTemplates().then((list) => list.length > 0 && setTemplates(list), signOutIfRefused); // else keep the built-in list
+      templates.load().catch(signOutIfRefused);
       const live = connectSocket({
         url: () => (deps.socketUrl ?? socketUrl)(key),
         WebSocket: deps.WebSocket,
@@ -110,12 +121,17 @@ export function createAppStore(deps: AppDeps = {}): AppStore {
     uploads,
     selection,
     templates,
+    staging,
     announcement,
     reconnectNow: () => socket?.reconnectNow(),
     cancel: (id) => act(api.cancel(id)),
     retry: async (id) => {
       selection.release();
       await act(api.retry(id));
+    },
+    commit: async (id) => {
+      selection.release();
+      await act(api.commit(id));
     },
   };
 }

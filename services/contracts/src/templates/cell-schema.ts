@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { COUNTRY_CODES } from './countries.js';
+import { compileDateParser, compileTimestampParser, DateFormat, isoDateOf, isoTimestampOf, TimestampFormat, type TimestampValue } from './date-formats.js';
 import type { RowErrorCode, Template, TemplateColumn } from './template.js';
 
 /**
@@ -16,13 +17,19 @@ const fail = (ctx: Ctx, input: string, code: RowErrorCode, message: string): nev
 
 const INTEGER = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(\d+)(?:\.(\d+))?$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 const BOOLEANS: Record<string, 't' | 'f'> = { true: 't', false: 'f', '1': 't', '0': 'f', yes: 't', no: 'f' };
 // The same address rule zod's z.email() applies, kept as one compiled regex.
 export const EMAIL_PATTERN: RegExp = z.regexes.email;
 const EMAIL = EMAIL_PATTERN;
 
-const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
+/** A date column's accepted formats, as listed (ISO when none is). */
+export const dateFormatsOf = (column: TemplateColumn): DateFormat[] =>
+  (column.formats ?? []).filter((f): f is DateFormat => DateFormat.safeParse(f).success).concat(column.formats ? [] : ['YYYY-MM-DD']);
+
+/** A timestamp column's accepted formats, as listed (ISO when none is). */
+export const timestampFormatsOf = (column: TemplateColumn): TimestampFormat[] =>
+  (column.formats ?? []).filter((f): f is TimestampFormat => TimestampFormat.safeParse(f).success).concat(column.formats ? [] : ['ISO']);
 
 function checkLength(ctx: Ctx, column: TemplateColumn, value: string): void {
   const length = [...value].length;
@@ -37,27 +44,35 @@ function checkRange(ctx: Ctx, column: TemplateColumn, value: number): void {
   if (column.max !== undefined && value > column.max) fail(ctx, String(value), 'out_of_range', `must be at most ${column.max}`);
 }
 
-const byType: Record<TemplateColumn['type'], (column: TemplateColumn, value: string, ctx: Ctx) => string> = {
-  string(column, value, ctx) {
-    // PostgreSQL text cannot hold NUL; every other type's own format already refuses it.
-    if (value.includes('\u0000')) return fail(ctx, value, 'invalid_encoding', 'contains a NUL character, which text cannot hold');
-    checkLength(ctx, column, value);
-    if (column.pattern && !new RegExp(column.pattern).test(value))
-      fail(ctx, value, 'invalid_format', `may contain only ${column.patternHint ?? `text matching ${column.pattern}`}`);
-    return value;
+type CellCheck = (value: string, ctx: Ctx) => string;
+
+const formatUuid = (hex: string) => `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+
+/** Each type's check, made once per column: its pattern, formats and values are compiled then, not per cell. */
+const byType: Record<TemplateColumn['type'], (column: TemplateColumn) => CellCheck> = {
+  string(column) {
+    const pattern = column.pattern ? new RegExp(column.pattern) : null;
+    return (value, ctx) => {
+      // PostgreSQL text cannot hold NUL; every other type's own format already refuses it.
+      if (value.includes('\u0000')) return fail(ctx, value, 'invalid_encoding', 'contains a NUL character, which text cannot hold');
+      checkLength(ctx, column, value);
+      if (pattern && !pattern.test(value))
+        fail(ctx, value, 'invalid_format', `may contain only ${column.patternHint ?? `text matching ${column.pattern}`}`);
+      return value;
+    };
   },
-  email(column, value, ctx) {
+  email: (column) => (value, ctx) => {
     if (!EMAIL.test(value)) return fail(ctx, value, 'invalid_email', 'is not a valid email address');
     checkLength(ctx, column, value);
     return value;
   },
-  integer(column, value, ctx) {
+  integer: (column) => (value, ctx) => {
     if (!INTEGER.test(value)) return fail(ctx, value, 'invalid_integer', 'is not a whole number');
     const n = Number(value);
     checkRange(ctx, column, n);
     return String(n);
   },
-  decimal(column, value, ctx) {
+  decimal: (column) => (value, ctx) => {
     const match = DECIMAL.exec(value);
     if (!match) return fail(ctx, value, 'invalid_decimal', 'is not a decimal number like 12.50');
     const places = match[2]?.length ?? 0;
@@ -67,21 +82,42 @@ const byType: Record<TemplateColumn['type'], (column: TemplateColumn, value: str
     checkRange(ctx, column, n);
     return value.startsWith('+') ? value.slice(1) : value;
   },
-  country(_column, value, ctx) {
+  country: () => (value, ctx) => {
     const code = value.toUpperCase();
     if (!COUNTRY_CODES.has(code)) return fail(ctx, value, 'invalid_country', 'is not an ISO 3166-1 alpha-2 country code');
     return code;
   },
-  date(_column, value, ctx) {
-    const match = DATE.exec(value);
-    if (!match) return fail(ctx, value, 'invalid_date', 'is not a date in the form YYYY-MM-DD');
-    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-    if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month))
-      return fail(ctx, value, 'invalid_date', 'is not a real calendar date');
-    return value;
+  date(column) {
+    const formats = dateFormatsOf(column);
+    const parse = compileDateParser(formats);
+    return (value, ctx) => {
+      const days = parse(value);
+      if (Number.isNaN(days)) return fail(ctx, value, 'invalid_date', `is not a real calendar date in the form ${formats.join(' or ')}`);
+      return isoDateOf(days);
+    };
   },
-  boolean(_column, value, ctx) {
-    const flag = BOOLEANS[value.toLowerCase()];
+  timestamp(column) {
+    const formats = timestampFormatsOf(column);
+    const parse = compileTimestampParser(formats);
+    const parsed: TimestampValue = { days: 0, micros: 0 };
+    return (value, ctx) => {
+      if (!parse(value, parsed)) return fail(ctx, value, 'invalid_timestamp', `is not a date and time in the form ${formats.join(' or ')}`);
+      return isoTimestampOf(parsed);
+    };
+  },
+  uuid: () => (value, ctx) => {
+    if (!UUID.test(value)) return fail(ctx, value, 'invalid_uuid', 'is not a UUID like 0b5f0c1e-2f7d-4c4b-9a51-3c2d6f1e8a90');
+    return formatUuid(value.replaceAll('-', '').toLowerCase());
+  },
+  enum(column) {
+    const values = new Set(column.values ?? []);
+    const listed = column.values ?? [];
+    const shown = listed.length > 10 ? `${listed.slice(0, 10).join(', ')}, … (${listed.length} in all)` : listed.join(', ');
+    return (value, ctx) => (values.has(value) ? value : fail(ctx, value, 'invalid_value', `must be one of ${shown}`));
+  },
+  boolean: () => (value, ctx) => {
+    const lower = value.toLowerCase();
+    const flag = Object.hasOwn(BOOLEANS, lower) ? BOOLEANS[lower] : undefined;
     if (!flag) return fail(ctx, value, 'invalid_boolean', 'must be one of true, false, 1, 0, yes, no');
     return flag;
   },
@@ -89,14 +125,14 @@ const byType: Record<TemplateColumn['type'], (column: TemplateColumn, value: str
 
 /** The zod schema of one column: raw cell text in, CellValue out; each issue carries a RowErrorCode in `params.code`. */
 export function cellSchema(column: TemplateColumn): z.ZodType<CellValue, string> {
-  const check = byType[column.type];
+  const check = byType[column.type](column);
   return z.string().transform((raw, ctx): CellValue => {
     const value = raw.trim();
     if (value === '') {
       if (column.required) fail(ctx, raw, 'required', 'is required');
       return null;
     }
-    return check(column, value, ctx);
+    return check(value, ctx);
   });
 }
 

@@ -152,3 +152,30 @@ export const dateFormatsMatching = (text: string): DateFormat[] =>
 /** The timestamp formats that read `text`, in the enum's order. */
 export const timestampFormatsMatching = (text: string): TimestampFormat[] =>
   TimestampFormat.options.filter((format) => TIMESTAMP_READERS.get(format)!(text, scratch));
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+/** The civil date of a day number (days since 1970-01-01), by Howard Hinnant's days_from_civil inverse. */
+function civilOf(days: number): DateParts {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day: doy - Math.floor((153 * mp + 2) / 5) + 1 };
+}
+
+/** `YYYY-MM-DD` of a day number: the one spelling a date has once validated, whatever format it came in. */
+export function isoDateOf(days: number): string {
+  const { year, month, day } = civilOf(days);
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS.ffffffZ` (UTC) of a parsed timestamp: the one spelling a timestamp has once validated. */
+export function isoTimestampOf({ days, micros }: TimestampValue): string {
+  const seconds = Math.floor(micros / 1_000_000);
+  const time = `${pad(Math.floor(seconds / 3600), 2)}:${pad(Math.floor(seconds / 60) % 60, 2)}:${pad(seconds % 60, 2)}`;
+  return `${isoDateOf(days)}T${time}.${pad(micros % 1_000_000, 6)}Z`;
+}

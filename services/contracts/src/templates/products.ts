@@ -2,8 +2,13 @@ import type { Template } from './template.js';
 
 export const productsTemplate: Template = {
   name: 'products',
-  key: 'sku',
+  key: ['sku'],
   keyCaseInsensitive: true,
+  table: 'public.products',
+  managed: true,
+  builtIn: true,
+  createdAt: null,
+  updatedAt: null,
   columns: [
     {
       name: 'sku',

@@ -2,6 +2,8 @@ import { contactsTemplate } from './contacts.js';
 import { productsTemplate } from './products.js';
 import type { Template } from './template.js';
 
-export const TEMPLATES: readonly Template[] = [contactsTemplate, productsTemplate];
-
-export const findTemplate = (name: string): Template | undefined => TEMPLATES.find((t) => t.name === name);
+/**
+ * The built-in templates: ordinary definitions, seeded into every installation's template store
+ * (services/db templates) and read from there like any other; their tables come with the migrations.
+ */
+export const BUILT_IN_TEMPLATES: readonly Template[] = [contactsTemplate, productsTemplate];

@@ -37,9 +37,18 @@ const MAX_REPORTED_NAME = 200;
 const reportable = (names: string[]): string[] =>
   names.slice(0, MAX_REPORTED_COLUMNS).map((name) => name.replaceAll('\u0000', '').slice(0, MAX_REPORTED_NAME));
 
-/** Header columns the template does not know, reported on the job. */
-export const recordIgnoredColumns = (db: DbClient, jobId: string, attempt: number, ignored: string[]) =>
-  updateHeld(db.sql, jobId, { attempt }, db.sql`ignored_columns = ${JSON.stringify(reportable(ignored))}::jsonb, updated_at = now()`);
+/**
+ * The file's header as read (errors.csv gives failed rows back under it, and a fix must have it), and the header
+ * columns the template does not know, reported on the job.
+ */
+export const recordHeader = (db: DbClient, jobId: string, attempt: number, header: readonly string[], ignored: string[]) =>
+  updateHeld(
+    db.sql,
+    jobId,
+    { attempt },
+    db.sql`file_header = ${JSON.stringify(header.map((name) => name.replaceAll('\u0000', '')))}::jsonb,
+      ignored_columns = ${JSON.stringify(reportable(ignored))}::jsonb, updated_at = now()`,
+  );
 
 /** Hands a job back at its last checkpoint: a cleared heartbeat lets the next delivery resume it at once. */
 export const releaseJob = (db: DbClient, jobId: string, attempt: number) =>

@@ -1,5 +1,5 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { JOB_TRANSITIONS, type JobError, type JobTransitionName } from '@docprocessor/contracts';
+import { JOB_TRANSITIONS, type ImportPlan, type JobError, type JobTransitionName } from '@docprocessor/contracts';
 import type { DbClient, Queries, SqlFragment } from '../client.js';
 import { importJobs, type NewImportJobRow } from '../schema/import-jobs.js';
 import { changeOf, type JobChangeRow } from './job-change.js';
@@ -93,14 +93,14 @@ export const resumeJob = (db: DbClient, jobId: string, leaseMs: number): Promise
     db.sql`attempt = attempt + 1, resumed_from_row = nullif(processed_rows, 0), heartbeat_at = now()`,
   );
 
-/** `complete`: written only by the attempt that holds the job; every row it read is counted by now. */
-export const completeJob = (db: DbClient, jobId: string, attempt: number): Promise<JobChangeRow | undefined> =>
+/** `complete`: written only by the attempt that holds the job; every row it read is counted by now. A dry run says its plan. */
+export const completeJob = (db: DbClient, jobId: string, attempt: number, plan: ImportPlan | null = null): Promise<JobChangeRow | undefined> =>
   transition(
     db.sql,
     'complete',
     jobId,
     heldBy(db.sql, { attempt }),
-    db.sql`total_rows = processed_rows, bytes_processed = size_bytes, ${finished(db.sql)}`,
+    db.sql`total_rows = processed_rows, bytes_processed = size_bytes, plan = ${plan ? JSON.stringify(plan) : null}::jsonb, ${finished(db.sql)}`,
   );
 
 /** `fail`: the file cannot be imported; rows of earlier batches stay written. */
@@ -121,3 +121,7 @@ export const giveUpJob = (db: DbClient, jobId: string, fence: Fence, error: JobE
 /** `stall`: the watchdog fails a job that stalled too often, if it is still stalled exactly as it saw it. */
 export const stallJob = (db: DbClient, jobId: string, fence: Fence, error: JobError): Promise<JobChangeRow | undefined> =>
   transition(db.sql, 'stall', jobId, heldBy(db.sql, fence), db.sql`error = ${JSON.stringify(error)}::jsonb, ${finished(db.sql)}`);
+
+/** `revert`: the revert asked for has deleted or restored every row the import wrote. */
+export const revertJob = (db: DbClient, jobId: string): Promise<JobChangeRow | undefined> =>
+  transition(db.sql, 'revert', jobId, db.sql`revert is not null`);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { Delimiter, FileEncoding, JobStatus, OnDuplicate, type JobError } from '@docprocessor/contracts';
+import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { Delimiter, FileEncoding, FileFormat, JobStatus, OnDuplicate, type HeaderMappingInput, type ImportPlan, type JobError, type JobFix, type JobRevert } from '@docprocessor/contracts';
 
 // Millisecond precision, like JS dates, so a (createdAt, id) cursor compares exactly.
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
@@ -25,6 +25,20 @@ export const importJobs = pgTable(
     encoding: text('encoding', { enum: valuesOf(FileEncoding.options) }).notNull().default('utf-8'),
     /** Field delimiter, declared or sniffed from the header line. */
     delimiter: text('delimiter', { enum: valuesOf(Delimiter.options) }).notNull().default(','),
+    format: text('format', { enum: valuesOf(FileFormat.options) }).notNull().default('csv'),
+    sheet: text('sheet'),
+    mapping: jsonb('mapping').$type<HeaderMappingInput>(),
+    dryRun: boolean('dry_run').notNull().default(false),
+    plan: jsonb('plan').$type<ImportPlan>(),
+    dryRunOf: uuid('dry_run_of'),
+    maxErrors: integer('max_errors'),
+    maxErrorRate: doublePrecision('max_error_rate'),
+    atomic: boolean('atomic').notNull().default(false),
+    /** The file's header as read, for errors.csv and for checking a fix file against it. */
+    fileHeader: jsonb('file_header').$type<string[]>(),
+    revert: jsonb('revert').$type<JobRevert>(),
+    /** The job's corrections, newest last; each keeps the stored file it came in (objectName), which the API does not show. */
+    fixes: jsonb('fixes').$type<Array<JobFix & { objectName: string }>>().notNull().default(sql`'[]'::jsonb`),
     idempotencyKey: text('idempotency_key'),
     duplicateOf: uuid('duplicate_of'),
     totalRows: bigint('total_rows', { mode: 'number' }),

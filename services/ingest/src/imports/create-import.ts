@@ -1,10 +1,13 @@
 import { and, eq } from 'drizzle-orm';
-import { AppError, findTemplate, ImportFormFields, type Job } from '@docprocessor/contracts';
-import { createJob, importJobs, toJob, type Principal } from '@docprocessor/db';
+import { AppError, AUTO_TEMPLATE, ImportFormFields, type Job, type Template } from '@docprocessor/contracts';
+import { createJob, createTemplate, findTemplate, importJobs, toJob, type Principal } from '@docprocessor/db';
+import { sniffCsv } from '../previews/sniff-csv.js';
+import { inferTemplate } from '../templates/infer-template.js';
 import { announceJob } from './announce-job.js';
-import { detectEncoding, sniffDelimiter } from './sniff-content.js';
 import type { IngestContext } from './context.js';
 import type { ReceivedUpload } from './receive-upload.js';
+import { detectEncoding, sniffDelimiter } from './sniff-content.js';
+import { readStoredHead } from './stored-head.js';
 
 export interface CreateImportInput {
   principal: Principal;
@@ -20,13 +23,22 @@ export async function createImport({ ctx, input }: { ctx: IngestContext; input: 
     const fields = parseFields(upload.fields);
     if (upload.stored.size === 0) throw new AppError('empty_file', 'The file is empty: send a CSV with a header line');
     const encoding = fields.encoding ?? detectEncoding(upload.head, upload.headTruncated);
+    const template = await templateFor(ctx, principal, upload, fields, encoding);
+    checkMapping(fields, template);
     const created = await createJob(ctx.db, {
       id: jobId,
       tenantId: principal.tenantId,
-      template: fields.template,
+      template: template.name,
       onDuplicate: fields.onDuplicate,
       encoding,
       delimiter: fields.delimiter ?? sniffDelimiter(upload.head, encoding),
+      format: 'csv',
+      sheet: fields.sheet ?? null,
+      mapping: fields.mapping ?? null,
+      dryRun: fields.dryRun,
+      maxErrors: fields.maxErrors ?? template.maxErrors ?? null,
+      maxErrorRate: fields.maxErrorRate ?? template.maxErrorRate ?? null,
+      atomic: fields.atomic,
       filename: upload.filename,
       sizeBytes: upload.stored.size,
       sha256: upload.stored.sha256,
@@ -41,7 +53,7 @@ export async function createImport({ ctx, input }: { ctx: IngestContext; input: 
       return { job: existing, created: false };
     }
     const { row } = created;
-    ctx.logger.info({ jobId, template: row.template, sizeBytes: row.sizeBytes, duplicateOf: row.duplicateOf }, 'job created');
+    ctx.logger.info({ jobId, template: row.template, sizeBytes: row.sizeBytes, duplicateOf: row.duplicateOf, dryRun: row.dryRun }, 'job created');
     await announceJob(ctx, created);
     return { job: created.job, created: true };
   } catch (error) {
@@ -51,19 +63,43 @@ export async function createImport({ ctx, input }: { ctx: IngestContext; input: 
 }
 
 function parseFields(raw: Record<string, string>): ImportFormFields {
-  const parsed = ImportFormFields.safeParse({
-    template: raw.template || undefined,
-    onDuplicate: raw.onDuplicate || undefined,
-    encoding: raw.encoding || undefined,
-    delimiter: raw.delimiter || undefined,
-  });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AppError('invalid_request', `Field "${issue?.path.join('.')}": ${issue?.message}`);
+  const given = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== ''));
+  const parsed = ImportFormFields.safeParse(given);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    const known = ['file', ...Object.keys(ImportFormFields.shape)].join(', ');
+    throw new AppError('invalid_request', `Unknown field "${issue.keys[0]}": an upload takes ${known}`);
   }
-  if (!findTemplate(parsed.data.template))
-    throw new AppError('unknown_template', `Unknown template "${parsed.data.template}": GET /api/templates lists them`);
-  return parsed.data;
+  throw new AppError('invalid_request', `Field "${issue.path.join('.')}": ${issue.message}`);
+}
+
+/** The template named, or for template=auto the one inferred from the file (made once, then reused by name). */
+async function templateFor(
+  ctx: IngestContext,
+  principal: Principal,
+  upload: ReceivedUpload,
+  fields: ImportFormFields,
+  encoding: Job['encoding'],
+): Promise<Template> {
+  const auto = fields.template === AUTO_TEMPLATE;
+  if (auto !== (fields.table !== undefined)) throw new AppError('invalid_request', 'Field "table" goes with template=auto, and template=auto needs it');
+  if (!auto && fields.key !== undefined) throw new AppError('invalid_request', 'Field "key" goes with template=auto');
+  const name = fields.table ?? fields.template;
+  const existing = await findTemplate(ctx.db, principal.tenantId, name);
+  if (existing) return existing;
+  if (!auto) throw new AppError('unknown_template', `Unknown template "${name}": GET /api/templates lists them`);
+  const { head, cut } = await readStoredHead(ctx.files, upload.stored.name);
+  const preview = sniffCsv({ text: new TextDecoder(encoding).decode(head), encoding, cut });
+  const template = await createTemplate(ctx.db, principal.tenantId, inferTemplate(preview, name, fields.key));
+  ctx.logger.info({ template: template.name, table: template.table, columns: template.columns.length, key: template.key }, 'template inferred from an upload');
+  return template;
+}
+
+function checkMapping(fields: ImportFormFields, template: Template): void {
+  for (const [header, column] of Object.entries(fields.mapping ?? {}))
+    if (column !== null && !template.columns.some((c) => c.name === column))
+      throw new AppError('invalid_request', `Field "mapping": "${header}" maps to "${column}", which is not a column of template ${template.name}`);
 }
 
 export async function findByIdempotencyKey(ctx: IngestContext, principal: Principal, key: string): Promise<Job | undefined> {

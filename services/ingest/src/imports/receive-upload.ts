@@ -30,7 +30,7 @@ export async function receiveUpload(ctx: IngestContext, request: FastifyRequest,
   let upload: Omit<ReceivedUpload, 'fields'> | undefined;
   try {
     const parts = decodedRequest(request, ctx.config.MAX_UPLOAD_BYTES).parts({
-      limits: { fileSize: ctx.config.MAX_UPLOAD_BYTES + 1, files: 1, fields: 20, fieldSize: 1024, parts: 30 },
+      limits: { fileSize: ctx.config.MAX_UPLOAD_BYTES + 1, files: 1, fields: 20, fieldSize: 100_000, parts: 30 },
     });
     for await (const part of parts) {
       if (part.type === 'field') {

@@ -1,9 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
-import { Delimiter, type FileEncoding } from '@docprocessor/contracts';
-
-/** How an accepted upload is read: CSV text, or an Excel workbook. (Contracts' `FileFormat` once the job has one.) */
-export type UploadFormat = 'csv' | 'xlsx';
+import { Delimiter, type FileEncoding, type FileFormat } from '@docprocessor/contracts';
 
 /** Magic numbers of formats people upload by mistake, with a name they will recognise. */
 const SIGNATURES: ReadonlyArray<{ bytes: number[]; name: string }> = [
@@ -66,7 +63,7 @@ function zipContent(head: Buffer): { format: 'xlsx' } | { refusal: string } {
 const isZip = (head: Buffer) => head.subarray(0, 4).equals(ZIP_LOCAL_HEADER);
 
 /** The format of an upload that sniffContent accepted: a ZIP that passed is an .xlsx workbook, anything else CSV text. */
-export const sniffFormat = (head: Buffer): UploadFormat => (isZip(head) && 'format' in zipContent(head) ? 'xlsx' : 'csv');
+export const sniffFormat = (head: Buffer): FileFormat => (isZip(head) && 'format' in zipContent(head) ? 'xlsx' : 'csv');
 
 function bomEncoding(head: Buffer): FileEncoding | null {
   if (startsWith(head, [0xff, 0xfe])) return 'utf-16le';

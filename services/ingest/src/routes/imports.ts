@@ -3,10 +3,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, IDEMPOTENCY_KEY_HEADER, JobIdParams, ListImportsQuery, type Job } from '@docprocessor/contracts';
 import { decodeCursor, findJob, listJobs } from '@docprocessor/db';
 import type { IngestContext } from '../imports/context.js';
+import { addFix } from '../imports/add-fix.js';
 import { cancelImport } from '../imports/cancel-import.js';
+import { commitDryRun } from '../imports/commit-dry-run.js';
 import { createImport, findByIdempotencyKey } from '../imports/create-import.js';
 import { receiveUpload } from '../imports/receive-upload.js';
 import { retryImport } from '../imports/retry-import.js';
+import { revertImport } from '../imports/revert-import.js';
 import { principalOf } from '../plugins/auth.js';
 
 const idempotencyKeyOf = (value: string | string[] | undefined): string | undefined => {
@@ -74,6 +77,23 @@ export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestC
     const job = await cancelImport({ ctx, input: { principal: principalOf(request), jobId: id } });
     // 202 while the worker is still stopping at its next batch boundary.
     return reply.code(job.status === 'cancelled' ? 200 : 202).send(job);
+  });
+
+  app.post('/api/imports/:id/commit', async (request, reply) => {
+    const { id } = JobIdParams.parse(request.params);
+    const { job, created } = await commitDryRun({ ctx, input: { principal: principalOf(request), jobId: id } });
+    return reply.code(created ? 202 : 200).send(job);
+  });
+
+  app.post('/api/imports/:id/revert', async (request, reply) => {
+    const { id } = JobIdParams.parse(request.params);
+    return reply.code(202).send(await revertImport({ ctx, input: { principal: principalOf(request), jobId: id } }));
+  });
+
+  app.post('/api/imports/:id/fixes', async (request, reply) => {
+    const { id } = JobIdParams.parse(request.params);
+    if (!request.isMultipart()) throw new AppError('unsupported_media_type', 'Send the corrected file as multipart/form-data with the field "file"');
+    return reply.code(202).send(await addFix({ ctx, input: { principal: principalOf(request), jobId: id, request } }));
   });
 
   app.post('/api/imports/:id/retry', async (request, reply) => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { TEMPLATES, type Health } from '@docprocessor/contracts';
+import type { Health } from '@docprocessor/contracts';
 import type { IngestContext } from '../imports/context.js';
 
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
@@ -15,8 +15,6 @@ async function check(probe: () => Promise<unknown>): Promise<Health['checks']['d
 }
 
 export async function metaRoutes(app: FastifyInstance, { ctx }: { ctx: IngestContext }): Promise<void> {
-  app.get('/api/templates', async () => TEMPLATES);
-
   app.get('/api/health', async (_request, reply) => {
     const [database, nats] = await Promise.all([check(() => ctx.db.sql`select 1`), check(() => ctx.bus.jsm.getAccountInfo())]);
     const ok = database.ok && nats.ok;

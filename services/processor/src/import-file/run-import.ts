@@ -1,15 +1,29 @@
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
-import { AppError, findTemplate, matchHeader, type JobError, type Template } from '@docprocessor/contracts';
+import { AppError, isTerminal, matchHeader, type JobError, type Template } from '@docprocessor/contracts';
 import { publishChange } from '@docprocessor/bus';
-import { completeJob, failJob, recordIgnoredColumns, releaseJob, stopJob, type ImportJobRow, type JobChangeRow } from '@docprocessor/db';
+import {
+  completeJob,
+  failJob,
+  findJobRow,
+  findTemplate,
+  recordHeader,
+  releaseJob,
+  rememberMapping,
+  stopJob,
+  type Connection,
+  type ImportJobRow,
+  type JobChangeRow,
+} from '@docprocessor/db';
 import type { ProcessorContext } from '../context.js';
 import { BatchWriter, type Lease } from './batch-writer.js';
 import { readCsv } from './read/read-csv.js';
 import type { Utf8Checker } from './read/utf8-checker.js';
 import { BatchBuilder } from './validate/batch-builder.js';
 import { StraightCopyPolicy } from './write/straight-copy-policy.js';
-import { targetTableOf } from './write/target-table.js';
+import { describeTargetTable, type TargetTable } from './write/target-table.js';
+import { mergeShadow } from './write/atomic-merge.js';
+import { dropShadow, planOf, prepareShadow } from './write/shadow-table.js';
 import { prepareStaging, type RunIdentity } from './write/write-batch.js';
 
 export type { Lease } from './batch-writer.js';
@@ -29,8 +43,8 @@ type ReadOutcome = 'read' | 'cancelled' | 'released' | JobError;
 export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, lease: Lease): Promise<ImportJobRow | 'released'> {
   const claimed = claim.row;
   const log = ctx.logger.child({ jobId: claimed.id, attempt: claimed.attempt });
-  const template = findTemplate(claimed.template);
-  if (!template) return finishFailed(ctx, claimed, { kind: 'system', code: 'internal_error', message: `Unknown template ${claimed.template}` });
+  const template = await findTemplate(ctx.db, claimed.tenantId, claimed.template);
+  if (!template) return finishFailed(ctx, claimed, validationError('unknown_template', `The template ${claimed.template} no longer exists`));
   await publishChange(ctx.bus, claim);
   const file = await ctx.files.read(claimed.objectName);
   if (!file) return finishFailed(ctx, claimed, { kind: 'system', code: 'file_missing', message: 'The uploaded file is no longer stored' });
@@ -42,14 +56,21 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
     onDuplicate: claimed.onDuplicate,
     maxStoredErrors: ctx.config.MAX_STORED_ERRORS,
     writes: new StraightCopyPolicy(),
+    limits: { maxErrors: claimed.maxErrors, maxErrorRate: claimed.maxErrorRate },
+    keepBeforeImages: !claimed.dryRun && !claimed.atomic,
   };
-  const table = targetTableOf(template);
   // One connection for the whole job: its staging table is made once, and batches never wait for the pool.
   const connection = await ctx.db.sql.reserve();
-  const writer = new BatchWriter(ctx, connection, table, run, lease, claimed);
+  let writer: BatchWriter | null = null;
   try {
+    const target = await describeTargetTable(connection, template);
+    // A dry run writes into a shadow of the table instead, and says at the end what the real run would do; an atomic
+    // run too, and its shadow goes into the table in the transaction that completes the job.
+    const shadowed = claimed.dryRun || claimed.atomic;
+    const table = shadowed ? await prepareShadow(connection, target, claimed.id, claimed.processedRows === 0) : target;
+    writer = new BatchWriter(ctx, connection, table, run, lease, claimed);
     await prepareStaging(connection, table);
-    const outcome = await readIntoBatches(ctx, template, file, writer, lease, log);
+    const outcome = await readIntoBatches(ctx, template, table, file, writer, lease, log);
     if (typeof outcome === 'object') return await finishFailed(ctx, writer.job, outcome);
     await writer.drain();
     await writer.stopProgress();
@@ -58,24 +79,37 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
       return 'released';
     }
     if (outcome === 'cancelled' || writer.cancelled) return await finish(ctx, await stopJob(ctx.db, run.jobId, { attempt: run.attempt }), writer.job);
-    log.info(writer.summary(), 'import completed');
-    return await finish(ctx, await completeJob(ctx.db, run.jobId, run.attempt), writer.job);
+    const plan = claimed.dryRun ? await planOf(connection, table, target) : null;
+    log.info({ ...writer.summary(), plan }, 'import completed');
+    if (claimed.atomic && !claimed.dryRun) {
+      const complete = () => completeJob({ ...ctx.db, sql: connection }, run.jobId, run.attempt);
+      return await finish(ctx, await mergeShadow(connection, table, target, run, complete), writer.job);
+    }
+    return await finish(ctx, await completeJob(ctx.db, run.jobId, run.attempt, plan), writer.job);
   } catch (error) {
-    await writer.abandon();
+    await writer?.abandon();
     if (error instanceof AppError && error.kind === 'validation')
-      return finishFailed(ctx, writer.job, validationError(error.code, error.message, error.row));
+      return await finishFailed(ctx, writer?.job ?? claimed, validationError(error.code, error.message, error.row));
     throw error;
   } finally {
-    await writer.stopProgress();
+    await writer?.stopProgress();
     file.destroy();
+    if (claimed.dryRun || claimed.atomic) await dropShadowIfEnded(ctx, connection, claimed).catch((error: unknown) => log.warn({ err: error }, 'dry run table not dropped'));
     connection.release();
   }
+}
+
+/** A dry or atomic run's shadow goes once this attempt ended the job; one that may still be resumed (released, retried) stays. */
+async function dropShadowIfEnded(ctx: ProcessorContext, connection: Connection, claimed: ImportJobRow): Promise<void> {
+  const job = await findJobRow(ctx.db.db, claimed.id, { tenantId: null });
+  if (job && isTerminal(job.status) && job.attempt === claimed.attempt) await dropShadow(connection, claimed.id);
 }
 
 /** Reads the file after the checkpoint into batches for the writer, stopping early for a cancel or a shutdown. */
 async function readIntoBatches(
   ctx: ProcessorContext,
   template: Template,
+  table: TargetTable,
   file: Readable,
   writer: BatchWriter,
   lease: Lease,
@@ -89,7 +123,7 @@ async function readIntoBatches(
   for await (const records of source.records) {
     for (const record of records) {
       if (!builder) {
-        const started = await startBatches(ctx, claimed, template, record, source.utf8);
+        const started = await startBatches(ctx, claimed, template, table, record, source.utf8);
         if (!(started instanceof BatchBuilder)) return started;
         builder = started;
         writer.startProgress(log);
@@ -118,14 +152,15 @@ async function startBatches(
   ctx: ProcessorContext,
   job: ImportJobRow,
   template: Template,
+  table: TargetTable,
   header: string[],
   utf8: Utf8Checker | null,
 ): Promise<BatchBuilder | JobError> {
   if (header.length > ctx.config.MAX_COLUMNS)
     return validationError('too_many_columns', `The header has ${header.length} columns; at most ${ctx.config.MAX_COLUMNS} are accepted`);
-  const match = matchHeader(template, header);
+  const match = matchHeader(template, header, { mapping: job.mapping });
   // Reported even when the header fails: an unknown column is often the misspelt name of a missing one.
-  if (match.ignored.length > 0) await recordIgnoredColumns(ctx.db, job.id, job.attempt, match.ignored);
+  await recordHeader(ctx.db, job.id, job.attempt, header, match.ignored);
   if (match.missingRequired.length > 0) {
     const required = template.columns.filter((c) => c.required).map((c) => c.name);
     const plural = match.missingRequired.length > 1 ? 's' : '';
@@ -135,7 +170,9 @@ async function startBatches(
     );
   }
   if (match.repeated.length > 0) return validationError('invalid_header', `The header names ${match.repeated.join(', ')} more than once`);
-  return new BatchBuilder(template, job.onDuplicate, match.sourceIndex, header.length, { jobId: job.id, runId: job.runId! }, utf8);
+  // A mapping the uploader gave is one they confirmed: the next preview of a file with this header proposes it.
+  if (job.mapping) await rememberMapping(ctx.db, job.tenantId, template.name, header, job.mapping);
+  return new BatchBuilder(template, table, job.onDuplicate, match.sourceIndex, header.length, { jobId: job.id, runId: job.runId! }, utf8);
 }
 
 /** Publishes a final state this attempt wrote; without one, another attempt took the job over and will report the outcome. */

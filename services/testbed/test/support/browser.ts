@@ -1,4 +1,5 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /** Debian's Chromium, never a downloaded one. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -64,4 +65,31 @@ export async function dropFile(page: Page, testId: string, file: { name: string;
     for (const kind of ['dragenter', 'dragover', 'drop'])
       zone.dispatchEvent(new DragEvent(kind, { bubbles: true, cancelable: true, dataTransfer: transfer }));
   })()`);
+}
+
+/** One Chromium page for a test file (beforeAll), closed after it; `problems` collects what the page logged as errors. */
+export function useBrowserPage(viewport = { width: 1280, height: 900 }): { readonly page: Page; readonly problems: string[] } {
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  const state: { page?: Page; problems: string[] } = { problems: [] };
+  beforeAll(async () => {
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport });
+    state.page = await context.newPage();
+    state.page.setDefaultTimeout(60_000);
+    state.problems = watchPageErrors(state.page);
+  }, 120_000);
+  afterAll(async () => {
+    await context?.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+  }, 60_000);
+  return {
+    get page() {
+      if (!state.page) throw new Error('the browser page is made in beforeAll: use it inside tests');
+      return state.page;
+    },
+    get problems() {
+      return state.problems;
+    },
+  };
 }

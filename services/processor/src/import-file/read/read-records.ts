@@ -1,10 +1,7 @@
 import type { Readable } from 'node:stream';
-import type { Delimiter, FileEncoding } from '@docprocessor/contracts';
+import type { Delimiter, FileEncoding, FileFormat } from '@docprocessor/contracts';
 import { readCsv, type CsvSource } from './read-csv.js';
 import { readXlsx } from './read-xlsx.js';
-
-/** How a stored file is read. (To become contracts' `FileFormat` enum once the job carries it.) */
-export type FileFormat = 'csv' | 'xlsx';
 
 /** What every reader gives the pipeline: records in groups, the header first, and the bytes read for progress. */
 export type RecordSource = CsvSource;

@@ -4,7 +4,7 @@ import { compileValidator, type RowValidator } from './compile-validator.js';
 import { compileRowEncoder, type Lineage, type RowEncoder } from '../write/copy-binary.js';
 import { CopyRowsBuilder } from '../write/copy-rows.js';
 import type { Batch } from '../write/write-batch.js';
-import { targetTableOf, type TargetTable } from '../write/target-table.js';
+import type { TargetTable } from '../write/target-table.js';
 import type { Utf8Checker } from '../read/utf8-checker.js';
 
 /**
@@ -21,10 +21,13 @@ export class BatchBuilder {
   private readonly numbers: Float64Array;
   private readonly encodeRow: RowEncoder;
   private readonly validator: RowValidator;
-  private readonly table: TargetTable;
+  /** The key's column when it is one integer column, whose number the validator hands over; else -1. */
+  private readonly integerKey: number;
 
   constructor(
     private readonly template: Template,
+    /** The table the rows go to: its column types decide the encoding, its key what a repeat is. */
+    private readonly table: TargetTable,
     private readonly onDuplicate: OnDuplicate,
     private readonly sourceIndex: readonly number[],
     private readonly headerWidth: number,
@@ -33,15 +36,15 @@ export class BatchBuilder {
     private readonly utf8: Utf8Checker | null = null,
   ) {
     this.validator = compileValidator(template);
-    this.table = targetTableOf(template);
     this.values = new Array<CellValue>(template.columns.length).fill(null);
     this.numbers = new Float64Array(template.columns.length).fill(NaN);
-    this.encodeRow = compileRowEncoder(template, lineage);
-    this.keys = new BatchKeys(template, this.table.normalizeKey);
+    this.encodeRow = compileRowEncoder(table.types, lineage);
+    this.keys = new BatchKeys(template);
+    this.integerKey = table.keyIndexes.length === 1 && template.columns[table.keyIndexes[0]!]?.type === 'integer' ? table.keyIndexes[0]! : -1;
   }
 
   private static empty(): Omit<Batch, 'rows'> {
-    return { errors: [], processed: 0, failed: 0, bytesProcessed: 0 };
+    return { errors: [], failedRows: [], processed: 0, failed: 0, bytesProcessed: 0 };
   }
 
   get size(): number {
@@ -52,7 +55,7 @@ export class BatchBuilder {
     const batch = this.batch;
     batch.processed++;
     if (record.length !== this.headerWidth && !(record.length > this.headerWidth && record.slice(this.headerWidth).every((f) => f === ''))) {
-      batch.failed++;
+      this.fail(row, record);
       batch.errors.push({
         row,
         column: null,
@@ -64,19 +67,19 @@ export class BatchBuilder {
     }
     // Only files that had invalid UTF-8 pay for this scan.
     if (this.utf8 && this.utf8.offsets.length > 0 && this.claimInvalidBytes(row, record)) {
-      batch.failed++;
+      this.fail(row, record);
       return;
     }
     const values = this.values;
     const numbers = this.numbers;
     const errors = this.validator.validate(record, this.sourceIndex, values, numbers);
     if (errors.length > 0) {
-      batch.failed++;
+      this.fail(row, record);
       for (const e of errors) batch.errors.push({ row, column: e.column, value: e.value, code: e.code, message: e.message });
       return;
     }
-    const key = values[this.table.keyIndex] ?? '';
-    const keyNumber = numbers[this.table.keyIndex]!;
+    const key = this.integerKey >= 0 ? (values[this.integerKey] ?? '') : this.table.keyOf(values);
+    const keyNumber = this.integerKey >= 0 ? numbers[this.integerKey]! : NaN;
     const seen = this.keys.get(key, keyNumber);
     if (seen === -1) {
       this.keys.set(key, keyNumber, this.encodeRow(this.rows, values, numbers, row));
@@ -84,9 +87,16 @@ export class BatchBuilder {
       this.rows.drop(seen);
       this.keys.set(key, keyNumber, this.encodeRow(this.rows, values, numbers, row));
     } else {
-      batch.failed++;
-      batch.errors.push({ row, column: this.template.key, value: values[this.table.keyIndex] ?? null, code: 'duplicate_key', message: 'repeats the key of an earlier row' });
+      this.fail(row, record);
+      const value = this.table.keyIndexes.map((i) => values[i] ?? '').join(', ');
+      batch.errors.push({ row, column: this.table.keyNames.join(', '), value, code: 'duplicate_key', message: 'repeats the key of an earlier row' });
     }
+  }
+
+  /** Counts a failed row and keeps its cells, as the file had them, for errors.csv and fixes. */
+  private fail(row: number, record: readonly string[]): void {
+    this.batch.failed++;
+    this.batch.failedRows.push({ row, cells: [...record] });
   }
 
   /** Fields holding U+FFFD that the decoder put in for invalid bytes become invalid_encoding errors with the byte offset. */

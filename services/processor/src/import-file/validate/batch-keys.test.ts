@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { findTemplate } from '@docprocessor/contracts';
+import { contactsTemplate as contacts, productsTemplate as products, type Template } from '@docprocessor/contracts';
+import { managedTargetTable } from '../write/target-table.js';
 import { BatchKeys } from './batch-keys.js';
 
-const contacts = findTemplate('contacts')!; // integer key `id`
-const products = findTemplate('products')!; // text key `sku`, case-insensitive
+// contacts: integer key `id`; products: text key `sku`, case-insensitive.
 
 /** A small deterministic generator, so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -14,7 +14,7 @@ function random(seed: number): () => number {
 }
 
 describe('BatchKeys', () => {
-  it('finds every integer key it was given, and no other, across growth and batches', () => {
+  it('finds every integer key it was given, and no other, across growth and batches', { timeout: 60_000 }, () => {
     const keys = new BatchKeys(contacts);
     const next = random(7);
     for (let batch = 0; batch < 3; batch++) {
@@ -64,13 +64,33 @@ describe('BatchKeys', () => {
 
   it('compares text keys as the table does: case-insensitively where the template says so', () => {
     const keys = new BatchKeys(products);
-    keys.set('SKU-1', NaN, 4);
-    expect(keys.get('sku-1')).toBe(4);
-    expect(keys.get('SKU-10')).toBe(-1);
+    const keyOf = (sku: string) => managedTargetTable(products).keyOf([sku]);
+    keys.set(keyOf('SKU-1'), NaN, 4);
+    expect(keys.get(keyOf('sku-1'))).toBe(4);
+    expect(keys.get(keyOf('SKU-10'))).toBe(-1);
     // A digits-only text key is still text: '01' and '1' are different SKUs, whatever number a caller passes.
-    keys.set('1', 1, 5);
-    expect(keys.get('01', 1)).toBe(-1);
+    keys.set(keyOf('1'), 1, 5);
+    expect(keys.get(keyOf('01'), 1)).toBe(-1);
     keys.clear();
-    expect(keys.get('SKU-1')).toBe(-1);
+    expect(keys.get(keyOf('SKU-1'))).toBe(-1);
+  });
+
+  it('tells composite keys apart by every part, and only by the parts', () => {
+    const orders: Template = {
+      ...products,
+      name: 'orders',
+      key: ['region', 'number'],
+      columns: [
+        { name: 'region', type: 'string', required: true },
+        { name: 'number', type: 'integer', required: true },
+        { name: 'note', type: 'string', required: false },
+      ],
+    };
+    const keys = new BatchKeys(orders);
+    const keyOf = (values: string[]) => managedTargetTable(orders).keyOf(values);
+    keys.set(keyOf(['EU', '1', 'a']), NaN, 1);
+    expect(keys.get(keyOf(['eu', '1', 'b']))).toBe(1); // case-insensitive text part, other columns aside
+    expect(keys.get(keyOf(['EU', '2', 'a']))).toBe(-1);
+    expect(keys.get(keyOf(['EU1', '', 'a']))).toBe(-1); // parts are not run together
   });
 });

@@ -1,5 +1,4 @@
 import type { Template } from '@docprocessor/contracts';
-import { targetTableOf } from '../write/target-table.js';
 
 const TWO_32 = 4294967296;
 const INITIAL_SLOTS = 1 << 14;
@@ -20,18 +19,16 @@ export class BatchKeys {
   private taken = 0;
   private texts = new Map<string, number>();
   private readonly integerKeys: boolean;
-  private readonly normalize: (value: string) => string;
 
-  /** `normalize`: how the table compares text keys; callers that already have the template's TargetTable pass its own. */
-  constructor(template: Template, normalize: (value: string) => string = targetTableOf(template).normalizeKey) {
-    this.integerKeys = template.columns.find((c) => c.name === template.key)?.type === 'integer';
-    this.normalize = normalize;
+  /** Keys are given as the table compares them (TargetTable.keyOf); a key of one integer column takes the fast path. */
+  constructor(template: Pick<Template, 'key' | 'columns'>) {
+    this.integerKeys = template.key.length === 1 && template.columns.find((c) => c.name === template.key[0])?.type === 'integer';
   }
 
   /** The handle stored with this key in the batch, or -1. `number`: the key's value when the validator read it, or NaN. */
   get(key: string, number = NaN): number {
     const n = this.numberOf(key, number);
-    if (!Number.isSafeInteger(n)) return this.texts.get(this.normalize(key)) ?? -1;
+    if (!Number.isSafeInteger(n)) return this.texts.get(key) ?? -1;
     const slot = this.slotOf(n);
     return this.stamps[slot] === this.generation ? this.handles[slot]! : -1;
   }
@@ -39,7 +36,7 @@ export class BatchKeys {
   set(key: string, number: number, handle: number): void {
     const n = this.numberOf(key, number);
     if (!Number.isSafeInteger(n)) {
-      this.texts.set(this.normalize(key), handle);
+      this.texts.set(key, handle);
       return;
     }
     const slot = this.slotOf(n);

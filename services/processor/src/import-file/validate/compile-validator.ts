@@ -1,4 +1,19 @@
-import { cellSchema, COUNTRY_CODES, EMAIL_PATTERN, type CellValue, type RowErrorCode, type Template, type TemplateColumn } from '@docprocessor/contracts';
+import {
+  cellSchema,
+  compileDateParser,
+  compileTimestampParser,
+  COUNTRY_CODES,
+  dateFormatsOf,
+  EMAIL_PATTERN,
+  isoDateOf,
+  isoTimestampOf,
+  timestampFormatsOf,
+  type CellValue,
+  type RowErrorCode,
+  type Template,
+  type TemplateColumn,
+  type TimestampValue,
+} from '@docprocessor/contracts';
 import { digitsAt } from './ascii-digits.js';
 
 export interface CellError {
@@ -16,6 +31,7 @@ const DASH = 0x2d;
 const ZERO = 0x30;
 const PLUS = 0x2b;
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 // The checks below read characters instead of calling a regex or a property lookup: for values this short
 // the call cost more than the characters (about 0.1 s per million contacts rows, measured with parse-cost.ts).
@@ -34,15 +50,25 @@ function integerOf(v: string): number {
   return first === DASH ? 0 - n : n; // 0 - 0 is 0, where -0 would be a value no text gives
 }
 
-/** What /^\+?\d+(?:\.\d{1,2})?$/ matches. */
-function isDecimalText(v: string): boolean {
-  const from = v.charCodeAt(0) === PLUS ? 1 : 0;
+/** What /^[+-]?\d+(?:\.\d{1,maxPlaces})?$/ matches. */
+function isDecimalText(v: string, maxPlaces: number): boolean {
+  const first = v.charCodeAt(0);
+  const from = first === PLUS || first === DASH ? 1 : 0;
   const point = v.indexOf('.', from);
   const intEnd = point === -1 ? v.length : point;
-  if (intEnd === from || digitsAt(v, from, intEnd - from) < 0) return false;
+  if (intEnd === from || !allDigits(v, from, intEnd)) return false;
   if (point === -1) return true;
   const places = v.length - point - 1;
-  return places >= 1 && places <= 2 && digitsAt(v, point + 1, places) >= 0;
+  return places >= 1 && places <= maxPlaces && allDigits(v, point + 1, v.length);
+}
+
+/** Whether every character from `from` to `to` is an ASCII digit (digitsAt reads at most 15 of them as a number). */
+function allDigits(v: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = v.charCodeAt(i);
+    if (c < ZERO || c > ZERO + 9) return false;
+  }
+  return true;
 }
 
 /** The spellings the boolean rule accepts, in any case. */
@@ -110,9 +136,18 @@ function fastCheck(column: TemplateColumn): FastCheck | null {
   switch (column.type) {
     case 'integer':
       return null; // checked in validate, which also hands out the number
-    case 'decimal':
-      if (column.maxDecimals !== 2 || min !== 0 || max !== Infinity) return null;
-      return (v) => (isDecimalText(v) ? (v.charCodeAt(0) === PLUS ? v.slice(1) : v) : INVALID);
+    case 'decimal': {
+      const places = column.maxDecimals ?? Infinity;
+      const bounded = min !== -Infinity || max !== Infinity;
+      return (v) => {
+        if (!isDecimalText(v, places)) return INVALID;
+        if (bounded) {
+          const n = Number(v);
+          if (n < min || n > max) return INVALID;
+        }
+        return v.charCodeAt(0) === PLUS ? v.slice(1) : v;
+      };
+    }
     case 'boolean':
       return booleanOf;
     case 'country':
@@ -123,7 +158,15 @@ function fastCheck(column: TemplateColumn): FastCheck | null {
         if (code === undefined) return INVALID;
         return code === v ? v : code; // most files already write codes upper-case; the cell's own string then
       };
-    case 'date':
+    case 'date': {
+      const formats = dateFormatsOf(column);
+      if (formats.length !== 1 || formats[0] !== 'YYYY-MM-DD') {
+        const parse = compileDateParser(formats);
+        return (v) => {
+          const days = parse(v);
+          return days === days ? isoDateOf(days) : INVALID;
+        };
+      }
       // YYYY-MM-DD read char by char: a regex match with groups cost a quarter of all validation.
       return (v) => {
         if (v.length !== 10 || v.charCodeAt(4) !== DASH || v.charCodeAt(7) !== DASH) return INVALID;
@@ -135,6 +178,19 @@ function fastCheck(column: TemplateColumn): FastCheck | null {
         if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return INVALID;
         return v;
       };
+    }
+    case 'timestamp': {
+      const parse = compileTimestampParser(timestampFormatsOf(column));
+      const parsed: TimestampValue = { days: 0, micros: 0 };
+      return (v) => (parse(v, parsed) ? isoTimestampOf(parsed) : INVALID);
+    }
+    case 'uuid':
+      // Canonical lower-case with dashes is what most files hold; anything else goes to zod, which also canonicalises.
+      return (v) => (CANONICAL_UUID.test(v) ? v : INVALID);
+    case 'enum': {
+      const values = new Set(column.values ?? []);
+      return (v) => (values.has(v) ? v : INVALID);
+    }
     case 'string': {
       const pattern = column.pattern ? new RegExp(column.pattern) : null;
       return (v) => (lengthOk(column, v) && (!pattern || pattern.test(v)) && !v.includes('\u0000') ? v : INVALID);

@@ -1,17 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { CellValue, Template } from '@docprocessor/contracts';
+import type { CellValue, TemplateColumn } from '@docprocessor/contracts';
+import { managedTypeNames } from '@docprocessor/db';
 import { compileRowEncoder, encodeRows } from './copy-binary.js';
 import { CopyRowsBuilder, type CopyRows } from './copy-rows.js';
 
-const notes: Template = {
-  name: 'notes',
-  key: 'title',
-  keyCaseInsensitive: false,
-  columns: [
-    { name: 'title', type: 'string', required: true },
-    { name: 'body', type: 'string', required: false },
-  ],
-};
+/** The column types the service's own tables give these columns. */
+const typesOf = (columns: TemplateColumn[]) => managedTypeNames(columns);
+
+const notes = typesOf([
+  { name: 'title', type: 'string', required: true },
+  { name: 'body', type: 'string', required: false },
+]);
 const lineage = { jobId: '00000000-0000-4000-8000-00000000000a', runId: 'ffffffff-0000-4000-8000-00000000000b' };
 
 /** Reads binary COPY data back into fields (null for NULL), checking its framing on the way. */
@@ -121,7 +120,7 @@ describe('binary COPY rows', () => {
   });
 
   it('writes an integer from the number the validator read exactly as from its text', () => {
-    const numbered: Template = { name: 'numbered', key: 'n', keyCaseInsensitive: false, columns: [{ name: 'n', type: 'integer', required: true }, { name: 'm', type: 'integer', required: false }] };
+    const numbered = typesOf([{ name: 'n', type: 'integer', required: true }, { name: 'm', type: 'integer', required: false }]);
     const encode = compileRowEncoder(numbered, lineage);
     const values = ['-123456789012345', '0', '4294967296', '-1', '9007199254740993'];
     const fromText = new CopyRowsBuilder();
@@ -135,17 +134,12 @@ describe('binary COPY rows', () => {
   });
 
   it('refuses values the validator never gives rather than writing wrong bytes', () => {
-    const typed: Template = {
-      name: 'typed',
-      key: 'n',
-      keyCaseInsensitive: false,
-      columns: [
-        { name: 'n', type: 'integer', required: true },
-        { name: 'd', type: 'decimal', required: true },
-        { name: 'day', type: 'date', required: true },
-        { name: 'ok', type: 'boolean', required: true },
-      ],
-    };
+    const typed = typesOf([
+      { name: 'n', type: 'integer', required: true },
+      { name: 'd', type: 'decimal', required: true },
+      { name: 'day', type: 'date', required: true },
+      { name: 'ok', type: 'boolean', required: true },
+    ]);
     const encode = (values: CellValue[]) => () => encodeRows(typed, lineage, [{ values, sourceRow: 1 }]);
     expect(encode(['1', '1.5', '2024-01-01', 't'])).not.toThrow();
     expect(encode(['1e+21', '1.5', '2024-01-01', 't'])).toThrow();

@@ -1,6 +1,7 @@
-import type { CellValue, ColumnType, Template } from '@docprocessor/contracts';
+import type { CellValue } from '@docprocessor/contracts';
 import { digitsAt } from '../validate/ascii-digits.js';
 import { CopyRowsBuilder, type CopyRows } from './copy-rows.js';
+import type { SqlType } from './target-table.js';
 
 /**
  * Validated rows in PostgreSQL's binary COPY format. PostgreSQL reads binary dates, numbers and UUIDs
@@ -8,17 +9,6 @@ import { CopyRowsBuilder, type CopyRows } from './copy-rows.js';
  * the same rows as COPY text. The values come from the validator (canonical digits, YYYY-MM-DD dates,
  * 't'/'f'), so these encoders only convert; anything else is a bug upstream and throws.
  */
-
-/** The PostgreSQL type each column type is stored as (services/db target tables): the encoders below write its binary form. */
-export const STORED_TYPES: Readonly<Record<ColumnType, string>> = {
-  integer: 'bigint',
-  decimal: 'numeric',
-  date: 'date',
-  boolean: 'boolean',
-  country: 'character',
-  string: 'text',
-  email: 'text',
-};
 
 /** Which job and run wrote a row: the lineage columns every row of a run ends with, before its source row. */
 export interface Lineage {
@@ -37,7 +27,41 @@ const INT8 = 1;
 const NUMERIC = 2;
 const DATE = 3;
 const BOOL = 4;
-const ENCODING: Readonly<Record<ColumnType, number>> = { string: TEXT, email: TEXT, country: TEXT, integer: INT8, decimal: NUMERIC, date: DATE, boolean: BOOL };
+const INT4 = 5;
+const INT2 = 6;
+const FLOAT8 = 7;
+const FLOAT4 = 8;
+const TIMESTAMP = 9;
+const UUID = 10;
+
+/** The binary form each catalog type takes; an enum type's binary form is its label's text. */
+const ENCODING: Readonly<Record<string, number>> = {
+  text: TEXT,
+  varchar: TEXT,
+  bpchar: TEXT,
+  citext: TEXT,
+  int8: INT8,
+  int4: INT4,
+  int2: INT2,
+  numeric: NUMERIC,
+  float8: FLOAT8,
+  float4: FLOAT4,
+  date: DATE,
+  bool: BOOL,
+  timestamptz: TIMESTAMP,
+  timestamp: TIMESTAMP,
+  uuid: UUID,
+};
+
+/** The encoding of a column's type; a type the service does not write is a bug upstream (binding refuses it). */
+export function encodingOf(type: SqlType): number {
+  const encoding = type.kind === 'e' ? TEXT : ENCODING[type.name];
+  if (encoding === undefined) throw new TypeError(`no binary encoder for the PostgreSQL type ${type.name}`);
+  return encoding;
+}
+
+/** The catalog types the encoders write, for tests that check a table's columns against them. */
+export const ENCODED_TYPES: readonly string[] = Object.keys(ENCODING);
 
 const PLUS = 0x2b;
 const MINUS = 0x2d;
@@ -172,6 +196,50 @@ function writeBool(rows: CopyRowsBuilder, value: string): void {
   rows.end += 5;
 }
 
+function writeInt4(rows: CopyRowsBuilder, value: string, size: 2 | 4): void {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new TypeError(`${JSON.stringify(value)} is not a validated integer`);
+  const bytes = rows.room(4 + size);
+  int32At(bytes, rows.end, size);
+  if (size === 4) int32At(bytes, rows.end + 4, n);
+  else int16At(bytes, rows.end + 4, n);
+  rows.end += 4 + size;
+}
+
+function writeFloat(rows: CopyRowsBuilder, value: string, size: 4 | 8): void {
+  const bytes = rows.room(4 + size);
+  int32At(bytes, rows.end, size);
+  if (size === 8) bytes.writeDoubleBE(Number(value), rows.end + 4);
+  else bytes.writeFloatBE(Number(value), rows.end + 4);
+  rows.end += 4 + size;
+}
+
+const MICROS_PER_DAY = 86_400_000_000;
+
+/**
+ * The validator's canonical timestamp, `YYYY-MM-DDTHH:MM:SS.ffffffZ` (UTC), as microseconds since 2000-01-01:
+ * a day count times a day's microseconds can pass 2^53, so the 64 bits are written as two 32-bit halves.
+ */
+function writeTimestamp(rows: CopyRowsBuilder, value: string): void {
+  if (value.length !== 27 || value.charCodeAt(10) !== 0x54 || value.charCodeAt(26) !== 0x5a) throw new TypeError(`${JSON.stringify(value)} is not a validated timestamp`);
+  const days = daysFromUnixEpoch(digitsOf(value, 0, 4), digitsOf(value, 5, 2), digitsOf(value, 8, 2)) - PG_EPOCH_DAYS;
+  const micros = ((digitsOf(value, 11, 2) * 60 + digitsOf(value, 14, 2)) * 60 + digitsOf(value, 17, 2)) * 1_000_000 + digitsOf(value, 20, 6);
+  const big = BigInt(days) * BigInt(MICROS_PER_DAY) + BigInt(micros);
+  const bytes = rows.room(12);
+  int32At(bytes, rows.end, 8);
+  bytes.writeBigInt64BE(big, rows.end + 4);
+  rows.end += 12;
+}
+
+function writeUuid(rows: CopyRowsBuilder, value: string): void {
+  const hex = value.replaceAll('-', '');
+  if (hex.length !== 32) throw new TypeError(`${JSON.stringify(value)} is not a validated UUID`);
+  const bytes = rows.room(20);
+  int32At(bytes, rows.end, 16);
+  if (bytes.write(hex, rows.end + 4, 'hex') !== 16) throw new TypeError(`${JSON.stringify(value)} is not a validated UUID`);
+  rows.end += 20;
+}
+
 function uuidField(uuid: string): Buffer {
   const hex = uuid.replaceAll('-', '');
   if (!/^[0-9a-f]{32}$/i.test(hex)) throw new TypeError(`${uuid} is not a UUID`);
@@ -181,12 +249,29 @@ function uuidField(uuid: string): Buffer {
   return field;
 }
 
+/** One value of a column of the given encoding (never null). */
+function writeValue(rows: CopyRowsBuilder, encoding: number, value: string): void {
+  switch (encoding) {
+    case TEXT: return writeText(rows, value);
+    case NUMERIC: return writeNumeric(rows, value);
+    case DATE: return writeDate(rows, value);
+    case BOOL: return writeBool(rows, value);
+    case INT4: return writeInt4(rows, value, 4);
+    case INT2: return writeInt4(rows, value, 2);
+    case FLOAT8: return writeFloat(rows, value, 8);
+    case FLOAT4: return writeFloat(rows, value, 4);
+    case TIMESTAMP: return writeTimestamp(rows, value);
+    case UUID: return writeUuid(rows, value);
+    default: return writeInt8Text(rows, value);
+  }
+}
+
 /**
- * Compiled once per run: the template's columns, then the run's lineage (the same bytes for every row) and
- * the row's number in the file. A switch per column keeps each encoder's call site to one function.
+ * Compiled once per run: the table's columns, then the run's lineage (the same bytes for every row) and
+ * the row's number in the file. Text and whole numbers, most cells, are tested for first.
  */
-export function compileRowEncoder(template: Template, lineage: Lineage): RowEncoder {
-  const encodings = template.columns.map((column) => ENCODING[column.type]);
+export function compileRowEncoder(types: readonly SqlType[], lineage: Lineage): RowEncoder {
+  const encodings = types.map(encodingOf);
   const width = encodings.length;
   const fields = width + 3;
   const shared = Buffer.concat([uuidField(lineage.jobId), uuidField(lineage.runId)]);
@@ -195,16 +280,14 @@ export function compileRowEncoder(template: Template, lineage: Lineage): RowEnco
     rows.beginRow(fields);
     for (let i = 0; i < width; i++) {
       const value = values[i] ?? null;
+      const encoding = encodings[i]!;
       if (value === null) writeNull(rows);
-      else if (encodings[i] === TEXT) writeText(rows, value);
-      else if (encodings[i] === INT8) {
+      else if (encoding === TEXT) writeText(rows, value);
+      else if (encoding === INT8) {
         const n = numbers === null ? NaN : numbers[i]!;
         if (n === n) writeInt8(rows, n);
         else writeInt8Text(rows, value);
-      }
-      else if (encodings[i] === NUMERIC) writeNumeric(rows, value);
-      else if (encodings[i] === DATE) writeDate(rows, value);
-      else writeBool(rows, value);
+      } else writeValue(rows, encoding, value);
     }
     // Ten 32-bit stores: for these 40 bytes, TypedArray#set cost more than all the row's numbers and dates.
     rows.room(shared.length);
@@ -217,8 +300,8 @@ export function compileRowEncoder(template: Template, lineage: Lineage): RowEnco
 }
 
 /** Validated rows as one batch's COPY data, for callers that have their rows at hand (tests, tools). */
-export function encodeRows(template: Template, lineage: Lineage, rows: ReadonlyArray<{ values: readonly CellValue[]; sourceRow: number }>): CopyRows {
-  const encode = compileRowEncoder(template, lineage);
+export function encodeRows(types: readonly SqlType[], lineage: Lineage, rows: ReadonlyArray<{ values: readonly CellValue[]; sourceRow: number }>): CopyRows {
+  const encode = compileRowEncoder(types, lineage);
   const builder = new CopyRowsBuilder();
   for (const row of rows) encode(builder, row.values, null, row.sourceRow);
   return builder.take();

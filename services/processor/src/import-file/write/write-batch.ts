@@ -1,22 +1,21 @@
-import type { OnDuplicate } from '@docprocessor/contracts';
+import { AppError, type OnDuplicate } from '@docprocessor/contracts';
 import { recordBatch, type BatchTotals, type Connection, type ImportJobRow } from '@docprocessor/db';
-import { copyLine } from './copy-text.js';
+import { CopyRefusedError, copyInto } from './copy-into.js';
 import type { CopyRows } from './copy-rows.js';
 import type { StraightCopyPolicy } from './straight-copy-policy.js';
 import type { TargetTable } from './target-table.js';
+import { captureBeforeImages } from './before-images.js';
+import { limitPassed, type ErrorLimits } from './error-limits.js';
+import { storeRowErrors, type FailedRow, type StoredRowError } from './row-errors.js';
 
-export interface StoredRowError {
-  row: number;
-  column: string | null;
-  value: string | null;
-  code: string;
-  message: string;
-}
+export type { FailedRow, StoredRowError } from './row-errors.js';
 
 export interface Batch {
   /** Valid rows to write, at most one per key, as binary COPY data: each row's values, job id, run id, source row. */
   rows: CopyRows;
   errors: StoredRowError[];
+  /** The failed rows' cells as the file had them, for errors.csv and fixes. */
+  failedRows: FailedRow[];
   /** Data rows this batch covers, and how many of them failed before the database saw them. */
   processed: number;
   failed: number;
@@ -34,6 +33,10 @@ export interface RunIdentity {
   onDuplicate: OnDuplicate;
   /** When batches try COPY straight into the table, and how many did. */
   writes: StraightCopyPolicy;
+  /** Past these, the batch is not committed and the job fails with too_many_errors. */
+  limits: ErrorLimits;
+  /** Rows this run overwrites in the target keep their earlier values, for a revert (not in a dry run's shadow). */
+  keepBeforeImages: boolean;
 }
 
 export type Totals = BatchTotals;
@@ -44,40 +47,6 @@ export class LeaseLostError extends Error {
 }
 
 const lineageColumns = ['import_job_id', 'import_run_id', 'source_row'];
-
-/** A cell as a row error reports it: PostgreSQL text cannot hold NUL, so it shows as U+FFFD. */
-const storable = (value: string | null): string | null => (value?.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value);
-
-/** A COPY that PostgreSQL refused; its transaction (or savepoint) is aborted. */
-class CopyRefusedError extends Error {
-  override readonly name = 'CopyRefusedError';
-}
-
-const errorCode = (error: unknown): string | undefined => (error as { code?: string } | null)?.code;
-
-/**
- * COPY FROM STDIN. postgres.js never settles a COPY that PostgreSQL refuses once all the data is sent
- * (it has handed its stream back already), so a query sent right behind the COPY tells: it fails with
- * "transaction aborted" exactly when the COPY failed.
- */
-async function copyInto(tx: Connection, target: string, columns: string[], data: string | Buffer, format: 'text' | 'binary' = 'text'): Promise<void> {
-  if (data.length === 0) return;
-  const writable = await tx.unsafe(`copy ${target} (${columns.join(', ')}) from stdin with (format ${format})`).writable();
-  const finished = new Promise<void>((resolve, reject) => {
-    writable.once('error', reject);
-    writable.once('finish', resolve);
-  });
-  finished.catch(() => undefined); // settled below, or never when the COPY failed
-  await new Promise<void>((resolve, reject) => writable.write(data, (error) => (error ? reject(error) : resolve())));
-  writable.end();
-  try {
-    await tx.unsafe('select 1');
-  } catch (error) {
-    if (errorCode(error) === '25P02') throw new CopyRefusedError(`PostgreSQL refused the COPY into ${target} (its reason is in the server log)`);
-    if (errorCode(error) !== 'COPY_IN_PROGRESS') throw error;
-  }
-  await finished;
-}
 
 /** The session's staging table for a template; call once per connection before writing batches on it. */
 export async function prepareStaging(sql: Connection, table: TargetTable): Promise<void> {
@@ -106,6 +75,7 @@ async function copyStraightIn(conn: Connection, table: TargetTable, rows: CopyRo
 async function upsertThroughStaging(conn: Connection, table: TargetTable, run: RunIdentity, batch: Batch, errors: StoredRowError[]): Promise<number> {
   const all = [...table.columns, ...lineageColumns];
   await copyInto(conn, table.staging, all, batch.rows.bytes, 'binary');
+  if (run.keepBeforeImages) await captureBeforeImages(conn, table, table.staging, run);
   const updates = [...all.map((c) => `${c} = excluded.${c}`), 'imported_at = now()'].join(', ');
   // With onDuplicate=error a key this run already wrote is not overwritten: it is a duplicate row.
   const guard = run.onDuplicate === 'error' ? ` where t.import_run_id is distinct from excluded.import_run_id` : '';
@@ -115,12 +85,12 @@ async function upsertThroughStaging(conn: Connection, table: TargetTable, run: R
   );
   if (written.count === batch.rows.count) return 0;
   const dupes = await conn.unsafe<{ source_row: number; key: string }[]>(
-    `select s.source_row, s.${table.columns[table.keyIndex]}::text as key from ${table.staging} s
+    `select s.source_row, ${table.keyText} as key from ${table.staging} s
      join ${table.table} t on ${table.keyJoin}
      where t.import_run_id = $1 and t.source_row <> s.source_row`,
     [run.runId],
   );
-  for (const d of dupes) errors.push({ row: d.source_row, column: table.keyName, value: d.key, code: 'duplicate_key', message: 'repeats the key of an earlier row' });
+  for (const d of dupes) errors.push({ row: d.source_row, column: table.keyNames.join(', '), value: d.key, code: 'duplicate_key', message: 'repeats the key of an earlier row' });
   errors.sort((a, b) => a.row - b.row);
   return dupes.length;
 }
@@ -141,20 +111,12 @@ export async function writeBatch(conn: Connection, table: TargetTable, run: RunI
     await begun;
     const errors = [...batch.errors];
     const duplicates = direct ? 0 : await upsertThroughStaging(conn, table, run, batch, errors);
-    const room = Math.max(0, run.maxStoredErrors - before.errors);
-    await copyInto(
-      conn,
-      'import_row_errors',
-      ['job_id', 'row', '"column"', 'value', 'code', 'message'],
-      errors
-        .slice(0, room)
-        .map((e) => copyLine([run.jobId, e.row, e.column, storable(e.value), e.code, e.message]))
-        .join(''),
-    );
-
     const failed = before.failed + batch.failed + duplicates;
     const processed = before.processed + batch.processed;
     const totals = { processed, failed, success: processed - failed, errors: before.errors + errors.length };
+    const passed = limitPassed(run.limits, totals);
+    if (passed) throw new AppError('too_many_errors', passed);
+    await storeRowErrors(conn, run, errors, batch.failedRows, Math.max(0, run.maxStoredErrors - before.errors));
     const job = await recordBatch(conn, run.jobId, run.attempt, totals, batch.bytesProcessed);
     if (!job) throw new LeaseLostError(`job ${run.jobId} is no longer held by attempt ${run.attempt}`);
     await conn.unsafe('commit');

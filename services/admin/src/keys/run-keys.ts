@@ -1,10 +1,15 @@
-import { createApiKey, isInvalidApiKeyInput, listApiKeys, revokeApiKey } from '../api-keys/authenticate.js';
-import { createDbClient, type Database } from '../client.js';
-import { ensureDatabase, migrateDatabase } from '../migrate.js';
+import {
+  createApiKey,
+  createDbClient,
+  ensureDatabase,
+  isInvalidApiKeyInput,
+  listApiKeys,
+  migrateDatabase,
+  revokeApiKey,
+  type Database,
+} from '@docprocessor/db';
 import { formatCreatedKey, formatKeyTable } from './format-keys.js';
-import { parseKeysArgs, USAGE, UsageError, type KeysCommand } from './keys-args.js';
-
-export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/docprocessor';
+import { DEFAULT_DATABASE_URL, parseKeysArgs, USAGE, UsageError, type KeysCommand } from './keys-args.js';
 
 export interface CliIo {
   env: Record<string, string | undefined>;

@@ -1,17 +1,16 @@
-// `node services/processor/dist/parse-cost.js <file.csv> [template]`: the JavaScript cost of reading, validating and
+// `node services/testbed/dist/bench/parse-cost.js <file.csv> [template]`: the JavaScript cost of reading, validating and
 // encoding a file exactly as an import does, without PostgreSQL or NATS. The machine's noise hardly touches
 // CPU time, so two checkouts compare well; the digest of the COPY data and row errors shows they write the same.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { findTemplate, matchHeader } from '@docprocessor/contracts';
-import { loadConfig } from './config.js';
-import { BatchBuilder } from './import-file/validate/batch-builder.js';
-import { readCsv } from './import-file/read/read-csv.js';
+import { BUILT_IN_TEMPLATES, matchHeader } from '@docprocessor/contracts';
+import { loadConfig } from '@docprocessor/processor/config';
+import { BatchBuilder, managedTargetTable, readCsv } from '@docprocessor/processor/pipeline';
 
 const [path, templateName = 'contacts'] = process.argv.slice(2);
-const template = findTemplate(templateName);
+const template = BUILT_IN_TEMPLATES.find((t) => t.name === templateName);
 if (!path || !template) {
-  console.error('usage: node services/processor/dist/parse-cost.js <file.csv> [contacts|products]');
+  console.error('usage: node services/testbed/dist/bench/parse-cost.js <file.csv> [contacts|products]');
   process.exit(2);
 }
 
@@ -36,7 +35,7 @@ for await (const records of source.records)
   for (const record of records) {
     if (!builder) {
       const match = matchHeader(template, record);
-      builder = new BatchBuilder(template, 'error', match.sourceIndex, record.length, LINEAGE, source.utf8);
+      builder = new BatchBuilder(template, managedTargetTable(template), 'error', match.sourceIndex, record.length, LINEAGE, source.utf8);
       continue;
     }
     builder.add(++totals.rows, record);

@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDbClient, createKeyAuthenticator, hashApiKey, type DbClient } from '../src/index.js';
-import { createTestDatabase, type TestDatabase } from '../src/testing.js';
+import { createDbClient, createKeyAuthenticator, hashApiKey, type DbClient } from '@docprocessor/db';
+import { createTestDatabase, type TestDatabase } from '@docprocessor/db/testing';
 
 // The built program, as `npm run keys` runs it (turbo builds before testing).
-const CLI = fileURLToPath(new URL('../dist/cli/keys.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/keys.js', import.meta.url));
 
 let testDb: TestDatabase;
 let client: DbClient;

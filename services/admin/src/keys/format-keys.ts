@@ -1,4 +1,4 @@
-import type { ApiKeyInfo, CreatedApiKey } from '../api-keys/authenticate.js';
+import type { ApiKeyInfo, CreatedApiKey } from '@docprocessor/db';
 
 const when = (date: Date | null): string => (date ? `${date.toISOString().slice(0, 19).replace('T', ' ')}Z` : '-');
 

@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
-import { ApiKeyId, NewApiKey, parseApiKeyInput, TenantId } from '../api-keys/inputs.js';
+import { BaseEnv } from '@docprocessor/contracts';
+import { ApiKeyId, NewApiKey, parseApiKeyInput, TenantId } from '@docprocessor/db';
+
+/** The services' own default, so the command and the services meet in the same database. */
+export const DEFAULT_DATABASE_URL = BaseEnv.shape.DATABASE_URL.parse(undefined);
 
 export const USAGE = `Manage the API keys of DocProcessor's tenants.
 
@@ -14,7 +18,7 @@ Options:
   -n, --name N     what the key is for, e.g. "ci" (1 to 100 characters)
       --json       print JSON instead of text (create, list)
 
-The database is DATABASE_URL (default postgres://postgres@127.0.0.1:5432/docprocessor); it is created and
+The database is DATABASE_URL (default ${DEFAULT_DATABASE_URL}); it is created and
 migrated when needed. Keys in API_KEYS keep working, in the tenant "default".
 Exit codes: 0 done, 1 failed (e.g. no such key, database unreachable), 2 wrong usage.`;
 

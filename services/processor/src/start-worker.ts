@@ -1,0 +1,57 @@
+import { createServer, type Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { busNamesFromEnv } from '@docprocessor/contracts';
+import { connectWhenReachable, ensureTopology, FileStore } from '@docprocessor/bus';
+import { createDbClient } from '@docprocessor/db';
+import type { ProcessorConfig } from './config.js';
+import { WorkConsumer } from './work/consume.js';
+import { withJobConnections } from './job-connections.js';
+import { createMetrics, type ProcessorMetrics } from './metrics.js';
+import { fixImport } from './repair/fix-import.js';
+import { revertImport } from './repair/revert-import.js';
+import { RepairConsumer } from './work/repair-consumer.js';
+import { Watchdog } from './work/watchdog.js';
+
+export interface Worker {
+  /** Stops pulling, lets running jobs reach a batch boundary and hands them back, then closes the connections. */
+  stop(): Promise<void>;
+}
+
+/** One processor: its connections, the consumer, the watchdog and, if PROCESSOR_METRICS_PORT is set, /metrics. */
+export async function startWorker(config: ProcessorConfig, logger: Logger): Promise<Worker> {
+  const db = createDbClient(config.DATABASE_URL, { max: config.PROCESSOR_CONCURRENCY * 2 + 2, applicationName: 'processor' });
+  const busOptions = { servers: config.NATS_URL, names: busNamesFromEnv(config), connectionName: `processor-${process.pid}` };
+  const { bus, prepared: files } = await connectWhenReachable(busOptions, logger, async (candidate) => {
+    // One delivery beyond MAX_DELIVER: the worker that gets it never runs the job, it only gives the item up.
+    await ensureTopology(candidate, { ackWaitMs: config.ACK_WAIT_MS, maxDeliver: config.MAX_DELIVER + 1 });
+    return FileStore.open(candidate);
+  });
+  const metrics = createMetrics();
+  const ctx = { config, db: withJobConnections(db, config.DATABASE_URL, 'processor'), bus, files, logger, metrics };
+  const consumer = new WorkConsumer(ctx);
+  await consumer.start();
+  const repairs = new RepairConsumer(ctx, { revert: revertImport, fix: fixImport });
+  await repairs.start();
+  const watchdog = new Watchdog(ctx);
+  watchdog.start();
+  const metricsServer = config.PROCESSOR_METRICS_PORT === undefined ? null : serveMetrics(metrics, config.PROCESSOR_METRICS_PORT);
+  return {
+    async stop() {
+      metricsServer?.close();
+      await Promise.all([consumer.stop(), repairs.stop(), watchdog.stop()]);
+      // With NATS or the database away, closing could wait forever: the jobs are handed back already.
+      await Promise.race([Promise.all([bus.close(), db.close()]), sleep(5000)]);
+    },
+  };
+}
+
+function serveMetrics(metrics: ProcessorMetrics, port: number): Server {
+  return createServer((request, response) => {
+    if (request.url !== '/metrics') return void response.writeHead(404).end();
+    metrics.registry.metrics().then(
+      (text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+      (error: unknown) => response.writeHead(500).end(String(error)),
+    );
+  }).listen(port, '127.0.0.1');
+}
