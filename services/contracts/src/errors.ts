@@ -14,7 +14,9 @@ export const ERROR_CATALOG = {
   unsupported_media_type: {
     status: 415,
     kind: 'validation',
-    when: 'not multipart, or binary content (NUL bytes, PDF, images, ZIP/XLSX, executables, non-gzip archives, corrupt gzip)',
+    when:
+      'not multipart, or binary content (NUL bytes, PDF, images, ZIP archives other than an .xlsx workbook, .xls, .xlsb, ' +
+      'executables, non-gzip archives, corrupt gzip)',
   },
   payload_too_large: {
     status: 413,
@@ -78,6 +80,18 @@ export const ERROR_CATALOG = {
     status: 422,
     kind: 'validation',
     when: 'job failed (validation) at `error.row`: a row is larger than `MAX_ROW_BYTES`; rows of earlier batches stay written',
+  },
+  malformed_xlsx: {
+    status: 422,
+    kind: 'validation',
+    when: 'job failed (validation): the .xlsx workbook cannot be read (a broken ZIP or XML part); rows of earlier batches stay written',
+  },
+  unknown_sheet: {
+    status: 400,
+    kind: 'validation',
+    when:
+      'the `sheet` field names no sheet of the workbook (by name or 1-based number): a refusal, or a job failed (validation); ' +
+      'the message lists the sheets there are',
   },
   too_many_errors: {
     status: 422,

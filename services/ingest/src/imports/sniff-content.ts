@@ -1,15 +1,14 @@
 import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
-import { Delimiter, type FileEncoding } from '@docprocessor/contracts';
+import { Delimiter, type FileEncoding, type FileFormat } from '@docprocessor/contracts';
 
 /** Magic numbers of formats people upload by mistake, with a name they will recognise. */
 const SIGNATURES: ReadonlyArray<{ bytes: number[]; name: string }> = [
   { bytes: [0x25, 0x50, 0x44, 0x46], name: 'a PDF document' },
-  { bytes: [0x50, 0x4b, 0x03, 0x04], name: 'a ZIP archive (an .xlsx workbook is one: export it as CSV)' },
   { bytes: [0x89, 0x50, 0x4e, 0x47], name: 'a PNG image' },
   { bytes: [0xff, 0xd8, 0xff], name: 'a JPEG image' },
   { bytes: [0x47, 0x49, 0x46, 0x38], name: 'a GIF image' },
-  { bytes: [0xd0, 0xcf, 0x11, 0xe0], name: 'an old Office document (.xls): export it as CSV' },
+  { bytes: [0xd0, 0xcf, 0x11, 0xe0], name: 'an old Office document (.xls) or an encrypted workbook: save it as .xlsx or CSV' },
   { bytes: [0x7f, 0x45, 0x4c, 0x46], name: 'an executable' },
   { bytes: [0x4d, 0x5a], name: 'a Windows executable' },
   { bytes: [0x42, 0x5a, 0x68], name: 'bzip2-compressed data (only gzip is unpacked)' },
@@ -21,6 +20,50 @@ const SIGNATURES: ReadonlyArray<{ bytes: number[]; name: string }> = [
 
 const startsWith = (head: Buffer, bytes: number[]) => bytes.every((b, i) => head[i] === b);
 export const isGzip = (head: Buffer): boolean => startsWith(head, [0x1f, 0x8b]);
+
+const ZIP_LOCAL_HEADER = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const DATA_DESCRIPTOR_FLAG = 0x08;
+
+/**
+ * The entry names of the ZIP local file headers the head holds, in order. An entry whose sizes are in its header is
+ * skipped whole; one written as a stream (sizes after its data) is searched past for the next header.
+ */
+function zipEntryNames(head: Buffer): string[] {
+  const names: string[] = [];
+  let at = 0;
+  while (at + 30 <= head.length && head.subarray(at, at + 4).equals(ZIP_LOCAL_HEADER)) {
+    const nameEnd = at + 30 + head.readUInt16LE(at + 26);
+    if (nameEnd > head.length) break;
+    names.push(head.toString('latin1', at + 30, nameEnd));
+    const streamed = (head.readUInt16LE(at + 6) & DATA_DESCRIPTOR_FLAG) !== 0;
+    const dataStart = nameEnd + head.readUInt16LE(at + 28);
+    at = streamed ? head.indexOf(ZIP_LOCAL_HEADER, dataStart) : dataStart + head.readUInt32LE(at + 18);
+    if (at < 0) break;
+  }
+  return names;
+}
+
+/**
+ * What a ZIP upload is, from the entries named in its first bytes: an .xlsx workbook has parts under `xl/` (Excel
+ * and LibreOffice store them first or early; `[Content_Types].xml` may come last, so it is not required), and no
+ * `xl/workbook.bin` (.xlsb). Word, PowerPoint and OpenDocument files, and any other archive, are named for the refusal.
+ * A workbook whose first 8 KiB name no `xl/` part is refused as a ZIP; a ZIP that only looks like one fails at reading.
+ */
+function zipContent(head: Buffer): { format: 'xlsx' } | { refusal: string } {
+  const names = zipEntryNames(head);
+  const under = (folder: string) => names.some((n) => n.startsWith(folder));
+  if (under('word/')) return { refusal: 'a Word document (.docx), not a workbook' };
+  if (under('ppt/')) return { refusal: 'a PowerPoint presentation (.pptx), not a workbook' };
+  if (names.includes('xl/workbook.bin')) return { refusal: 'a binary Excel workbook (.xlsb): save it as .xlsx or CSV' };
+  if (under('xl/')) return { format: 'xlsx' };
+  if (names[0] === 'mimetype') return { refusal: 'an OpenDocument file (.ods, .odt…): save a spreadsheet as .xlsx or CSV' };
+  return { refusal: 'a ZIP archive, not CSV text or an .xlsx workbook' };
+}
+
+const isZip = (head: Buffer) => head.subarray(0, 4).equals(ZIP_LOCAL_HEADER);
+
+/** The format of an upload that sniffContent accepted: a ZIP that passed is an .xlsx workbook, anything else CSV text. */
+export const sniffFormat = (head: Buffer): FileFormat => (isZip(head) && 'format' in zipContent(head) ? 'xlsx' : 'csv');
 
 function bomEncoding(head: Buffer): FileEncoding | null {
   if (startsWith(head, [0xff, 0xfe])) return 'utf-16le';
@@ -52,8 +95,15 @@ const shownEncoding = (head: Buffer): FileEncoding | null => bomEncoding(head) ?
 
 const isUtf16 = (encoding: FileEncoding | null | undefined) => encoding === 'utf-16le' || encoding === 'utf-16be';
 
-/** Why the first bytes of an upload are not CSV text, or null when they may be. A declared UTF-16 file may hold NULs. */
+/**
+ * Why the first bytes of an upload are neither CSV text nor an .xlsx workbook, or null when they may be one
+ * (`sniffFormat` says which). A declared UTF-16 file may hold NULs.
+ */
 export function sniffContent(head: Buffer, declared?: FileEncoding): string | null {
+  if (isZip(head)) {
+    const zip = zipContent(head);
+    return 'refusal' in zip ? `The file is ${zip.refusal}` : null;
+  }
   const known = SIGNATURES.find((s) => startsWith(head, s.bytes));
   if (known) return `The file is ${known.name}, not CSV text`;
   const utf16 = isUtf16(declared) || isUtf16(shownEncoding(head));
