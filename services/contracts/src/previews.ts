@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Delimiter, FileEncoding } from './job.js';
+import { Delimiter, FileEncoding, FileFormat } from './job.js';
 import { DateFormat, TimestampFormat } from './templates/date-formats.js';
 import { ColumnType } from './templates/template.js';
 
@@ -37,7 +37,16 @@ export const PreviewColumn = z.object({
 });
 export type PreviewColumn = z.infer<typeof PreviewColumn>;
 
+/** A sheet of a workbook, in tab order. */
+export const PreviewSheet = z.object({ name: z.string(), number: z.number().int(), hidden: z.boolean(), worksheet: z.boolean() });
+export type PreviewSheet = z.infer<typeof PreviewSheet>;
+
 export const Preview = z.object({
+  /** csv, or xlsx: a workbook's dialect is what an import of its rows as CSV would be told. */
+  format: FileFormat,
+  /** For a workbook: the sheet previewed, and every sheet to choose another. */
+  sheet: PreviewSheet.optional(),
+  sheets: z.array(PreviewSheet).optional(),
   dialect: Dialect,
   columns: z.array(PreviewColumn),
   /** The first data rows (20 at most), their cells as the file writes them. */

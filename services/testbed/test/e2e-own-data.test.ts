@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Job, Template } from '@docprocessor/contracts';
-import { call, finalJob, uploadJob } from './support/http.js';
+import type { Job, Preview, Template } from '@docprocessor/contracts';
+import { workbookBytes } from '@docprocessor/workbook/testing';
+import { call, finalJob, uploadBytes, uploadJob } from './support/http.js';
 import { useStack } from './support/use-stack.js';
 
 /**
@@ -71,5 +72,39 @@ describe('bringing your own data', () => {
     expect(committed.body.dryRunOf).toBe(dry.id);
     expect(await finalJob(t.stack, committed.body.id)).toMatchObject({ status: 'completed', dryRun: false, successRows: 1, failedRows: 1 });
     expect(await t.sql`select id::int, email from contacts where import_job_id = ${committed.body.id}`).toEqual([{ id: 1, email: 'a@b.co' }]);
+  });
+
+  it('reads a spreadsheet: the chosen sheet, typed cells (dates, numbers, booleans), empty cells, through preview and import', async () => {
+    const xlsx = await workbookBytes([
+      { name: 'Notes', rows: [['not this sheet']] },
+      {
+        name: 'People',
+        rows: [
+          ['Person', 'Born', 'Height', 'Member', 'Since'],
+          ['Ada', new Date(Date.UTC(1815, 11, 10)), 1.65, true, new Date(Date.UTC(2020, 0, 2, 9, 30))],
+          ['Alan', new Date(Date.UTC(1912, 5, 23)), 1.8, false, null],
+        ],
+        formats: { 2: 'yyyy-mm-dd', 5: 'yyyy-mm-dd hh:mm' },
+      },
+    ]);
+    const form = new FormData();
+    form.append('sheet', 'People');
+    form.append('file', new Blob([xlsx]), 'people.xlsx');
+    const preview = await call<Preview>(t.stack, '/api/previews', { method: 'POST', body: form });
+    expect(preview.status, preview.text).toBe(200);
+    expect(preview.body).toMatchObject({ format: 'xlsx', sheet: { name: 'People', number: 2 } });
+    expect(preview.body.columns.map((c) => c.type)).toEqual(['string', 'date', 'decimal', 'boolean', 'timestamp']);
+
+    const refused = await uploadBytes(t.stack, xlsx, { fields: { template: 'auto', table: 'people', sheet: 'Nope' }, filename: 'people.xlsx' });
+    const job = await uploadJob(t.stack, xlsx, { fields: { template: 'auto', table: 'people', sheet: '2' }, filename: 'people.xlsx' });
+    expect(job.format).toBe('xlsx');
+    expect(await finalJob(t.stack, job.id)).toMatchObject({ status: 'completed', successRows: 2, failedRows: 0 });
+    expect(await t.sql.unsafe(`select person, born::text, height::text, member, to_char(since at time zone 'UTC', 'YYYY-MM-DD HH24:MI') as since from tenant_default.people order by person`)).toEqual([
+      { person: 'Ada', born: '1815-12-10', height: '1.65', member: true, since: '2020-01-02 09:30' },
+      { person: 'Alan', born: '1912-06-23', height: '1.8', member: false, since: null },
+    ]);
+    // A sheet that is not there is refused when the template is inferred from it; an import of it fails its job.
+    expect(refused.status).toBe(400);
+    expect((refused.body as { error: { code: string; message: string } }).error).toMatchObject({ code: 'unknown_sheet', message: expect.stringMatching(/its sheets are 1 "Notes", 2 "People"/) });
   });
 });

@@ -1,12 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import { AppError, AUTO_TEMPLATE, ImportFormFields, type Job, type Template } from '@docprocessor/contracts';
 import { createJob, createTemplate, findTemplate, importJobs, toJob, type Principal } from '@docprocessor/db';
+import { previewWorkbook } from '../previews/preview-workbook.js';
 import { sniffCsv } from '../previews/sniff-csv.js';
 import { inferTemplate } from '../templates/infer-template.js';
 import { announceJob } from './announce-job.js';
 import type { IngestContext } from './context.js';
 import type { ReceivedUpload } from './receive-upload.js';
-import { detectEncoding, sniffDelimiter } from './sniff-content.js';
+import { detectEncoding, sniffDelimiter, sniffFormat } from './sniff-content.js';
 import { readStoredHead } from './stored-head.js';
 
 export interface CreateImportInput {
@@ -22,8 +23,11 @@ export async function createImport({ ctx, input }: { ctx: IngestContext; input: 
   try {
     const fields = parseFields(upload.fields);
     if (upload.stored.size === 0) throw new AppError('empty_file', 'The file is empty: send a CSV with a header line');
-    const encoding = fields.encoding ?? detectEncoding(upload.head, upload.headTruncated);
-    const template = await templateFor(ctx, principal, upload, fields, encoding);
+    // A workbook's cells come typed and in UTF-8: encoding and delimiter are the CSV reader's, not its.
+    const format = sniffFormat(upload.head);
+    if (format === 'csv' && fields.sheet !== undefined) throw new AppError('invalid_request', 'Field "sheet" is for .xlsx workbooks; this file is CSV');
+    const encoding = format === 'xlsx' ? 'utf-8' : (fields.encoding ?? detectEncoding(upload.head, upload.headTruncated));
+    const template = await templateFor(ctx, principal, upload, fields, encoding, format);
     checkMapping(fields, template);
     const created = await createJob(ctx.db, {
       id: jobId,
@@ -31,8 +35,8 @@ export async function createImport({ ctx, input }: { ctx: IngestContext; input: 
       template: template.name,
       onDuplicate: fields.onDuplicate,
       encoding,
-      delimiter: fields.delimiter ?? sniffDelimiter(upload.head, encoding),
-      format: 'csv',
+      delimiter: format === 'xlsx' ? ',' : (fields.delimiter ?? sniffDelimiter(upload.head, encoding)),
+      format,
       sheet: fields.sheet ?? null,
       mapping: fields.mapping ?? null,
       dryRun: fields.dryRun,
@@ -81,6 +85,7 @@ async function templateFor(
   upload: ReceivedUpload,
   fields: ImportFormFields,
   encoding: Job['encoding'],
+  format: Job['format'],
 ): Promise<Template> {
   const auto = fields.template === AUTO_TEMPLATE;
   if (auto !== (fields.table !== undefined)) throw new AppError('invalid_request', 'Field "table" goes with template=auto, and template=auto needs it');
@@ -89,11 +94,25 @@ async function templateFor(
   const existing = await findTemplate(ctx.db, principal.tenantId, name);
   if (existing) return existing;
   if (!auto) throw new AppError('unknown_template', `Unknown template "${name}": GET /api/templates lists them`);
-  const { head, cut } = await readStoredHead(ctx.files, upload.stored.name);
-  const preview = sniffCsv({ text: new TextDecoder(encoding).decode(head), encoding, cut });
+  const preview = format === 'xlsx' ? await previewStoredWorkbook(ctx, upload.stored.name, fields.sheet ?? null) : await previewStoredCsv(ctx, upload, encoding);
   const template = await createTemplate(ctx.db, principal.tenantId, inferTemplate(preview, name, fields.key));
   ctx.logger.info({ template: template.name, table: template.table, columns: template.columns.length, key: template.key }, 'template inferred from an upload');
   return template;
+}
+
+async function previewStoredCsv(ctx: IngestContext, upload: ReceivedUpload, encoding: Job['encoding']) {
+  const { head, cut } = await readStoredHead(ctx.files, upload.stored.name);
+  return sniffCsv({ text: new TextDecoder(encoding).decode(head), encoding, cut });
+}
+
+async function previewStoredWorkbook(ctx: IngestContext, name: string, sheet: string | null) {
+  const file = await ctx.files.read(name);
+  if (!file) throw new AppError('file_missing', 'The uploaded file is no longer stored');
+  try {
+    return await previewWorkbook(file, { sheet });
+  } finally {
+    file.destroy();
+  }
 }
 
 function checkMapping(fields: ImportFormFields, template: Template): void {

@@ -1,27 +1,57 @@
+import { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import iconv from 'iconv-lite';
 import { AppError, ImportFormFields, proposeMapping, type MappingProposal, type Preview } from '@docprocessor/contracts';
 import { findTemplate, recallMapping, type Principal } from '@docprocessor/db';
 import type { IngestContext } from '../imports/context.js';
 import { decodedRequest } from '../imports/request-encoding.js';
-import { detectEncoding, sniffContent } from '../imports/sniff-content.js';
+import { detectEncoding, sniffContent, sniffFormat } from '../imports/sniff-content.js';
 import { HEAD_BYTES } from '../imports/stored-head.js';
 import { expandGzip } from '../imports/upload-guard.js';
+import { previewWorkbook, type WorkbookPreview } from './preview-workbook.js';
 import { sniffCsv } from './sniff-csv.js';
 
 export type PreviewAnswer = Preview & Partial<MappingProposal>;
 
-/** At most the first HEAD_BYTES of a (possibly gzip-compressed) file part; the rest is never read into memory. */
-async function readHead(file: AsyncIterable<Buffer>, maxUpload: number): Promise<{ head: Buffer; cut: boolean }> {
+type Previewed = { kind: 'csv'; head: Buffer; cut: boolean } | { kind: 'xlsx'; preview: WorkbookPreview };
+
+/**
+ * The head of a (possibly gzip-compressed) file part: at most HEAD_BYTES of CSV, never more in memory; a workbook is
+ * read on from its first bytes until its sheet's first rows (Excel stores the sheet's shared strings after it).
+ */
+async function readHead(file: AsyncIterable<Buffer>, maxUpload: number, sheet: string | null): Promise<Previewed> {
+  const source = expandGzip(maxUpload)(file)[Symbol.asyncIterator]();
   const chunks: Buffer[] = [];
   let length = 0;
-  for await (const chunk of expandGzip(maxUpload)(file)) {
-    chunks.push(chunk);
-    length += chunk.length;
+  for (let next = await source.next(); !next.done; next = await source.next()) {
+    chunks.push(next.value);
+    length += next.value.length;
+    if (chunks.length === 1 && sniffFormat(next.value) === 'xlsx') {
+      const rest = Readable.from((async function* () {
+        yield* chunks;
+        for (let more = await source.next(); !more.done; more = await source.next()) yield more.value;
+      })());
+      try {
+        return { kind: 'xlsx', preview: await previewWorkbook(rest, { sheet }) };
+      } finally {
+        rest.destroy();
+      }
+    }
     if (length > HEAD_BYTES) break;
   }
+  await source.return?.(undefined);
   const all = Buffer.concat(chunks);
-  return { head: all.subarray(0, HEAD_BYTES), cut: all.length > HEAD_BYTES };
+  return { kind: 'csv', head: all.subarray(0, HEAD_BYTES), cut: all.length > HEAD_BYTES };
+}
+
+/** A CSV head as a preview: refused when it is not text, decoded as declared or detected, sniffed. */
+function previewCsv(head: Buffer, cut: boolean, declaredName: string | undefined): Preview {
+  if (head.length === 0) throw new AppError('empty_file', 'The file is empty');
+  const declared = declaredName ? ImportFormFields.shape.encoding.parse(declaredName) : undefined;
+  const refusal = sniffContent(head, declared);
+  if (refusal) throw new AppError('unsupported_media_type', refusal);
+  const encoding = declared ?? detectEncoding(head, cut);
+  return sniffCsv({ text: iconv.decode(head, encoding), encoding, cut });
 }
 
 /**
@@ -31,7 +61,7 @@ async function readHead(file: AsyncIterable<Buffer>, maxUpload: number): Promise
  */
 export async function previewUpload(ctx: IngestContext, request: FastifyRequest, principal: Principal): Promise<PreviewAnswer> {
   const fields: Record<string, string> = {};
-  let read: { head: Buffer; cut: boolean } | undefined;
+  let read: Previewed | undefined;
   const parts = decodedRequest(request, ctx.config.MAX_UPLOAD_BYTES).parts({ limits: { files: 1, fields: 20, fieldSize: 1024 } });
   for await (const part of parts) {
     if (part.type === 'field') {
@@ -39,19 +69,14 @@ export async function previewUpload(ctx: IngestContext, request: FastifyRequest,
       continue;
     }
     if (part.fieldname !== 'file') throw new AppError('invalid_request', `Unexpected file field "${part.fieldname}": send the file in the field "file"`);
-    read = await readHead(part.file, ctx.config.MAX_UPLOAD_BYTES);
+    read = await readHead(part.file, ctx.config.MAX_UPLOAD_BYTES, fields.sheet ?? null);
     part.file.resume();
     break;
   }
   if (!read) throw new AppError('missing_file', 'No file was sent: post multipart/form-data with the file in the field "file"');
-  if (read.head.length === 0) throw new AppError('empty_file', 'The file is empty');
   const unknown = Object.keys(fields).find((name) => !['template', 'sheet', 'encoding'].includes(name));
   if (unknown) throw new AppError('invalid_request', `Unknown field "${unknown}": a preview takes file, template, sheet and encoding`);
-  const declared = fields.encoding ? ImportFormFields.shape.encoding.parse(fields.encoding) : undefined;
-  const refusal = sniffContent(read.head, declared);
-  if (refusal) throw new AppError('unsupported_media_type', refusal);
-  const encoding = declared ?? detectEncoding(read.head, read.cut);
-  const preview = sniffCsv({ text: iconv.decode(read.head, encoding), encoding, cut: read.cut });
+  const preview = read.kind === 'xlsx' ? read.preview : previewCsv(read.head, read.cut, fields.encoding);
   if (!fields.template) return preview;
   const template = await findTemplate(ctx.db, principal.tenantId, fields.template);
   if (!template) throw new AppError('unknown_template', `Unknown template "${fields.template}": GET /api/templates lists them`);

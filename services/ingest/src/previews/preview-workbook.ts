@@ -48,5 +48,5 @@ export async function previewWorkbook(file: Readable, options: { sheet: string |
   }
   const columns: PreviewColumn[] = tallies.map((tally, index) => ({ index, header: columnName(header[index], index), ...tally.result() }));
   // readSheet knows the sheet once the workbook lists it, before any row, or it throws; an empty sheet has no columns.
-  return { dialect: WORKBOOK_DIALECT, columns, rows, sheet: sheet!, sheets: [...sheets] };
+  return { format: 'xlsx', dialect: WORKBOOK_DIALECT, columns, rows, sheet: sheet!, sheets: [...sheets] };
 }

@@ -60,6 +60,7 @@ export function sniffCsv({ text: raw, encoding, cut }: CsvHead): Preview {
     ...tally.result(),
   }));
   return {
+    format: 'csv',
     dialect: { encoding, delimiter: layout.delimiter, quote: layout.quote, header, lineEnd: layout.lineEnd },
     columns,
     rows: records.slice(header ? 1 : 0, (header ? 1 : 0) + PREVIEW_ROWS),

@@ -17,7 +17,7 @@ import {
 } from '@docprocessor/db';
 import type { ProcessorContext } from '../context.js';
 import { BatchWriter, type Lease } from './batch-writer.js';
-import { readCsv } from './read/read-csv.js';
+import { readRecords } from './read/read-records.js';
 import type { Utf8Checker } from './read/utf8-checker.js';
 import { BatchBuilder } from './validate/batch-builder.js';
 import { StraightCopyPolicy } from './write/straight-copy-policy.js';
@@ -116,7 +116,13 @@ async function readIntoBatches(
   log: Logger,
 ): Promise<ReadOutcome> {
   const claimed = writer.job;
-  const source = readCsv(file, { encoding: claimed.encoding, delimiter: claimed.delimiter, maxRowBytes: ctx.config.MAX_ROW_BYTES });
+  const source = readRecords(file, {
+    format: claimed.format,
+    encoding: claimed.encoding,
+    delimiter: claimed.delimiter,
+    sheet: claimed.sheet,
+    maxRowBytes: ctx.config.MAX_ROW_BYTES,
+  });
   const resumeAfter = claimed.processedRows;
   let builder: BatchBuilder | null = null;
   let row = 0;
