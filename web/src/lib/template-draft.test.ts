@@ -3,6 +3,7 @@ import { BUILT_IN_TEMPLATES, compareTemplates, type Preview } from '@docprocesso
 import { checkNewTemplate, checkTemplateChange, draftOfPreview, draftOfTemplate } from './template-draft';
 
 const preview: Preview = {
+  format: 'csv',
   dialect: { encoding: 'utf-8', delimiter: ';', quote: '"', header: true, lineEnd: '\n' },
   columns: [
     { index: 0, header: 'ID', type: 'integer', nullable: false, examples: ['1', '2'] },

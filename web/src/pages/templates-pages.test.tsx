@@ -107,6 +107,7 @@ describe('Templates screen', () => {
 
   it('makes a template from a sample file: preview without a template, the inferred form, then POST', async () => {
     const preview = vi.fn<Api['preview']>().mockResolvedValue({
+      format: 'csv',
       dialect: { encoding: 'utf-8', delimiter: ';', quote: '"', header: true, lineEnd: '\n' },
       columns: [
         { index: 0, header: 'Code', type: 'string', nullable: false, examples: ['A1', 'B2'] },

@@ -7,6 +7,7 @@ export const products = BUILT_IN_TEMPLATES.find((t) => t.name === 'products') as
 /** A preview of a file with these headers and rows; given a template, with the mapping the contract's function proposes. */
 export function makePreview(headers: string[], rows: string[][], template?: Pick<Template, 'columns'>): PreviewResult {
   return {
+    format: 'csv',
     dialect: { encoding: 'utf-8', delimiter: ',', quote: '"', header: true, lineEnd: '\n' },
     columns: headers.map((header, index) => ({
       index,
