@@ -1,5 +1,6 @@
 export * from './job.js';
 export * from './lifecycle.js';
+export * from './revert.js';
 export * from './events.js';
 export * from './ws-frames.js';
 export * from './api.js';
