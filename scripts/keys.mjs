@@ -37,9 +37,15 @@ function buildAdmin() {
   const args = [...prefix, 'run', 'build', '--filter=@docprocessor/admin', '--output-logs=errors-only'];
   const { NODE_ENV, ...env } = process.env;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env: { ...env, TURBO_TELEMETRY_DISABLED: '1', TURBO_NO_UPDATE_NOTIFIER: '1' }, stdio: ['ignore', 2, 2] });
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      env: { ...env, TURBO_TELEMETRY_DISABLED: '1', TURBO_NO_UPDATE_NOTIFIER: '1' },
+      stdio: ['ignore', 2, 2],
+    });
     child.on('error', (error) => reject(new SetupError(`could not run turbo: ${error.message}`)));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new SetupError(`building @docprocessor/admin failed (exit code ${code})`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new SetupError(`building @docprocessor/admin failed (exit code ${code})`)),
+    );
   });
 }
 
