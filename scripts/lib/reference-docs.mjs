@@ -12,6 +12,7 @@ import {
   StartEnv,
   TestEnv,
 } from '@docprocessor/contracts';
+import { ImportEnv } from '@docprocessor/cli/config';
 import { GatewayEnv } from '@docprocessor/gateway/config';
 import { IngestEnv } from '@docprocessor/ingest/config';
 import { ProcessorEnv } from '@docprocessor/processor/config';
@@ -27,6 +28,7 @@ const SERVICES = [
 const SCRIPTS = [
   ['npm start', StartEnv],
   ['npm test and npm run bench', TestEnv],
+  ['npm run import', ImportEnv],
 ];
 
 /** A default as the reference shows it: a value, what it follows (derived), or unset. */
