@@ -7,6 +7,7 @@ import {
   deadLetterStream,
   eventSubject,
   repairConsumer,
+  webhookConsumer,
   workItemSubject,
   type ImportEvent,
   type Job,
@@ -70,6 +71,24 @@ export async function ensureTopology(bus: Bus, given: Partial<TopologyOptions> &
   }
   await ensureConsumer(bus, workConsumerConfig(bus, options), updateConsumer);
   await ensureConsumer(bus, repairConsumerConfig(bus, options), updateConsumer);
+  await ensureConsumer(bus, webhookConsumerConfig(bus, options), updateConsumer);
+}
+
+/**
+ * Every job event, for recording webhook deliveries: durable, so none is missed while no processor runs; from the
+ * consumer's creation on (a new install does not replay the stream's history); redelivered without limit, since
+ * recording only waits for the database.
+ */
+export function webhookConsumerConfig(bus: Bus, options: TopologyOptions): Partial<ConsumerConfig> {
+  return {
+    durable_name: webhookConsumer(bus.names),
+    filter_subject: allEventsSubject(bus.names),
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.New,
+    ack_wait: nanos(options.ackWaitMs),
+    max_deliver: -1,
+    max_ack_pending: 1000,
+  };
 }
 
 /** Repairs (revert, fix) are read by a consumer of their own, with the same lease and delivery limit as imports. */

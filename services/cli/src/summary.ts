@@ -19,7 +19,8 @@ export async function summaryLines(url: string, key: string, job: Job): Promise<
   lines.push(`  ${count(job.processedRows)} rows read, ${count(job.successRows)} imported, ${count(job.failedRows)} failed`);
   if (job.plan)
     lines.push(
-      `  dry run, nothing written: would insert ${count(job.plan.insert)}, update ${count(job.plan.update)}, leave ${count(job.plan.unchanged)} unchanged`,
+      `  dry run, nothing written: would insert ${count(job.plan.insert)}, update ${count(job.plan.update)}, ` +
+        `leave ${count(job.plan.unchanged)} unchanged`,
     );
   if (job.error) lines.push(`  ${job.error.code}: ${job.error.message}`);
   if (job.failedRows > 0) {

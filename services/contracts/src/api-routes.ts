@@ -5,6 +5,7 @@ import { Preview } from './previews.js';
 import { MappingProposal } from './templates/mapping.js';
 import { TemplateChange, TemplateInput } from './templates/template-rules.js';
 import { Template, TemplateName } from './templates/template.js';
+import { DeliveryList, ListDeliveriesQuery, Webhook, WebhookCreated, WebhookInput, WebhookParams } from './webhooks.js';
 
 /** The API's version in the OpenAPI document: the minor moves when routes or fields are added. */
 export const API_VERSION = '0.2.0';
@@ -26,7 +27,7 @@ export interface ApiRoute {
   /** OpenAPI style: `/api/imports/{id}`. */
   path: string;
   summary: string;
-  tag: 'imports' | 'templates' | 'previews' | 'service';
+  tag: 'imports' | 'templates' | 'previews' | 'webhooks' | 'service';
   /** false: no API key needed. */
   auth?: false;
   params?: z.ZodObject;
@@ -209,6 +210,41 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: 'Delete a template (its table stays)',
     params: TemplateParams,
     responses: { 204: { description: 'deleted' }, 404: refused('no such template'), 409: refused('an import of it is running') },
+  },
+  {
+    method: 'post',
+    path: '/api/webhooks',
+    tag: 'webhooks',
+    summary: 'Register a webhook: every chosen job event is POSTed to the URL, signed, retried until a 2xx',
+    json: WebhookInput,
+    responses: {
+      201: { description: 'the webhook and its secret (shown once)', schema: WebhookCreated },
+      400: refused('a bad URL or event'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/webhooks',
+    tag: 'webhooks',
+    summary: "The tenant's webhooks (without their secrets)",
+    responses: { 200: { description: 'every webhook', schema: z.array(Webhook) } },
+  },
+  {
+    method: 'delete',
+    path: '/api/webhooks/{id}',
+    tag: 'webhooks',
+    summary: 'Delete a webhook and its delivery history',
+    params: WebhookParams,
+    responses: { 204: { description: 'deleted' }, 404: refused('no such webhook') },
+  },
+  {
+    method: 'get',
+    path: '/api/webhooks/{id}/deliveries',
+    tag: 'webhooks',
+    summary: "The webhook's deliveries, newest first, each with its attempts",
+    params: WebhookParams,
+    query: ListDeliveriesQuery,
+    responses: { 200: { description: 'deliveries', schema: DeliveryList }, 404: refused('no such webhook') },
   },
   {
     method: 'get',

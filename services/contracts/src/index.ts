@@ -1,6 +1,7 @@
 export * from './job.js';
 export * from './lifecycle.js';
 export * from './revert.js';
+export * from './webhooks.js';
 export * from './events.js';
 export * from './ws-frames.js';
 export * from './api.js';

@@ -104,6 +104,7 @@ export function openApiDocument(): JsonSchema {
       { name: 'imports', description: 'Jobs: upload, follow, cancel, retry, commit, revert, fix' },
       { name: 'templates', description: 'Templates as data' },
       { name: 'previews', description: 'Read a file before importing it' },
+      { name: 'webhooks', description: 'Job events POSTed to your URL, signed with HMAC-SHA256' },
       { name: 'service', description: 'Health and this document' },
     ],
     paths,

@@ -18,3 +18,5 @@ export * from './templates/managed-tables.js';
 export * from './templates/template-store.js';
 export * from './templates/define-template.js';
 export * from './templates/remembered-mappings.js';
+export * from './webhooks/webhook-store.js';
+export * from './webhooks/deliveries.js';

@@ -14,6 +14,7 @@ import { metaRoutes } from './routes/meta.js';
 import { rowErrorRoutes } from './routes/row-errors.js';
 import { previewRoutes } from './routes/previews.js';
 import { templateRoutes } from './routes/templates.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export interface IngestAppOptions {
   ctx: IngestContext;
@@ -51,6 +52,7 @@ export async function buildApp({
   await app.register(rowErrorRoutes, { ctx });
   await app.register(templateRoutes, { ctx });
   await app.register(previewRoutes, { ctx });
+  await app.register(webhookRoutes, { ctx });
   await app.register(metaRoutes, { ctx });
   await app.register(apiDocsPlugin);
 

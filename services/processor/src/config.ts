@@ -53,6 +53,16 @@ export const ProcessorEnv = BaseEnv.extend({
     .default(3)
     .describe('Stalls a job may have: the watchdog hands it back after each earlier one, and this one fails it with `job_stalled`.'),
   WATCHDOG_INTERVAL_MS: count().min(0).default(15_000).describe("How often (ms) each worker's watchdog looks; `0` turns it off."),
+  WEBHOOK_TIMEOUT_MS: count().min(100).default(10_000).describe('How long (ms) a webhook receiver has to answer one delivery.'),
+  WEBHOOK_RETRY_MAX_MS: count()
+    .min(100)
+    .default(60_000)
+    .describe('Longest wait (ms) between attempts of a webhook delivery; the wait starts at 1 s and doubles.'),
+  WEBHOOK_GIVE_UP_AFTER_MS: count()
+    .min(1000)
+    .default(24 * 3600 * 1000)
+    .describe("A webhook delivery still failing this long (ms) after its event is `dead`, and the job's next events go on."),
+  WEBHOOK_CONCURRENCY: count().min(1).max(64).default(4).describe('Webhook deliveries one worker sends at once.'),
 }).refine((env) => env.WATCHDOG_STALL_MS > env.ACK_WAIT_MS, {
   message: 'WATCHDOG_STALL_MS must be longer than ACK_WAIT_MS: the watchdog is for jobs that redelivery did not rescue',
   path: ['WATCHDOG_STALL_MS'],

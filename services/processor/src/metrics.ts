@@ -5,6 +5,7 @@ export interface ProcessorMetrics {
   rows: Counter<'outcome'>;
   jobs: Counter<'status'>;
   running: Gauge;
+  webhookAttempts: Counter<'outcome'>;
 }
 
 export function createMetrics(): ProcessorMetrics {
@@ -20,5 +21,11 @@ export function createMetrics(): ProcessorMetrics {
       registers: [registry],
     }),
     running: new Gauge({ name: 'docprocessor_jobs_running', help: 'Jobs this worker is processing now', registers: [registry] }),
+    webhookAttempts: new Counter({
+      name: 'docprocessor_webhook_attempts_total',
+      help: 'Webhook delivery attempts by outcome: delivered, retry, dead',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
   };
 }

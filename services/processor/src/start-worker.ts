@@ -12,15 +12,23 @@ import { fixImport } from './repair/fix-import.js';
 import { revertImport } from './repair/revert-import.js';
 import { RepairConsumer } from './work/repair-consumer.js';
 import { Watchdog } from './work/watchdog.js';
+import { DeliveryRecorder } from './webhooks/record-deliveries.js';
+import { DeliverySender } from './webhooks/send-deliveries.js';
 
 export interface Worker {
   /** Stops pulling, lets running jobs reach a batch boundary and hands them back, then closes the connections. */
   stop(): Promise<void>;
 }
 
-/** One processor: its connections, the consumer, the watchdog and, if PROCESSOR_METRICS_PORT is set, /metrics. */
+/**
+ * One processor: its connections, the consumers of imports and repairs, the watchdog, the webhook recorder and
+ * sender, and, if PROCESSOR_METRICS_PORT is set, /metrics.
+ */
 export async function startWorker(config: ProcessorConfig, logger: Logger): Promise<Worker> {
-  const db = createDbClient(config.DATABASE_URL, { max: config.PROCESSOR_CONCURRENCY * 2 + 2, applicationName: 'processor' });
+  const db = createDbClient(config.DATABASE_URL, {
+    max: config.PROCESSOR_CONCURRENCY * 2 + 2 + config.WEBHOOK_CONCURRENCY,
+    applicationName: 'processor',
+  });
   const busOptions = { servers: config.NATS_URL, names: busNamesFromEnv(config), connectionName: `processor-${process.pid}` };
   const { bus, prepared: files } = await connectWhenReachable(busOptions, logger, async (candidate) => {
     // One delivery beyond MAX_DELIVER: the worker that gets it never runs the job, it only gives the item up.
@@ -35,11 +43,15 @@ export async function startWorker(config: ProcessorConfig, logger: Logger): Prom
   await repairs.start();
   const watchdog = new Watchdog(ctx);
   watchdog.start();
+  const sender = new DeliverySender(ctx);
+  sender.start();
+  const recorder = new DeliveryRecorder(ctx, () => sender.poke());
+  await recorder.start();
   const metricsServer = config.PROCESSOR_METRICS_PORT === undefined ? null : serveMetrics(metrics, config.PROCESSOR_METRICS_PORT);
   return {
     async stop() {
       metricsServer?.close();
-      await Promise.all([consumer.stop(), repairs.stop(), watchdog.stop()]);
+      await Promise.all([consumer.stop(), repairs.stop(), watchdog.stop(), recorder.stop(), sender.stop()]);
       // With NATS or the database away, closing could wait forever: the jobs are handed back already.
       await Promise.race([Promise.all([bus.close(), db.close()]), sleep(5000)]);
     },

@@ -16,7 +16,8 @@ beforeAll(async () => {
 afterAll(() => dir.remove());
 
 const HEADER = 'id,email,first_name,last_name,company,country,signup_date,amount,active,notes';
-const CLEAN = `${HEADER}\n1,ada@example.com,Ada,Lovelace,,GB,2024-01-02,1.50,true,\n2,alan@example.com,Alan,Turing,,GB,2024-01-03,2,false,\n`;
+const CLEAN =
+  `${HEADER}\n1,ada@example.com,Ada,Lovelace,,GB,2024-01-02,1.50,true,\n` + `2,alan@example.com,Alan,Turing,,GB,2024-01-03,2,false,\n`;
 const ONE_BAD = `${HEADER}\n3,grace@example.com,Grace,Hopper,,US,2024-01-04,3,true,\n4,not-an-email,Bad,Row,,US,2024-01-05,4,true,\n`;
 
 interface CliRun {
@@ -49,8 +50,8 @@ describe('npm run import', () => {
     const job = Job.parse(JSON.parse(run.stdout));
     expect(job).toMatchObject({ status: 'completed', successRows: 2, failedRows: 0, filename: 'clean.csv', template: 'contacts' });
     expect(run.stderr).toMatch(/Uploading .*100%/);
-    const [{ n }] = await t.sql`select count(*)::int as n from contacts where import_job_id = ${job.id}`;
-    expect(n).toBe(2);
+    const rows = await t.sql<{ n: number }[]>`select count(*)::int as n from contacts where import_job_id = ${job.id}`;
+    expect(rows[0]?.n).toBe(2);
   });
 
   it('exits 1 when rows failed, and its summary names the first row errors', async () => {
@@ -67,8 +68,8 @@ describe('npm run import', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/dry run, nothing written: would insert 0, update 0, leave 2 unchanged/);
     const jobId = /job ([0-9a-f-]{36})/.exec(run.stdout)?.[1];
-    const [{ n }] = await t.sql`select count(*)::int as n from contacts where import_job_id = ${jobId ?? ''}`;
-    expect(n).toBe(0);
+    const rows = await t.sql<{ n: number }[]>`select count(*)::int as n from contacts where import_job_id = ${jobId ?? ''}`;
+    expect(rows[0]?.n).toBe(0);
   });
 
   it('without --follow (and no terminal) it uploads, prints the queued job and exits 0', async () => {

@@ -4,3 +4,4 @@ export * from './target-tables.js';
 export * from './api-keys.js';
 export * from './import-templates.js';
 export * from './import-repairs.js';
+export * from './webhooks.js';

@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError, ListDeliveriesQuery, WebhookInput, WebhookParams } from '@docprocessor/contracts';
+import { createWebhook, deleteWebhook, listDeliveries, listWebhooks } from '@docprocessor/db';
+import type { IngestContext } from '../imports/context.js';
+import { principalOf } from '../plugins/auth.js';
+
+const parseInput = (body: unknown) => {
+  const parsed = WebhookInput.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new AppError('invalid_request', `${issue.path.join('.') || 'body'}: ${issue.message}`);
+};
+
+const webhookId = (params: unknown) => {
+  const parsed = WebhookParams.safeParse(params);
+  if (!parsed.success) throw new AppError('not_found', 'No such webhook');
+  return parsed.data.id;
+};
+
+/** Webhooks of the caller's tenant: register, list, delete, and see each delivery's attempts. */
+export async function webhookRoutes(app: FastifyInstance, { ctx }: { ctx: IngestContext }): Promise<void> {
+  app.post('/api/webhooks', async (request, reply) => {
+    const created = await createWebhook(ctx.db.sql, principalOf(request).tenantId, parseInput(request.body));
+    return reply.code(201).send(created);
+  });
+
+  app.get('/api/webhooks', async (request) => listWebhooks(ctx.db.sql, principalOf(request).tenantId));
+
+  app.delete('/api/webhooks/:id', async (request, reply) => {
+    const id = webhookId(request.params);
+    if (!(await deleteWebhook(ctx.db.sql, principalOf(request).tenantId, id))) throw new AppError('not_found', `No webhook ${id}`);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/webhooks/:id/deliveries', async (request) => {
+    const id = webhookId(request.params);
+    const query = ListDeliveriesQuery.safeParse(request.query);
+    if (!query.success) throw new AppError('invalid_request', query.error.issues[0]!.message);
+    const list = await listDeliveries(ctx.db.sql, principalOf(request).tenantId, id, query.data);
+    if (!list) throw new AppError('not_found', `No webhook ${id}`);
+    return list;
+  });
+}
