@@ -18,3 +18,6 @@ export * from './templates/managed-tables.js';
 export * from './templates/template-store.js';
 export * from './templates/define-template.js';
 export * from './templates/remembered-mappings.js';
+export * from './repairs/before-image-retention.js';
+export * from './repairs/revert-plan.js';
+export * from './repairs/revert-request.js';
