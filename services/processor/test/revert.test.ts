@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TemplateInput, type Template } from '@docprocessor/contracts';
 import { publishChange, publishRepair } from '@docprocessor/bus';
-import { createTemplate, findTemplate, parseTableName, planRevert, qualified, requestCancel, requestRevert, retryJob, type ImportJobRow } from '@docprocessor/db';
+import { createTemplate, findTemplate, parseTableName, planRevert, qualified, recordRevertError, requestCancel, requestRevert, retryJob, type ImportJobRow } from '@docprocessor/db';
 import { BeforeImageSweep } from '../src/repair/before-image-sweep.js';
 import { revertImport } from '../src/repair/revert-import.js';
 import { restoreBatch, deleteBatch, revertTargetOf } from '../src/repair/revert-batches.js';
@@ -159,6 +159,15 @@ describe('reverting an import', () => {
     await reverted(again);
     expect(await snapshot('contacts', 'id')).toEqual(before);
     expect(await imagesOf(job.id)).toBe(0);
+  });
+  it('is not raced by a retry: a failed job being reverted cannot be retried until its revert ends or is refused', async () => {
+    const job = await imported(csvOf(contact(1700), '9,"unterminated'));
+    expect(job.status).toBe('failed');
+    await requestRevert(h.ctx.db, job.id, 'default', { toDelete: 1, toRestore: 0 });
+    expect(await retryJob(h.ctx.db, job.id, 'default')).toBeUndefined();
+    await recordRevertError(h.ctx.db.sql, job.id, { code: 'revert_conflict', message: 'refused' });
+    expect((await retryJob(h.ctx.db, job.id, 'default'))?.row).toMatchObject({ status: 'pending', revert: null });
+    await h.ctx.db.sql`update import_jobs set status = 'cancelled' where id = ${job.id}`; // no worker is told; it stays put
   });
 });
 
