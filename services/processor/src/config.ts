@@ -51,7 +51,7 @@ export const ProcessorEnv = BaseEnv.extend({
   WATCHDOG_MAX_STALLS: count()
     .min(1)
     .default(3)
-    .describe("Stalls a job may have: the watchdog hands it back after each earlier one, and this one fails it with `job_stalled`."),
+    .describe('Stalls a job may have: the watchdog hands it back after each earlier one, and this one fails it with `job_stalled`.'),
   BEFORE_IMAGE_RETENTION_DAYS: count()
     .min(1)
     .max(3650)
