@@ -26,7 +26,8 @@ async function finishedJob(status: JobStatus, { inserted = 0, updated = 0, over 
   const runId = randomUUID();
   for (let i = 0; i < inserted + updated; i++) {
     const key = nextId++;
-    await h.ctx.db.sql`insert into contacts (id, email, first_name, last_name, country, signup_date, amount, active, import_job_id, import_run_id, source_row)
+    await h.ctx.db.sql`insert into contacts
+        (id, email, first_name, last_name, country, signup_date, amount, active, import_job_id, import_run_id, source_row)
       values (${key}, ${`c${key}@example.com`}, 'Ada', 'L', 'GB', '2024-01-01', 1, true, ${id}, ${runId}, ${i + 1})`;
     if (i >= inserted)
       await h.ctx.db.sql`insert into import_before_images (job_id, target, previous_job_id, image)
@@ -37,7 +38,9 @@ async function finishedJob(status: JobStatus, { inserted = 0, updated = 0, over 
 
 async function lastRepair(jobId: string): Promise<RepairItem | null> {
   try {
-    const message = await h.ctx.bus.jsm.streams.getMessage(h.ctx.bus.names.stream, { last_by_subj: repairSubject(h.ctx.bus.names, jobId, 'revert') });
+    const message = await h.ctx.bus.jsm.streams.getMessage(h.ctx.bus.names.stream, {
+      last_by_subj: repairSubject(h.ctx.bus.names, jobId, 'revert'),
+    });
     return message ? RepairItem.parse(message.json()) : null;
   } catch {
     return null;
@@ -71,7 +74,11 @@ describe('POST /api/imports/:id/revert', () => {
     const res = await post(`/api/imports/${id}/revert`);
     expect(res.statusCode).toBe(202);
     const job = res.json();
-    expect(job).toMatchObject({ id, status: 'cancelled', revert: { toDelete: 2, toRestore: 1, done: 0, error: null, requestedAt: expect.any(String) } });
+    expect(job).toMatchObject({
+      id,
+      status: 'cancelled',
+      revert: { toDelete: 2, toRestore: 1, done: 0, error: null, requestedAt: expect.any(String) },
+    });
     expect(await lastRepair(id)).toMatchObject({ kind: 'revert', jobId: id, fixId: null, at: job.revert.requestedAt });
     const again = await post(`/api/imports/${id}/revert`);
     expect(refusal(again)).toEqual([409, 'invalid_state']);
@@ -97,11 +104,20 @@ describe('POST /api/imports/:id/revert', () => {
     const later = await finishedJob('completed', { updated: 2, over: id });
     const other = await finishedJob('failed', { updated: 1, over: id });
     const plan = (await get(`/api/imports/${id}/revert`)).json();
-    expect(plan).toEqual({ toDelete: 3, toRestore: 0, conflicts: [{ jobId: later, rows: 2 }, { jobId: other, rows: 1 }], expired: false });
+    expect(plan).toEqual({
+      toDelete: 3,
+      toRestore: 0,
+      conflicts: [
+        { jobId: later, rows: 2 },
+        { jobId: other, rows: 1 },
+      ],
+      expired: false,
+    });
     const res = await post(`/api/imports/${id}/revert`);
     expect(refusal(res)).toEqual([409, 'revert_conflict']);
     expect(res.json().error.message).toBe(
-      `3 rows this import wrote were changed by a later import since: ${later} (2 rows), ${other} (1 row). Revert those first (newest first); nothing was changed`,
+      `3 rows this import wrote were changed by a later import since: ${later} (2 rows), ${other} (1 row). ` +
+        'Revert those first (newest first); nothing was changed',
     );
     const [row] = await h.ctx.db.db.select().from(importJobs).where(eq(importJobs.id, id));
     expect(row?.revert).toBeNull();
@@ -119,7 +135,13 @@ describe('POST /api/imports/:id/revert', () => {
 
   it('may be asked for again after the processor refused it', async () => {
     const id = await finishedJob('completed', { inserted: 1 });
-    const refused = { requestedAt: new Date().toISOString(), toDelete: 1, toRestore: 0, done: 0, error: { code: 'revert_conflict', message: 'x' } };
+    const refused = {
+      requestedAt: new Date().toISOString(),
+      toDelete: 1,
+      toRestore: 0,
+      done: 0,
+      error: { code: 'revert_conflict', message: 'x' },
+    };
     await h.ctx.db.db.update(importJobs).set({ revert: refused }).where(eq(importJobs.id, id));
     const res = await post(`/api/imports/${id}/revert`);
     expect(res.statusCode).toBe(202);

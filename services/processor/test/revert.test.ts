@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TemplateInput, type Template } from '@docprocessor/contracts';
 import { publishChange, publishRepair } from '@docprocessor/bus';
-import { createTemplate, findTemplate, parseTableName, planRevert, qualified, recordRevertError, requestCancel, requestRevert, retryJob, type ImportJobRow } from '@docprocessor/db';
+import {
+  createTemplate,
+  findTemplate,
+  parseTableName,
+  planRevert,
+  qualified,
+  recordRevertError,
+  requestCancel,
+  requestRevert,
+  retryJob,
+  type ImportJobRow,
+} from '@docprocessor/db';
 import { BeforeImageSweep } from '../src/repair/before-image-sweep.js';
 import { revertImport } from '../src/repair/revert-import.js';
 import { restoreBatch, deleteBatch, revertTargetOf } from '../src/repair/revert-batches.js';
@@ -44,7 +55,11 @@ async function requestAndQueue(job: ImportJobRow, template = 'contacts'): Promis
   const plan = await planRevert(h.ctx.db.sql, await jobRow(h, job.id), await tableOf(template));
   const requested = await requestRevert(h.ctx.db, job.id, 'default', plan);
   expect(requested).toBeDefined();
-  await publishRepair(h.ctx.bus, { kind: 'revert', jobId: job.id, fixId: null, at: requested!.revert!.requestedAt }, requested!.revert!.requestedAt);
+  await publishRepair(
+    h.ctx.bus,
+    { kind: 'revert', jobId: job.id, fixId: null, at: requested!.revert!.requestedAt },
+    requested!.revert!.requestedAt,
+  );
   return requested!;
 }
 
@@ -62,7 +77,8 @@ async function reverted(job: ImportJobRow, template = 'contacts'): Promise<Impor
   return row;
 }
 
-const imagesOf = async (jobId: string) => (await h.ctx.db.sql`select count(*)::int as n from import_before_images where job_id = ${jobId}`)[0]!.n as number;
+const imagesOf = async (jobId: string) =>
+  (await h.ctx.db.sql`select count(*)::int as n from import_before_images where job_id = ${jobId}`)[0]!.n as number;
 
 const contacts = (first: number, count: number, overrides: Parameters<typeof contact>[1] = {}) =>
   csvOf(...Array.from({ length: count }, (_, i) => contact(first + i, overrides)));
@@ -151,9 +167,9 @@ describe('reverting an import', () => {
       const row = await jobRow(h, job.id);
       return row.attempt === 2 && row.status === 'failed' && row;
     }, 'the retry to fail the same way');
-    expect(await h.ctx.db.sql`select previous_job_id = ${job.id} as own from import_before_images where job_id = ${job.id} order by id`).toEqual(
-      [false, false, true, true, true, true].map((own) => ({ own })),
-    );
+    expect(
+      await h.ctx.db.sql`select previous_job_id = ${job.id} as own from import_before_images where job_id = ${job.id} order by id`,
+    ).toEqual([false, false, true, true, true, true].map((own) => ({ own })));
     expect(await planRevert(h.ctx.db.sql, again, 'contacts')).toMatchObject({ toDelete: 2, toRestore: 2 });
 
     await reverted(again);
@@ -191,9 +207,13 @@ describe('every template alike', () => {
     );
     const table = await tableOf('shelves');
     const order = 'aisle, code';
-    await imported('aisle,code,count,checked,price\nA,x1,1,2024-01-01T10:00:00Z,1.50\nA,X2,2,,\nB,x1,3,2024-03-01T00:00:00.123Z,0.10\n', { template: 'shelves' });
+    await imported('aisle,code,count,checked,price\nA,x1,1,2024-01-01T10:00:00Z,1.50\nA,X2,2,,\nB,x1,3,2024-03-01T00:00:00.123Z,0.10\n', {
+      template: 'shelves',
+    });
     const before = await snapshot(table, order);
-    const job = await imported('aisle,code,count,checked,price\na,X1,10,,9\nA,x2,20,2025-01-01T00:00:00Z,2.00\nC,y,30,,\n', { template: 'shelves' });
+    const job = await imported('aisle,code,count,checked,price\na,X1,10,,9\nA,x2,20,2025-01-01T00:00:00Z,2.00\nC,y,30,,\n', {
+      template: 'shelves',
+    });
     expect(job.successRows).toBe(3);
     expect(await snapshot(table, order)).not.toEqual(before);
 
@@ -252,7 +272,9 @@ describe('refusals', () => {
     expect(refused.status).toBe('completed');
     expect(refused.revert!.error).toEqual({
       code: 'revert_conflict',
-      message: `2 rows this import wrote were changed by a later import since: ${later.id} (2 rows). Revert those first (newest first); nothing was changed`,
+      message:
+        `2 rows this import wrote were changed by a later import since: ${later.id} (2 rows). ` +
+        'Revert those first (newest first); nothing was changed',
     });
     expect(await snapshot('contacts', 'id')).toEqual(before);
 
@@ -287,7 +309,8 @@ describe('refusals', () => {
 
     // A request that got in before the mark (it raced the sweep) is refused by the processor, nothing changed.
     const before = await snapshot('contacts', 'id');
-    await h.ctx.db.sql`update import_jobs set revert = ${JSON.stringify({ requestedAt: 'x', toDelete: 2, toRestore: 2, done: 0 })}::jsonb where id = ${old.id}`;
+    const raced = JSON.stringify({ requestedAt: 'x', toDelete: 2, toRestore: 2, done: 0 });
+    await h.ctx.db.sql`update import_jobs set revert = ${raced}::jsonb where id = ${old.id}`;
     await revertImport(h.ctx, { kind: 'revert', jobId: old.id, fixId: null, at: 'x' }, { renew: () => undefined });
     expect((await jobRow(h, old.id)).revert!.error).toMatchObject({ code: 'revert_expired' });
     expect(await snapshot('contacts', 'id')).toEqual(before);

@@ -34,8 +34,13 @@ describe('a revert killed with SIGKILL', () => {
 
     // Restores come first, then deletes: a kill in each phase, right after a commit and then inside a transaction.
     const killedAt: number[] = [];
-    for (const [share, delayMs] of [[0.25 * (toRestore! / total), 0], [(toRestore! + 0.5 * toDelete!) / total, 3]] as const) {
-      const kill = () => t.liveProcessors().forEach((p) => p.child.kill('SIGKILL'));
+    for (const [share, delayMs] of [
+      [0.25 * (toRestore! / total), 0],
+      [(toRestore! + 0.5 * toDelete!) / total, 3],
+    ] as const) {
+      const kill = () => {
+        for (const p of t.liveProcessors()) p.child.kill('SIGKILL');
+      };
       const seen = await t.events.on(
         (e) => e.jobId === second.id && e.type === 'progress' && (e.job.revert?.done ?? 0) >= share * total,
         () => (delayMs ? setTimeout(kill, delayMs) : kill()),
@@ -47,10 +52,14 @@ describe('a revert killed with SIGKILL', () => {
       await t.startProcessors(1);
     }
 
-    const done = await eventually(async () => {
-      const job = await t.db.job(second.id);
-      return job.status === 'reverted' && job;
-    }, 'the revert to end', 120_000);
+    const done = await eventually(
+      async () => {
+        const job = await t.db.job(second.id);
+        return job.status === 'reverted' && job;
+      },
+      'the revert to end',
+      120_000,
+    );
     expect(done.revert).toMatchObject({ toDelete, toRestore, done: total, error: null });
     expect(await tableDigest()).toEqual(before);
     expect(await t.db.sql`select count(*)::int as n from import_before_images where job_id = ${second.id}`).toEqual([{ n: 0 }]);
@@ -61,6 +70,8 @@ describe('a revert killed with SIGKILL', () => {
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(progress.at(-1)).toBe(total);
     expect(events.filter((e) => e.type === 'reverted')).toHaveLength(1);
-    console.info(`revert-crash: ${toRestore} rows restored and ${toDelete} deleted in batches of ${BATCH_ROWS}, killed at ${killedAt.join(', ')} done`);
+    console.info(
+      `revert-crash: ${toRestore} rows restored and ${toDelete} deleted in batches of ${BATCH_ROWS}, killed at ${killedAt.join(', ')} done`,
+    );
   });
 });

@@ -19,7 +19,11 @@ export async function revertConflicts(sql: Queries, jobId: string): Promise<Reve
  * are those it kept a before-image of (an image of a row its own earlier run wrote is not one: that row is the
  * job's own); every other row carrying its lineage it inserted.
  */
-export async function planRevert(sql: Queries, job: Pick<ImportJobRow, 'id' | 'beforeImagesDroppedAt'>, table: string): Promise<RevertPlan> {
+export async function planRevert(
+  sql: Queries,
+  job: Pick<ImportJobRow, 'id' | 'beforeImagesDroppedAt'>,
+  table: string,
+): Promise<RevertPlan> {
   const [counts] = await sql.unsafe<{ written: number; images: number }[]>(
     `select (select count(*) from ${table} where import_job_id = $1)::bigint as written,
             (select count(*) from import_before_images where job_id = $1 and previous_job_id is distinct from $1)::bigint as images`,
@@ -39,6 +43,8 @@ export async function planRevert(sql: Queries, job: Pick<ImportJobRow, 'id' | 'b
 export function describeConflicts(conflicts: readonly RevertConflict[]): string {
   const rows = conflicts.reduce((sum, c) => sum + c.rows, 0);
   const jobs = conflicts.map((c) => `${c.jobId} (${c.rows} ${c.rows === 1 ? 'row' : 'rows'})`).join(', ');
-  return `${rows} ${rows === 1 ? 'row' : 'rows'} this import wrote were changed by a later import since: ${jobs}. ` +
-    'Revert those first (newest first); nothing was changed';
+  return (
+    `${rows} ${rows === 1 ? 'row' : 'rows'} this import wrote were changed by a later import since: ${jobs}. ` +
+    'Revert those first (newest first); nothing was changed'
+  );
 }

@@ -18,7 +18,13 @@ export async function requestRevert(
   tenantId: string,
   plan: Pick<JobRevert, 'toDelete' | 'toRestore'>,
 ): Promise<ImportJobRow | undefined> {
-  const revert: JobRevert = { requestedAt: new Date().toISOString(), toDelete: plan.toDelete, toRestore: plan.toRestore, done: 0, error: null };
+  const revert: JobRevert = {
+    requestedAt: new Date().toISOString(),
+    toDelete: plan.toDelete,
+    toRestore: plan.toRestore,
+    done: 0,
+    error: null,
+  };
   return db.sql.begin(async (sql) => {
     await holdOffRetention(sql);
     const [record] = await sql`
@@ -46,7 +52,11 @@ export async function recordRevertProgress(sql: Queries, jobId: string, rows: nu
 }
 
 /** Why the revert did not happen (or its last failure), or null when a delivery starts again; the status stays. */
-export async function recordRevertError(sql: Queries, jobId: string, error: { code: string; message: string } | null): Promise<ImportJobRow | undefined> {
+export async function recordRevertError(
+  sql: Queries,
+  jobId: string,
+  error: { code: string; message: string } | null,
+): Promise<ImportJobRow | undefined> {
   const [record] = await sql`
     update import_jobs set revert = jsonb_set(revert, '{error}', ${JSON.stringify(error)}::jsonb), updated_at = now()
     where id = ${jobId} and revert is not null and status <> 'reverted'

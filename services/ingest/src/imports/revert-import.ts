@@ -17,7 +17,8 @@ function stateRefusal(row: ImportJobRow): AppError | undefined {
 const expired = () =>
   new AppError(
     'revert_expired',
-    'This import can no longer be reverted: the earlier values of the rows it changed were dropped after BEFORE_IMAGE_RETENTION_DAYS; nothing was changed',
+    'This import can no longer be reverted: the earlier values of the rows it changed were dropped after ' +
+      'BEFORE_IMAGE_RETENTION_DAYS; nothing was changed',
   );
 
 function planRefusal(plan: RevertPlan): AppError | undefined {

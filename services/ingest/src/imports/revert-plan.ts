@@ -13,13 +13,21 @@ export async function planJobRevert(ctx: IngestContext, row: ImportJobRow): Prom
     return await planRevert(ctx.db.sql, row, qualified(parseTableName(template.table, 'public')));
   } catch (error) {
     if ((error as { code?: string }).code === UNDEFINED_TABLE)
-      throw new AppError('invalid_state', `The table ${template.table} no longer exists, so this import cannot be reverted`, { cause: error });
+      throw new AppError('invalid_state', `The table ${template.table} no longer exists, so this import cannot be reverted`, {
+        cause: error,
+      });
     throw error;
   }
 }
 
 /** GET /api/imports/:id/revert: the revert's plan (rows to delete, to restore, conflicts, expired), changing nothing. */
-export async function revertPlan({ ctx, input }: { ctx: IngestContext; input: { principal: Principal; jobId: string } }): Promise<RevertPlan> {
+export async function revertPlan({
+  ctx,
+  input,
+}: {
+  ctx: IngestContext;
+  input: { principal: Principal; jobId: string };
+}): Promise<RevertPlan> {
   const row = await findJobRow(ctx.db.db, input.jobId, { tenantId: input.principal.tenantId });
   if (!row) throw new AppError('not_found', `No import ${input.jobId}`);
   return planJobRevert(ctx, row);

@@ -39,7 +39,11 @@ export class BeforeImageSweep {
     const done = await dropOldBeforeImages(this.ctx.db, this.ctx.config.BEFORE_IMAGE_RETENTION_DAYS);
     if (done.droppedImages > 0 || done.expiredJobs.length > 0)
       this.ctx.logger.info(
-        { droppedImages: done.droppedImages, expiredJobs: done.expiredJobs.length, retentionDays: this.ctx.config.BEFORE_IMAGE_RETENTION_DAYS },
+        {
+          droppedImages: done.droppedImages,
+          expiredJobs: done.expiredJobs.length,
+          retentionDays: this.ctx.config.BEFORE_IMAGE_RETENTION_DAYS,
+        },
         'before-images past retention dropped; those imports can no longer be reverted',
       );
     return done;

@@ -23,7 +23,10 @@ async function openBatch(sql: Queries, jobId: string): Promise<void> {
   await holdOffRetention(sql);
   const [job] = await sql`select before_images_dropped_at from import_jobs where id = ${jobId}`;
   if (job?.before_images_dropped_at)
-    throw new AppError('revert_expired', 'The earlier values of rows this import changed were dropped by retention while it was being reverted');
+    throw new AppError(
+      'revert_expired',
+      'The earlier values of rows this import changed were dropped by retention while it was being reverted',
+    );
 }
 
 export interface BatchDone {
@@ -60,7 +63,8 @@ export async function restoreBatch(sql: Queries, jobId: string, target: RevertTa
        from batch b cross join lateral jsonb_populate_record(null::${table.table}, b.image) as s
        where ${table.keyJoin} and t.import_job_id = $1
        returning 1)
-     select (select count(*) from batch)::int as taken, (select max(id) from batch) as last, (select count(*) from restored)::int as restored`,
+     select (select count(*) from batch)::int as taken, (select max(id) from batch) as last,
+       (select count(*) from restored)::int as restored`,
     [jobId, after, limit, ...target.restored],
   );
   const taken = done?.taken ?? 0;

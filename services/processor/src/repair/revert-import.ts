@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { isAppError, type ImportEvent, type JobRevert, type RepairItem } from '@docprocessor/contracts';
+import { isAppError, type ImportEvent, type JobRevert } from '@docprocessor/contracts';
 import { publishChange, publishEvent } from '@docprocessor/bus';
 import {
   describeConflicts,
@@ -21,7 +21,6 @@ import { deleteBatch, dropJobImages, restoreBatch, revertTargetOf, type BatchDon
 
 /** Why a revert is not done, recorded on job.revert.error: the job keeps its status and may be reverted again later. */
 type Refusal = NonNullable<JobRevert['error']>;
-
 
 /**
  * Takes an import back: restores every row it updated from its before-images, then deletes every row it inserted,
@@ -56,9 +55,10 @@ export const revertImport: RepairHandler = async (ctx, item, lease) => {
     if (isAppError(error) && error.code === 'revert_expired') return refuse(ctx, log, row, { code: error.code, message: error.message });
     const message = error instanceof Error ? error.message : String(error);
     // Kept on the job so a revert that fails on every delivery can be seen, and asked for again.
-    await recordRevertError(ctx.db.sql, row.id, { code: RETRIED_REVERT, message: `The revert failed and is being retried: ${message}` }).catch(
-      (cause: unknown) => log.warn({ err: cause }, 'could not record the failure on the job'),
-    );
+    await recordRevertError(ctx.db.sql, row.id, {
+      code: RETRIED_REVERT,
+      message: `The revert failed and is being retried: ${message}`,
+    }).catch((cause: unknown) => log.warn({ err: cause }, 'could not record the failure on the job'));
     throw error;
   }
   await dropJobImages(ctx.db.sql, row.id);
@@ -70,7 +70,8 @@ export const revertImport: RepairHandler = async (ctx, item, lease) => {
 
 async function targetOf(ctx: ProcessorContext, row: ImportJobRow): Promise<RevertTarget | Refusal> {
   const template = await findTemplate(ctx.db, row.tenantId, row.template);
-  if (!template) return { code: 'unknown_template', message: `The template ${row.template} no longer exists, so its rows cannot be reverted` };
+  if (!template)
+    return { code: 'unknown_template', message: `The template ${row.template} no longer exists, so its rows cannot be reverted` };
   try {
     return revertTargetOf(template, await describeTargetTable(ctx.db.sql, template));
   } catch (error) {
@@ -109,8 +110,8 @@ async function revertRows(ctx: ProcessorContext, log: Logger, row: ImportJobRow,
 async function announce(ctx: ProcessorContext, log: Logger, job: ImportJobRow | undefined, lease: RepairLease): Promise<void> {
   lease.renew();
   if (!job) return;
-  await publishEvent(ctx.bus, 'progress' satisfies ImportEvent['type'], toJob(job), { tenantId: job.tenantId, dedupe: false }).catch((error: unknown) =>
-    log.warn({ err: error }, 'revert progress event not published; the next one or the final one will say it'),
+  await publishEvent(ctx.bus, 'progress' satisfies ImportEvent['type'], toJob(job), { tenantId: job.tenantId, dedupe: false }).catch(
+    (error: unknown) => log.warn({ err: error }, 'revert progress event not published; the next one or the final one will say it'),
   );
 }
 
