@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorBody, Health, ImportFormFields, JobIdParams, JobList, ListErrorsQuery, ListImportsQuery, RowErrorList } from './api.js';
 import { Job } from './job.js';
 import { Preview } from './previews.js';
+import { RevertPlan } from './revert.js';
 import { MappingProposal } from './templates/mapping.js';
 import { TemplateChange, TemplateInput } from './templates/template-rules.js';
 import { Template, TemplateName } from './templates/template.js';
@@ -127,6 +128,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: "Import a completed dry run's stored file for real",
     params: JobIdParams,
     responses: { 202: job('the new job'), 200: job('the job an earlier commit created'), 404: notFound, 409: conflict },
+  },
+  {
+    method: 'get',
+    path: '/api/imports/{id}/revert',
+    tag: 'imports',
+    summary: 'What a revert would do, changing nothing',
+    params: JobIdParams,
+    responses: { 200: { description: 'the plan', schema: RevertPlan }, 404: notFound, 409: conflict },
   },
   {
     method: 'post',

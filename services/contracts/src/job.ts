@@ -58,6 +58,12 @@ export const JobRevert = z.object({
   toRestore: z.number().int().nullable(),
   /** Rows done so far, deleted and restored together. */
   done: z.number().int(),
+  /**
+   * Why the processor did not revert (`revert_conflict`: a later import changed the same rows after the request;
+   * `revert_expired`; or the last failure of a revert still being retried). The job keeps its status and nothing
+   * was changed by a refusal; a new revert may be asked for.
+   */
+  error: z.object({ code: z.string(), message: z.string() }).nullable().optional(),
 });
 export type JobRevert = z.infer<typeof JobRevert>;
 

@@ -20,3 +20,6 @@ export * from './templates/define-template.js';
 export * from './templates/remembered-mappings.js';
 export * from './webhooks/webhook-store.js';
 export * from './webhooks/deliveries.js';
+export * from './repairs/before-image-retention.js';
+export * from './repairs/revert-plan.js';
+export * from './repairs/revert-request.js';

@@ -52,6 +52,14 @@ export const ProcessorEnv = BaseEnv.extend({
     .min(1)
     .default(3)
     .describe('Stalls a job may have: the watchdog hands it back after each earlier one, and this one fails it with `job_stalled`.'),
+  BEFORE_IMAGE_RETENTION_DAYS: count()
+    .min(1)
+    .max(3650)
+    .default(7)
+    .describe(
+      'Days the earlier values of rows an import overwrote are kept for a revert; then they are dropped (hourly) and a revert ' +
+        'of an import that finished before that answers `409 revert_expired`.',
+    ),
   WATCHDOG_INTERVAL_MS: count().min(0).default(15_000).describe("How often (ms) each worker's watchdog looks; `0` turns it off."),
   WEBHOOK_TIMEOUT_MS: count().min(100).default(10_000).describe('How long (ms) a webhook receiver has to answer one delivery.'),
   WEBHOOK_RETRY_MAX_MS: count()

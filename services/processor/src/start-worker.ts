@@ -9,6 +9,7 @@ import { WorkConsumer } from './work/consume.js';
 import { withJobConnections } from './job-connections.js';
 import { createMetrics, type ProcessorMetrics } from './metrics.js';
 import { fixImport } from './repair/fix-import.js';
+import { BeforeImageSweep } from './repair/before-image-sweep.js';
 import { revertImport } from './repair/revert-import.js';
 import { RepairConsumer } from './work/repair-consumer.js';
 import { Watchdog } from './work/watchdog.js';
@@ -43,6 +44,8 @@ export async function startWorker(config: ProcessorConfig, logger: Logger): Prom
   await repairs.start();
   const watchdog = new Watchdog(ctx);
   watchdog.start();
+  const retention = new BeforeImageSweep(ctx);
+  retention.start();
   const sender = new DeliverySender(ctx);
   sender.start();
   const recorder = new DeliveryRecorder(ctx, () => sender.poke());
@@ -51,7 +54,7 @@ export async function startWorker(config: ProcessorConfig, logger: Logger): Prom
   return {
     async stop() {
       metricsServer?.close();
-      await Promise.all([consumer.stop(), repairs.stop(), watchdog.stop(), recorder.stop(), sender.stop()]);
+      await Promise.all([consumer.stop(), repairs.stop(), watchdog.stop(), retention.stop(), recorder.stop(), sender.stop()]);
       // With NATS or the database away, closing could wait forever: the jobs are handed back already.
       await Promise.race([Promise.all([bus.close(), db.close()]), sleep(5000)]);
     },

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       WATCHDOG_STALL_MS: 120_000,
       WATCHDOG_PENDING_MS: 600_000,
       WATCHDOG_MAX_STALLS: 3,
+      BEFORE_IMAGE_RETENTION_DAYS: 7,
       WATCHDOG_INTERVAL_MS: 15_000,
     });
   });

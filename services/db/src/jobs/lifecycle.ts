@@ -5,6 +5,7 @@ import { importJobs, type NewImportJobRow } from '../schema/import-jobs.js';
 import { changeOf, type JobChangeRow } from './job-change.js';
 import { jobFromSql } from './job-from-sql.js';
 import { heldBy, type Fence } from './fences.js';
+import { revertUnderway } from '../repairs/before-image-retention.js';
 
 /**
  * The one UPDATE behind every transition: the status moves from one the table allows to the table's
@@ -62,8 +63,9 @@ export async function retryJob(db: DbClient, jobId: string, tenantId: string): P
       sql,
       'retry',
       jobId,
-      sql`tenant_id = ${tenantId}`,
-      sql`attempt = attempt + 1, run_id = null, total_rows = null, processed_rows = 0, success_rows = 0, failed_rows = 0,
+      // Not while a revert of it runs: the retry would write rows the revert is taking away.
+      sql`tenant_id = ${tenantId} and not ${revertUnderway(sql, 'import_jobs')}`,
+      sql`attempt = attempt + 1, run_id = null, revert = null, total_rows = null, processed_rows = 0, success_rows = 0, failed_rows = 0,
           bytes_processed = 0, errors_total = 0, error = null, resumed_from_row = null, cancel_requested = false,
           announced_at = null, started_at = null, finished_at = null`,
     );

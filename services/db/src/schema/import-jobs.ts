@@ -56,6 +56,8 @@ export const importJobs = pgTable(
     /** The file's header as read, for errors.csv and for checking a fix file against it. */
     fileHeader: jsonb('file_header').$type<string[]>(),
     revert: jsonb('revert').$type<JobRevert>(),
+    /** When retention dropped before-images this job's revert needs: from then on a revert is refused (revert_expired). */
+    beforeImagesDroppedAt: ts('before_images_dropped_at'),
     /** The job's corrections, newest last; each keeps the stored file it came in (objectName), which the API does not show. */
     fixes: jsonb('fixes').$type<Array<JobFix & { objectName: string }>>().notNull().default(sql`'[]'::jsonb`),
     idempotencyKey: text('idempotency_key'),

@@ -10,6 +10,7 @@ import { createImport, findByIdempotencyKey } from '../imports/create-import.js'
 import { receiveUpload } from '../imports/receive-upload.js';
 import { retryImport } from '../imports/retry-import.js';
 import { revertImport } from '../imports/revert-import.js';
+import { revertPlan } from '../imports/revert-plan.js';
 import { principalOf } from '../plugins/auth.js';
 
 const idempotencyKeyOf = (value: string | string[] | undefined): string | undefined => {
@@ -82,6 +83,11 @@ export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestC
     const { id } = JobIdParams.parse(request.params);
     const { job, created } = await commitDryRun({ ctx, input: { principal: principalOf(request), jobId: id } });
     return reply.code(created ? 202 : 200).send(job);
+  });
+
+  app.get('/api/imports/:id/revert', async (request) => {
+    const { id } = JobIdParams.parse(request.params);
+    return revertPlan({ ctx, input: { principal: principalOf(request), jobId: id } });
   });
 
   app.post('/api/imports/:id/revert', async (request, reply) => {

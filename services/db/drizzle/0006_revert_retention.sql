@@ -1,0 +1,1 @@
+ALTER TABLE "import_jobs" ADD COLUMN "before_images_dropped_at" timestamp (3) with time zone;
