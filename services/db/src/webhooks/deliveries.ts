@@ -62,7 +62,8 @@ export async function sendNextDue(sql: Sql, send: (delivery: DueDelivery) => Pro
                attempts = ${kept} where id = ${due.id}`;
     else
       await tx`update webhook_deliveries set attempt_count = attempt_count + 1, attempts = ${kept},
-               status = ${outcome.retryAt ? 'pending' : 'dead'}, next_attempt_at = coalesce(${outcome.retryAt?.toISOString() ?? null}::timestamptz, next_attempt_at)
+               status = ${outcome.retryAt ? 'pending' : 'dead'},
+               next_attempt_at = coalesce(${outcome.retryAt?.toISOString() ?? null}::timestamptz, next_attempt_at)
                where id = ${due.id}`;
     return true;
   });
