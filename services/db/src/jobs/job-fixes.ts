@@ -77,3 +77,11 @@ export async function endJobFix(db: DbClient, jobId: string, fixId: string, end:
     returning *`;
   return record ? jobFromSql(record) : undefined;
 }
+
+/** Takes back a pending fix no worker was told of (its work item could not be published): the job takes a fix again. */
+export async function withdrawJobFix(db: DbClient, jobId: string, fixId: string): Promise<void> {
+  await db.sql`
+    update import_jobs set updated_at = now(),
+      fixes = (select coalesce(jsonb_agg(f order by n), '[]'::jsonb) from jsonb_array_elements(fixes) with ordinality as e(f, n) where f->>'id' <> ${fixId})
+    where id = ${jobId} and ${holdsFix(db.sql, fixId, { status: 'pending' })}`;
+}
