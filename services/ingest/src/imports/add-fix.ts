@@ -20,6 +20,18 @@ function refusal(job: ImportJobRow): string | null {
 }
 
 /**
+ * A pending fix whose work item may never have been published (ingest stopped between the commit and the publish) is
+ * queued again when the next fix is refused for it; the message id makes this harmless when it was published.
+ */
+async function requeueBusyFix(ctx: IngestContext, job: ImportJobRow): Promise<void> {
+  const pending = job.fixes.find((f) => f.status === 'pending');
+  if (!pending) return;
+  await publishRepair(ctx.bus, { kind: 'fix', jobId: job.id, fixId: pending.id, at: pending.at }, pending.id).catch((error: unknown) =>
+    ctx.logger.warn({ err: error, jobId: job.id, fixId: pending.id }, 'pending fix not queued again'),
+  );
+}
+
+/**
  * POST /api/imports/:id/fixes: stores a corrected file of the job's failed rows, checks its header and rows against
  * the job, and queues it for the processors. The stored file goes on any refusal.
  */
@@ -33,7 +45,10 @@ export async function addFix({ ctx, input }: { ctx: IngestContext; input: { prin
     const job = await findJobRow(ctx.db.db, jobId, { tenantId: principal.tenantId });
     if (!job) throw new AppError('not_found', `No import ${jobId}`);
     const refused = refusal(job);
-    if (refused) throw new AppError('invalid_state', refused);
+    if (refused) {
+      await requeueBusyFix(ctx, job);
+      throw new AppError('invalid_state', refused);
+    }
     if (upload.stored.size === 0) throw new AppError('empty_file', 'The fix file is empty: send the corrected errors.csv');
     if (!job.fileHeader || job.failedRows === 0) throw new AppError('invalid_state', `Import ${jobId} has no failed rows to fix`);
     const format = sniffFormat(upload.head);
