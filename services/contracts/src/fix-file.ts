@@ -42,7 +42,10 @@ export function matchFixHeader(fileHeader: readonly string[], fixHeader: readonl
   // The two columns errors.csv appends are its last ones; a file column of the same name would come before them.
   const rowIndex = names.lastIndexOf(FIX_ROW_COLUMN);
   if (rowIndex === -1)
-    return `The fix has no "${FIX_ROW_COLUMN}" column: keep the "${FIX_ROW_COLUMN}" column of errors.csv, it says which failed row each line corrects`;
+    return (
+      `The fix has no "${FIX_ROW_COLUMN}" column: keep the "${FIX_ROW_COLUMN}" column of errors.csv, ` +
+      'it says which failed row each line corrects'
+    );
   const errorsIndex = names.lastIndexOf(FIX_ERRORS_COLUMN);
   const unused = new Set(names.keys());
   unused.delete(rowIndex);
@@ -59,8 +62,11 @@ export function matchFixHeader(fileHeader: readonly string[], fixHeader: readonl
   }
   const extra = [...unused].map((i) => fixHeader[i]!);
   if (missing.length === 0 && extra.length === 0) return { positions, rowIndex };
-  const parts = [missing.length > 0 ? `it lacks ${listed(missing)}` : '', extra.length > 0 ? `it has ${listed(extra)} too` : ''].filter(Boolean);
-  return `The fix's header is not the imported file's: ${parts.join(' and ')} (a fix has the file's own header, then "${FIX_ROW_COLUMN}" and optionally "${FIX_ERRORS_COLUMN}", as errors.csv does)`;
+  const parts = [missing.length > 0 ? `it lacks ${listed(missing)}` : '', extra.length > 0 ? `it has ${listed(extra)} too` : ''].filter(
+    Boolean,
+  );
+  const expected = `a fix has the file's own header, then "${FIX_ROW_COLUMN}" and optionally "${FIX_ERRORS_COLUMN}", as errors.csv does`;
+  return `The fix's header is not the imported file's: ${parts.join(' and ')} (${expected})`;
 }
 
 /**
@@ -70,7 +76,10 @@ export function matchFixHeader(fileHeader: readonly string[], fixHeader: readonl
 export function readFixLine(layout: FixLayout, record: readonly string[], line: number): FixLine | null | string {
   const cells = layout.positions.map((at) => unguardCell(record[at] ?? ''));
   const rowText = (record[layout.rowIndex] ?? '').trim();
-  if (rowText === '') return cells.every((c) => c === '') ? null : `Line ${line} of the fix has no "${FIX_ROW_COLUMN}": it must say which failed row it corrects`;
+  if (rowText === '')
+    return cells.every((c) => c === '')
+      ? null
+      : `Line ${line} of the fix has no "${FIX_ROW_COLUMN}": it must say which failed row it corrects`;
   if (!/^\d{1,15}$/.test(rowText) || Number(rowText) < 1)
     return `Line ${line} of the fix has "${FIX_ROW_COLUMN}" "${rowText.slice(0, 40)}", which is not a row number`;
   return { row: Number(rowText), cells };

@@ -12,7 +12,18 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const HEADER = CONTACTS_HEADER.split(',');
-const line = (id: number, email = `u${id}@example.com`) => [String(id), email, 'Ada', 'Lovelace', '', 'GB', '2024-01-02', '10.50', 'true', ''];
+const line = (id: number, email = `u${id}@example.com`) => [
+  String(id),
+  email,
+  'Ada',
+  'Lovelace',
+  '',
+  'GB',
+  '2024-01-02',
+  '10.50',
+  'true',
+  '',
+];
 
 /** A completed import of 3 rows whose rows 2 and 3 failed, as a worker leaves it. */
 async function completedWithFailures(): Promise<string> {
@@ -33,7 +44,7 @@ async function completedWithFailures(): Promise<string> {
   return id;
 }
 
-const csv = (header: string[], ...rows: string[][]) => [header, ...rows].map((r) => r.join(',')).join('\n') + '\n';
+const csv = (header: string[], ...rows: string[][]) => `${[header, ...rows].map((r) => r.join(',')).join('\n')}\n`;
 const fixCsv = (...rows: string[][]) => csv([...HEADER, '_row', '_errors'], ...rows);
 const postFix = (jobId: string, content: string | Buffer, filename = 'fix.csv', fields: Record<string, string> = {}) => {
   const body = multipart({ content, filename }, fields);
@@ -48,9 +59,22 @@ describe('POST /api/imports/:id/fixes', () => {
     expect(res.statusCode, res.body).toBe(202);
     const job = Job.parse(res.json());
     expect(job).toMatchObject({ id, status: 'completed', failedRows: 2 });
-    expect(job.fixes).toEqual([{ id: expect.any(String), filename: 'people-errors.csv', rows: 0, fixed: 0, stillFailing: 0, status: 'pending', error: null, at: expect.any(String) }]);
+    expect(job.fixes).toEqual([
+      {
+        id: expect.any(String),
+        filename: 'people-errors.csv',
+        rows: 0,
+        fixed: 0,
+        stillFailing: 0,
+        status: 'pending',
+        error: null,
+        at: expect.any(String),
+      },
+    ]);
     expect(Object.keys(job.fixes[0]!), 'where the file is stored is not shown').not.toContain('objectName');
-    const message = await h.ctx.bus.jsm.streams.getMessage(h.ctx.bus.names.stream, { last_by_subj: repairSubject(h.ctx.bus.names, id, 'fix') });
+    const message = await h.ctx.bus.jsm.streams.getMessage(h.ctx.bus.names.stream, {
+      last_by_subj: repairSubject(h.ctx.bus.names, id, 'fix'),
+    });
     expect(RepairItem.parse(message!.json())).toMatchObject({ kind: 'fix', jobId: id, fixId: job.fixes[0]!.id });
     expect(await fixObjects(id)).toEqual([`${id}.fix.${job.fixes[0]!.id}`]);
 
@@ -67,7 +91,15 @@ describe('POST /api/imports/:id/fixes', () => {
     expect((await postFix(reordered, csv(['_row', ...header], ['3', ...line(3).reverse()]))).statusCode).toBe(202);
 
     const workbook = await completedWithFailures();
-    const xlsx = await workbookBytes([{ name: 'errors', rows: [[...HEADER, '_row', '_errors'], [...line(2), 2, 'email: wrong']] }]);
+    const xlsx = await workbookBytes([
+      {
+        name: 'errors',
+        rows: [
+          [...HEADER, '_row', '_errors'],
+          [...line(2), 2, 'email: wrong'],
+        ],
+      },
+    ]);
     const res = await postFix(workbook, xlsx, 'errors.xlsx');
     expect(res.statusCode, res.body).toBe(202);
     const [stored] = await h.ctx.db.db.select().from(importJobs).where(eq(importJobs.id, workbook));
@@ -77,7 +109,11 @@ describe('POST /api/imports/:id/fixes', () => {
   it.each([
     ['another header', () => csv([...HEADER.slice(0, -1), 'note', '_row'], [...line(2).slice(0, -1), '', '2']), ['"notes"', '"note"']],
     ['no _row column', () => csv(HEADER, line(2)), ['"_row"']],
-    ['a row the job never failed', () => fixCsv([...line(2), '2', ''], [...line(1), '1', ''], [...line(9), '9', '']), ['rows 1, 9', 'not failed rows']],
+    [
+      'a row the job never failed',
+      () => fixCsv([...line(2), '2', ''], [...line(1), '1', ''], [...line(9), '9', '']),
+      ['rows 1, 9', 'not failed rows'],
+    ],
     ['a line without its row', () => fixCsv([...line(2), '', 'x']), ['Line 2', 'no "_row"']],
     ['a row twice', () => fixCsv([...line(2), '2', ''], [...line(2), '2', '']), ['Row 2 is corrected twice']],
     ['no rows', () => fixCsv(), ['no rows']],
@@ -110,7 +146,10 @@ describe('POST /api/imports/:id/fixes', () => {
     const dryRun = await completedWithFailures();
     await h.ctx.db.db.update(importJobs).set({ dryRun: true }).where(eq(importJobs.id, dryRun));
     const reverted = await completedWithFailures();
-    await h.ctx.db.db.update(importJobs).set({ revert: { requestedAt: new Date().toISOString(), toDelete: null, toRestore: null, done: 0 } }).where(eq(importJobs.id, reverted));
+    await h.ctx.db.db
+      .update(importJobs)
+      .set({ revert: { requestedAt: new Date().toISOString(), toDelete: null, toRestore: null, done: 0 } })
+      .where(eq(importJobs.id, reverted));
     const clean = await completedWithFailures();
     await h.ctx.db.db.update(importJobs).set({ failedRows: 0, successRows: 3 }).where(eq(importJobs.id, clean));
     for (const [id, says] of [
@@ -127,7 +166,12 @@ describe('POST /api/imports/:id/fixes', () => {
 
   it('refuses a request that is not multipart', async () => {
     const id = await completedWithFailures();
-    const res = await h.app.inject({ method: 'POST', url: `/api/imports/${id}/fixes`, headers: { 'x-api-key': API_KEY, 'content-type': 'text/csv' }, payload: 'a,b\n' });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/api/imports/${id}/fixes`,
+      headers: { 'x-api-key': API_KEY, 'content-type': 'text/csv' },
+      payload: 'a,b\n',
+    });
     expect(res.statusCode).toBe(415);
   });
 });

@@ -19,12 +19,22 @@ async function addFix(job: ImportJobRow, content: string): Promise<string> {
   const id = randomUUID();
   const objectName = `${job.id}.fix.${id}`;
   await h.ctx.files.put(objectName, Readable.from([Buffer.from(content)]));
-  const fix = { id, filename: 'fix.csv', rows: 0, fixed: 0, stillFailing: 0, status: 'pending' as const, error: null, at: new Date().toISOString() };
+  const fix = {
+    id,
+    filename: 'fix.csv',
+    rows: 0,
+    fixed: 0,
+    stillFailing: 0,
+    status: 'pending' as const,
+    error: null,
+    at: new Date().toISOString(),
+  };
   const added = await addJobFix(h.ctx.db, job.id, job.tenantId, { ...fix, objectName, format: 'csv', encoding: 'utf-8', delimiter: ',' });
   expect(added, 'the job takes the fix').toBeDefined();
   return id;
 }
-const deliver = (job: ImportJobRow, fixId: string, given = lease()) => fixImport(h.ctx, { kind: 'fix', jobId: job.id, fixId, at: new Date().toISOString() }, given);
+const deliver = (job: ImportJobRow, fixId: string, given = lease()) =>
+  fixImport(h.ctx, { kind: 'fix', jobId: job.id, fixId, at: new Date().toISOString() }, given);
 
 const errorsOf = (jobId: string) =>
   h.ctx.db.sql<{ row: number; code: string }[]>`select row, code from import_row_errors where job_id = ${jobId} order by row, id`;
@@ -34,7 +44,7 @@ const contactsOf = (jobId: string) =>
   h.ctx.db.sql<{ id: number; email: string; amount: string; source_row: number }[]>`
     select id::int, email, amount::text, source_row::int from contacts where import_job_id = ${jobId} order by id`;
 const fixLine = (row: number, line: string) => `${line},${row},whatever was wrong`;
-const fixFile = (...lines: string[]) => [`${HEADER},_row,_errors`, ...lines].join('\n') + '\n';
+const fixFile = (...lines: string[]) => `${[`${HEADER},_row,_errors`, ...lines].join('\n')}\n`;
 
 /** An import of 7 contacts with rows 2, 4, 5 and 7 failing, completed. */
 async function importWithFailures(base: number): Promise<ImportJobRow> {
@@ -74,7 +84,9 @@ describe('a fix of failed rows', () => {
 
     const after = await jobRow(h, job.id);
     expect(after).toMatchObject({ status: 'completed', successRows: 5, failedRows: 2, processedRows: 7, totalRows: 7, errorsTotal: 2 });
-    expect(after.fixes).toEqual([expect.objectContaining({ id: fixId, status: 'completed', rows: 4, fixed: 2, stillFailing: 2, error: null })]);
+    expect(after.fixes).toEqual([
+      expect.objectContaining({ id: fixId, status: 'completed', rows: 4, fixed: 2, stillFailing: 2, error: null }),
+    ]);
     expect(await errorsOf(job.id)).toEqual([
       { row: 5, code: 'out_of_range' },
       { row: 7, code: 'invalid_date' },
@@ -92,7 +104,11 @@ describe('a fix of failed rows', () => {
     const progress = h.events.slice(before).filter((e) => e.jobId === job.id);
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.every((e) => e.type === 'progress' && e.job.status === 'completed')).toBe(true);
-    expect(progress.at(-1)!.job).toMatchObject({ failedRows: 2, successRows: 5, fixes: [expect.objectContaining({ status: 'completed', fixed: 2 })] });
+    expect(progress.at(-1)!.job).toMatchObject({
+      failedRows: 2,
+      successRows: 5,
+      fixes: [expect.objectContaining({ status: 'completed', fixed: 2 })],
+    });
     expect(await h.ctx.files.read(`${job.id}.fix.${fixId}`), 'the fix file goes once it is done').toBeNull();
 
     // A second fix of the rows still wrong: everything is in, the errors are gone.
@@ -110,18 +126,35 @@ describe('a fix of failed rows', () => {
 
   it('resumes after a crash at its last committed batch, counting nothing twice; a delivery of a done fix changes nothing', async () => {
     const job = await importWithFailures(200);
-    const fixId = await addFix(job, fixFile(fixLine(2, contact(202)), fixLine(4, contact(204, { country: 'de' })), fixLine(5, contact(205, { amount: '5' })), fixLine(7, contact(207))));
+    const fixId = await addFix(
+      job,
+      fixFile(
+        fixLine(2, contact(202)),
+        fixLine(4, contact(204, { country: 'de' })),
+        fixLine(5, contact(205, { amount: '5' })),
+        fixLine(7, contact(207)),
+      ),
+    );
     // The worker dies right after its first batch (3 rows) commits.
     const crash = lease(() => {
       throw new Error('worker killed');
     });
     await expect(deliver(job, fixId, crash)).rejects.toThrow('worker killed');
-    expect(await jobRow(h, job.id)).toMatchObject({ successRows: 6, failedRows: 1, fixes: [expect.objectContaining({ status: 'processing', rows: 3, fixed: 3 })] });
+    expect(await jobRow(h, job.id)).toMatchObject({
+      successRows: 6,
+      failedRows: 1,
+      fixes: [expect.objectContaining({ status: 'processing', rows: 3, fixed: 3 })],
+    });
 
     await deliver(job, fixId);
     await deliver(job, fixId);
     const done = await jobRow(h, job.id);
-    expect(done).toMatchObject({ successRows: 7, failedRows: 0, errorsTotal: 0, fixes: [expect.objectContaining({ status: 'completed', rows: 4, fixed: 4, stillFailing: 0 })] });
+    expect(done).toMatchObject({
+      successRows: 7,
+      failedRows: 0,
+      errorsTotal: 0,
+      fixes: [expect.objectContaining({ status: 'completed', rows: 4, fixed: 4, stillFailing: 0 })],
+    });
     expect((await contactsOf(job.id)).map((r) => r.id)).toEqual([201, 202, 203, 204, 205, 206, 207]);
   });
 
@@ -129,12 +162,16 @@ describe('a fix of failed rows', () => {
     const job = await importWithFailures(300);
     const fixId = await addFix(job, fixFile(fixLine(2, contact(301)), fixLine(4, contact(304))));
     await deliver(job, fixId);
-    expect(await jobRow(h, job.id)).toMatchObject({ successRows: 4, failedRows: 3, fixes: [expect.objectContaining({ fixed: 1, stillFailing: 1 })] });
+    expect(await jobRow(h, job.id)).toMatchObject({
+      successRows: 4,
+      failedRows: 3,
+      fixes: [expect.objectContaining({ fixed: 1, stillFailing: 1 })],
+    });
     expect((await errorsOf(job.id)).filter((e) => e.row === 2)).toEqual([{ row: 2, code: 'duplicate_key' }]);
     expect((await failedCellsOf(job.id)).find((f) => f.row === 2)?.cells[0]).toBe('301');
   });
 
-  it('fails a fix whose header is not the file\'s, changing nothing, and fails one on its last delivery', async () => {
+  it("fails a fix whose header is not the file's, changing nothing, and fails one on its last delivery", async () => {
     const job = await importWithFailures(400);
     const fixId = await addFix(job, `id,email,_row\n402,a@b.co,2\n`);
     await deliver(job, fixId);

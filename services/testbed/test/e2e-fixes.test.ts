@@ -15,13 +15,18 @@ const t = useStack({ label: 'fixes', natsLog: true });
 
 const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const csvCell = (cell: string) => (/[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell);
-const csvText = (rows: readonly (readonly string[])[]) => rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+const csvText = (rows: readonly (readonly string[])[]) => `${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 
 /** A rule broken in one row: the column, the breaking value, and the value that fixes it. */
 type Break = [column: string, bad: string, good: string];
 
 /** A file of `valid` rows, then one row per break; `rowOf` makes row n from overrides. */
-function fileWith(header: string[], rowOf: (n: number, overrides: Record<string, string>) => string[], breaks: readonly Break[], valid = 3) {
+function fileWith(
+  header: string[],
+  rowOf: (n: number, overrides: Record<string, string>) => string[],
+  breaks: readonly Break[],
+  valid = 3,
+) {
   const rows = Array.from({ length: valid }, (_, i) => rowOf(i + 1, {}));
   const fixes = new Map<number, Record<string, string>>();
   breaks.forEach(([column, bad, good], i) => {
@@ -141,7 +146,8 @@ const contactRow = (n: number, o: Record<string, string>) => [
   o.notes ?? '',
 ];
 // An id break is fixed by the row's own number: `''` above stands for it.
-const fixedIds = (breaks: Break[], valid: number): Break[] => breaks.map(([c, bad, good], i) => [c, bad, c === 'id' ? String(valid + i + 1) : good]);
+const fixedIds = (breaks: Break[], valid: number): Break[] =>
+  breaks.map(([c, bad, good], i) => [c, bad, c === 'id' ? String(valid + i + 1) : good]);
 
 async function roundTrip(template: string, clean: string, columns: string[], file: ReturnType<typeof fileWith>): Promise<void> {
   const job = await uploadJob(t.stack, file.text, { fields: { template }, filename: 'mine.csv' });
@@ -174,7 +180,7 @@ async function roundTrip(template: string, clean: string, columns: string[], fil
 }
 
 describe('fix and resubmit', () => {
-  it('a user template with every type and rule: errors.csv fixed and uploaded leaves the table a clean import of the corrected file', async () => {
+  it('a user template with every type and rule: errors.csv fixed and uploaded equals a clean import of the corrected file', async () => {
     for (const name of ['everything', 'everything_clean'])
       expect((await call(t.stack, '/api/templates', json({ name, key: ['id'], columns: EVERYTHING }))).status).toBe(201);
     const header = EVERYTHING.map((c) => c.name);
@@ -191,30 +197,71 @@ describe('fix and resubmit', () => {
 
   it('a row still wrong keeps failing with its new error; a wrong header or row is a 400; an .xlsx fix finishes the job', async () => {
     const header = ['sku', 'name', 'price', 'quantity', 'active'];
-    const job = await uploadJob(t.stack, csvText([header, ['A-1', 'One', '1', '1', 'yes'], ['B 2', 'Two', '2', '2', 'yes'], ['C-3', 'Three', '-3', '3', 'no']]), {
-      fields: { template: 'products' },
-    });
+    const job = await uploadJob(
+      t.stack,
+      csvText([header, ['A-1', 'One', '1', '1', 'yes'], ['B 2', 'Two', '2', '2', 'yes'], ['C-3', 'Three', '-3', '3', 'no']]),
+      {
+        fields: { template: 'products' },
+      },
+    );
     expect(await finalJob(t.stack, job.id)).toMatchObject({ failedRows: 2, successRows: 1 });
 
-    const wrongHeader = await postFix(job.id, csvText([['sku', 'title', 'price', 'quantity', 'active', '_row'], ['B-2', 'Two', '2', '2', 'yes', '2']]));
+    const wrongHeader = await postFix(
+      job.id,
+      csvText([
+        ['sku', 'title', 'price', 'quantity', 'active', '_row'],
+        ['B-2', 'Two', '2', '2', 'yes', '2'],
+      ]),
+    );
     expect(wrongHeader.status).toBe(400);
     expect(errorCodeOf(wrongHeader)).toBe('invalid_fix');
     expect((wrongHeader.body as unknown as { error: { message: string } }).error.message).toMatch(/"name".*"title"/);
-    const neverFailed = await postFix(job.id, csvText([[...header, '_row'], ['A-1', 'One', '1', '1', 'yes', '1']]));
+    const neverFailed = await postFix(
+      job.id,
+      csvText([
+        [...header, '_row'],
+        ['A-1', 'One', '1', '1', 'yes', '1'],
+      ]),
+    );
     expect(neverFailed.status).toBe(400);
     expect((neverFailed.body as unknown as { error: { message: string } }).error.message).toContain('row 1,');
 
     // Row 2 fixed, row 3 wrong in a new way.
-    expect((await postFix(job.id, csvText([[...header, '_row'], ['B-2', 'Two', '2', '2', 'yes', '2'], ['C-3', 'Three', '3', 'lots', 'no', '3']]))).status).toBe(202);
-    expect((await fixEnded(job.id, 0)).job).toMatchObject({ failedRows: 1, successRows: 2, fixes: [expect.objectContaining({ fixed: 1, stillFailing: 1 })] });
+    expect(
+      (
+        await postFix(
+          job.id,
+          csvText([
+            [...header, '_row'],
+            ['B-2', 'Two', '2', '2', 'yes', '2'],
+            ['C-3', 'Three', '3', 'lots', 'no', '3'],
+          ]),
+        )
+      ).status,
+    ).toBe(202);
+    expect((await fixEnded(job.id, 0)).job).toMatchObject({
+      failedRows: 1,
+      successRows: 2,
+      fixes: [expect.objectContaining({ fixed: 1, stillFailing: 1 })],
+    });
     const errors = await call<{ items: Array<{ row: number; column: string; code: string }> }>(t.stack, `/api/imports/${job.id}/errors`);
     expect(errors.body.items.map((e) => [e.row, e.column, e.code])).toEqual([[3, 'quantity', 'invalid_integer']]);
     expect((await errorsCsv(job.id))[1]).toEqual(['C-3', 'Three', '3', 'lots', 'no', '3', expect.stringContaining('quantity: ')]);
 
-    const xlsx = await workbookBytes([{ name: 'fixed', rows: [[...header, '_row', '_errors'], ['C-3', 'Three', 3, 3, 'no', 3, 'quantity: was wrong']] }]);
+    const xlsx = await workbookBytes([
+      {
+        name: 'fixed',
+        rows: [
+          [...header, '_row', '_errors'],
+          ['C-3', 'Three', 3, 3, 'no', 3, 'quantity: was wrong'],
+        ],
+      },
+    ]);
     expect((await postFix(job.id, xlsx, 'fixed.xlsx')).status).toBe(202);
     expect((await fixEnded(job.id, 1)).job).toMatchObject({ status: 'completed', failedRows: 0, successRows: 3 });
-    expect(await t.sql`select sku, price::float8 as price, quantity::int as quantity from products where import_job_id = ${job.id} order by sku`).toEqual([
+    expect(
+      await t.sql`select sku, price::float8 as price, quantity::int as quantity from products where import_job_id = ${job.id} order by sku`,
+    ).toEqual([
       { sku: 'A-1', price: 1, quantity: 1 },
       { sku: 'B-2', price: 2, quantity: 2 },
       { sku: 'C-3', price: 3, quantity: 3 },

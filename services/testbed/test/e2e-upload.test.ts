@@ -142,7 +142,12 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
     expect(one.body).toEqual(completed.job);
     expectJobInvariants(one.body);
 
-    for (const path of [`/api/imports/${randomUUID()}`, `/api/imports/not-a-uuid`, `/api/imports/${randomUUID()}/errors`, `/api/imports/${randomUUID()}/errors.csv`]) {
+    for (const path of [
+      `/api/imports/${randomUUID()}`,
+      `/api/imports/not-a-uuid`,
+      `/api/imports/${randomUUID()}/errors`,
+      `/api/imports/${randomUUID()}/errors.csv`,
+    ]) {
       const missing = await call(t.stack, path);
       expect(missing.status, `${path}: ${missing.text}`).toBe(404);
       expect(errorCodeOf(missing), missing.text).toBe('not_found');
@@ -192,7 +197,7 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
     }
   });
 
-  it('GET /api/imports/:id/errors.csv gives every failed row back under the file header with _row and _errors, safe to open in a spreadsheet', async () => {
+  it('GET /api/imports/:id/errors.csv gives failed rows back under the file header with _row and _errors, spreadsheet-safe', async () => {
     const answer = await call<string>(t.stack, `/api/imports/${job.id}/errors.csv`);
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toMatch(/^text\/csv/);
@@ -201,19 +206,25 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
     const fileHeader = (parse(fixture.csv, { to: 1 }) as string[][])[0]!;
     expect(Object.keys(records[0]!)).toEqual([...fileHeader, '_row', '_errors']);
     expect(records).toHaveLength(completed.job.failedRows);
-    const api = (await call<{ items: Array<{ row: number; column: string }> }>(t.stack, `/api/imports/${job.id}/errors?limit=1000`)).body.items;
+    const api = (await call<{ items: Array<{ row: number; column: string }> }>(t.stack, `/api/imports/${job.id}/errors?limit=1000`)).body
+      .items;
     expect(records.map((r) => `${r._row}:${r._errors?.split(':')[0]}`)).toEqual(api.map((e) => `${e.row}:${e.column}`));
     // No cell starts with a formula character: =, +, -, @ are defused with a leading quote.
-    for (const record of records) for (const cell of Object.values(record)) expect(cell, `cell ${JSON.stringify(cell)}`).not.toMatch(/^[=+\-@]/);
+    for (const record of records)
+      for (const cell of Object.values(record)) expect(cell, `cell ${JSON.stringify(cell)}`).not.toMatch(/^[=+\-@]/);
     expect(records.find((r) => r.email?.includes('HYPERLINK'))?.email).toBe(`'=HYPERLINK("http://evil.example","x")`);
     expect(records.find((r) => r._errors?.startsWith('amount: must'))?.amount).toBe(`'-4.5`);
   });
 
   it('GET /api/imports lists newest first, pages with a cursor and filters by status', async () => {
     await ensureProcessor();
-    const second = await uploadJob(t.stack, 'id,email,first_name,last_name,country,signup_date,amount,active\n900001,a@example.com,A,B,GB,2020-01-01,1,true\n', {
-      filename: 'second.csv',
-    });
+    const second = await uploadJob(
+      t.stack,
+      'id,email,first_name,last_name,country,signup_date,amount,active\n900001,a@example.com,A,B,GB,2020-01-01,1,true\n',
+      {
+        filename: 'second.csv',
+      },
+    );
     await finalJob(t.stack, second.id);
 
     const list = await call<{ items: Job[]; nextCursor: string | null }>(t.stack, '/api/imports');
@@ -269,7 +280,8 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
     late.socket.send('this is not json');
     late.send({ op: 'unsubscribe-everything' });
     await eventually(() => late.frames.filter((f) => f.type === 'error').length === 2, 'two error frames');
-    for (const frame of late.frames.filter((f) => f.type === 'error')) expect(frame).toMatchObject({ error: { code: expect.stringMatching(/^[a-z_]+$/), message: expect.any(String) } });
+    for (const frame of late.frames.filter((f) => f.type === 'error'))
+      expect(frame).toMatchObject({ error: { code: expect.stringMatching(/^[a-z_]+$/), message: expect.any(String) } });
     expect(late.closed).toBeNull();
   });
 

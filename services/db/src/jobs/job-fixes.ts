@@ -58,7 +58,14 @@ export interface FixBatchChange {
  * fixed, and the fix's checkpoint moves from `fromRows` to `totals.rows`. Undefined: the fix is not at that
  * checkpoint any more (another delivery got there first), so the batch must roll back.
  */
-export async function recordFixBatch(sql: Queries, jobId: string, fixId: string, fromRows: number, totals: FixTotals, change: FixBatchChange): Promise<ImportJobRow | undefined> {
+export async function recordFixBatch(
+  sql: Queries,
+  jobId: string,
+  fixId: string,
+  fromRows: number,
+  totals: FixTotals,
+  change: FixBatchChange,
+): Promise<ImportJobRow | undefined> {
   const [record] = await sql`
     update import_jobs set updated_at = now(),
       failed_rows = failed_rows - ${change.fixed}, success_rows = success_rows + ${change.fixed},
@@ -70,7 +77,12 @@ export async function recordFixBatch(sql: Queries, jobId: string, fixId: string,
 }
 
 /** A processing fix ends, completed or failed with a reason a person can act on. */
-export async function endJobFix(db: DbClient, jobId: string, fixId: string, end: { status: 'completed' } | { status: 'failed'; error: string }): Promise<ImportJobRow | undefined> {
+export async function endJobFix(
+  db: DbClient,
+  jobId: string,
+  fixId: string,
+  end: { status: 'completed' } | { status: 'failed'; error: string },
+): Promise<ImportJobRow | undefined> {
   const [record] = await db.sql`
     update import_jobs set updated_at = now(), fixes = ${patched(db.sql, fixId, { error: null, ...end })}
     where id = ${jobId} and ${holdsFix(db.sql, fixId, { status: 'processing' })}
@@ -82,6 +94,7 @@ export async function endJobFix(db: DbClient, jobId: string, fixId: string, end:
 export async function withdrawJobFix(db: DbClient, jobId: string, fixId: string): Promise<void> {
   await db.sql`
     update import_jobs set updated_at = now(),
-      fixes = (select coalesce(jsonb_agg(f order by n), '[]'::jsonb) from jsonb_array_elements(fixes) with ordinality as e(f, n) where f->>'id' <> ${fixId})
+      fixes = (select coalesce(jsonb_agg(f order by n), '[]'::jsonb)
+               from jsonb_array_elements(fixes) with ordinality as e(f, n) where f->>'id' <> ${fixId})
     where id = ${jobId} and ${holdsFix(db.sql, fixId, { status: 'pending' })}`;
 }

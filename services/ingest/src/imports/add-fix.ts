@@ -35,7 +35,13 @@ async function requeueBusyFix(ctx: IngestContext, job: ImportJobRow): Promise<vo
  * POST /api/imports/:id/fixes: stores a corrected file of the job's failed rows, checks its header and rows against
  * the job, and queues it for the processors. The stored file goes on any refusal.
  */
-export async function addFix({ ctx, input }: { ctx: IngestContext; input: { principal: Principal; jobId: string; request: FastifyRequest } }): Promise<Job> {
+export async function addFix({
+  ctx,
+  input,
+}: {
+  ctx: IngestContext;
+  input: { principal: Principal; jobId: string; request: FastifyRequest };
+}): Promise<Job> {
   const { principal, jobId } = input;
   const fixId = randomUUID();
   const upload = await receiveUpload(ctx, input.request, `${jobId}.fix.${fixId}`);
@@ -56,7 +62,16 @@ export async function addFix({ ctx, input }: { ctx: IngestContext; input: { prin
     const dialect: FixFileDialect = { format, encoding, delimiter: format === 'xlsx' ? ',' : sniffDelimiter(upload.head, encoding) };
     const rows = await readFixRows(ctx, upload.stored.name, dialect, job.fileHeader);
     await checkFailedRows(ctx.db, jobId, rows);
-    const fix = { id: fixId, filename: upload.filename, rows: 0, fixed: 0, stillFailing: 0, status: 'pending' as const, error: null, at: new Date().toISOString() };
+    const fix = {
+      id: fixId,
+      filename: upload.filename,
+      rows: 0,
+      fixed: 0,
+      stillFailing: 0,
+      status: 'pending' as const,
+      error: null,
+      at: new Date().toISOString(),
+    };
     const added = await addJobFix(ctx.db, jobId, principal.tenantId, { ...fix, objectName: upload.stored.name, ...dialect });
     if (!added) throw new AppError('invalid_state', `Import ${jobId} changed while the fix was read (another fix, or a revert); try again`);
     try {

@@ -21,6 +21,7 @@ export async function checkFailedRows(db: DbClient, jobId: string, rows: readonl
   const plural = unknown.length > 1;
   throw new AppError(
     'invalid_fix',
-    `The fix names row${plural ? 's' : ''} ${unknown.join(', ')}${unknown.length === NAMED ? ' and maybe more' : ''}, which ${plural ? 'are' : 'is'} not ${plural ? 'failed rows' : 'a failed row'} of import ${jobId} (errors.csv lists the ones that are)`,
+    `The fix names ${plural ? 'rows' : 'row'} ${unknown.join(', ')}${unknown.length === NAMED ? ' and maybe more' : ''}, ` +
+      `which ${plural ? 'are not failed rows' : 'is not a failed row'} of import ${jobId} (errors.csv lists the ones that are)`,
   );
 }

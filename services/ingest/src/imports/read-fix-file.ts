@@ -1,7 +1,15 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
-import { AppError, matchFixHeader, readFixLine, type Delimiter, type FileEncoding, type FileFormat, type FixLayout } from '@docprocessor/contracts';
+import {
+  AppError,
+  matchFixHeader,
+  readFixLine,
+  type Delimiter,
+  type FileEncoding,
+  type FileFormat,
+  type FixLayout,
+} from '@docprocessor/contracts';
 import { readSheet } from '@docprocessor/workbook';
 import type { IngestContext } from './context.js';
 
@@ -17,9 +25,9 @@ async function* recordsOf(file: Readable, dialect: FixFileDialect): AsyncGenerat
     yield* readSheet(file, { sheet: null }).rows;
     return;
   }
-  const parser = file.pipe(iconv.decodeStream(dialect.encoding)).pipe(
-    parse({ delimiter: dialect.delimiter, quote: '"', relax_column_count: true, relax_quotes: true, skip_empty_lines: true }),
-  );
+  const parser = file
+    .pipe(iconv.decodeStream(dialect.encoding))
+    .pipe(parse({ delimiter: dialect.delimiter, quote: '"', relax_column_count: true, relax_quotes: true, skip_empty_lines: true }));
   for await (const record of parser as AsyncIterable<string[]>) yield [record];
 }
 
@@ -28,7 +36,12 @@ async function* recordsOf(file: Readable, dialect: FixFileDialect): AsyncGenerat
  * Refuses (invalid_fix, naming what is wrong) a file with another header, no `_row`, a line without a row number,
  * or a row twice. Only row numbers are kept, so a large fix never sits in memory.
  */
-export async function readFixRows(ctx: IngestContext, objectName: string, dialect: FixFileDialect, fileHeader: readonly string[]): Promise<number[]> {
+export async function readFixRows(
+  ctx: IngestContext,
+  objectName: string,
+  dialect: FixFileDialect,
+  fileHeader: readonly string[],
+): Promise<number[]> {
   const file = await ctx.files.read(objectName);
   if (!file) throw new AppError('file_missing', 'The uploaded fix is no longer stored');
   const rows: number[] = [];
@@ -47,7 +60,8 @@ export async function readFixRows(ctx: IngestContext, objectName: string, dialec
         const read = readFixLine(layout, record, ++line);
         if (typeof read === 'string') throw new AppError('invalid_fix', read);
         if (!read) continue;
-        if (seen.has(read.row)) throw new AppError('invalid_fix', `Row ${read.row} is corrected twice in the fix (line ${line} again); keep one line for it`);
+        if (seen.has(read.row))
+          throw new AppError('invalid_fix', `Row ${read.row} is corrected twice in the fix (line ${line} again); keep one line for it`);
         seen.add(read.row);
         rows.push(read.row);
       }
@@ -59,7 +73,8 @@ export async function readFixRows(ctx: IngestContext, objectName: string, dialec
   } finally {
     file.destroy();
   }
-  if (!layout) throw new AppError('invalid_fix', "The fix file has no header: it needs the import file's header and _row, as errors.csv has");
+  if (!layout)
+    throw new AppError('invalid_fix', "The fix file has no header: it needs the import file's header and _row, as errors.csv has");
   if (rows.length === 0) throw new AppError('invalid_fix', 'The fix file has no rows to correct');
   return rows;
 }

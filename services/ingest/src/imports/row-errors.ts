@@ -16,7 +16,9 @@ async function errorPage(db: Database, jobId: string, page: Page): Promise<{ ite
     .where(
       and(
         eq(importRowErrors.jobId, jobId),
-        after ? or(gt(importRowErrors.row, after.row), and(eq(importRowErrors.row, after.row), gt(importRowErrors.id, after.id))) : undefined,
+        after
+          ? or(gt(importRowErrors.row, after.row), and(eq(importRowErrors.row, after.row), gt(importRowErrors.id, after.id)))
+          : undefined,
       ),
     )
     .orderBy(asc(importRowErrors.row), asc(importRowErrors.id))
@@ -42,7 +44,13 @@ async function ownedJob(db: Database, principal: Principal, jobId: string) {
 }
 
 /** Row errors in file order, one page at a time, with the total (which counts errors past the storage cap too). */
-export async function listRowErrors({ db, input }: { db: Database; input: { principal: Principal; jobId: string } & Page }): Promise<RowErrorList> {
+export async function listRowErrors({
+  db,
+  input,
+}: {
+  db: Database;
+  input: { principal: Principal; jobId: string } & Page;
+}): Promise<RowErrorList> {
   const job = await ownedJob(db, input.principal, input.jobId);
   const [page, [stored]] = await Promise.all([
     errorPage(db, job.id, input),
@@ -57,7 +65,7 @@ const csvCell = (value: string | number | null): string => {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 
-const csvLine = (cells: ReadonlyArray<string | number | null>): string => cells.map(csvCell).join(',') + '\r\n';
+const csvLine = (cells: ReadonlyArray<string | number | null>): string => `${cells.map(csvCell).join(',')}\r\n`;
 
 interface FailedRowLine {
   row: number;
@@ -76,7 +84,8 @@ async function failedRowPage(db: DbClient, jobId: string, afterRow: number, limi
     order by r.row`;
 }
 
-const errorsText = (errors: FailedRowLine['errors']): string => errors.map((e) => (e.column ? `${e.column}: ${e.message}` : e.message)).join('; ');
+const errorsText = (errors: FailedRowLine['errors']): string =>
+  errors.map((e) => (e.column ? `${e.column}: ${e.message}` : e.message)).join('; ');
 
 // Excel reads a CSV as UTF-8 only when it starts with a byte-order mark; every other reader skips it.
 const BOM = '\uFEFF';
@@ -105,7 +114,11 @@ export async function rowErrorsCsv({ db, input }: { db: DbClient; input: { princ
     }
     const unstored = job.errorsTotal - written;
     if (unstored > 0)
-      yield csvLine([...header.map(() => ''), null, `${unstored} more row errors were found; only the first ${written} are stored with detail and listed here`]);
+      yield csvLine([
+        ...header.map(() => ''),
+        null,
+        `${unstored} more row errors were found; only the first ${written} are stored with detail and listed here`,
+      ]);
   }
   return Readable.from(lines());
 }

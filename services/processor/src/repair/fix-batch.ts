@@ -36,7 +36,11 @@ export async function commitFixBatch(
     await storeRowErrors(conn, run, errors, failedRows, errors.length);
     const fixed = rows.length - failing.length;
     const totals = { rows: from.rows + rows.length, fixed: from.fixed + fixed, stillFailing: from.stillFailing + failing.length };
-    const job = await recordFixBatch(conn, run.jobId, fixId, from.rows, totals, { fixed, errorsRemoved: removed.count, errorsAdded: errors.length });
+    const job = await recordFixBatch(conn, run.jobId, fixId, from.rows, totals, {
+      fixed,
+      errorsRemoved: removed.count,
+      errorsAdded: errors.length,
+    });
     if (!job) throw new LeaseLostError(`fix ${fixId} of job ${run.jobId} is no longer at row ${from.rows}`);
     await conn.unsafe('commit');
     return { job, totals };

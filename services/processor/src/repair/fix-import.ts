@@ -1,5 +1,5 @@
 import { AppError, matchFixHeader, matchHeader, readFixLine, type FixLayout, type Template } from '@docprocessor/contracts';
-import { endJobFix, findTemplate, startJobFix, toJob, type ImportJobRow, type StoredFix } from '@docprocessor/db';
+import { endJobFix, findTemplate, startJobFix, type ImportJobRow, type StoredFix } from '@docprocessor/db';
 import type { ProcessorContext } from '../context.js';
 import { readRecords } from '../import-file/read/read-records.js';
 import { BatchBuilder } from '../import-file/validate/batch-builder.js';
@@ -40,7 +40,13 @@ export const fixImport: RepairHandler = async (ctx, item, lease) => {
   }
 };
 
-async function runFix(ctx: ProcessorContext, job: ImportJobRow, fix: StoredFix, lease: RepairLease, progress: FixProgress): Promise<ImportJobRow> {
+async function runFix(
+  ctx: ProcessorContext,
+  job: ImportJobRow,
+  fix: StoredFix,
+  lease: RepairLease,
+  progress: FixProgress,
+): Promise<ImportJobRow> {
   const template = await findTemplate(ctx.db, job.tenantId, job.template);
   if (!template) throw new AppError('unknown_template', `The template ${job.template} no longer exists`);
   if (!job.fileHeader) throw new AppError('invalid_fix', 'The import read no header, so it has no failed rows to fix');
@@ -84,9 +90,16 @@ async function runFix(ctx: ProcessorContext, job: ImportJobRow, fix: StoredFix, 
   }
 }
 
-const batchesFor = (template: Template, table: TargetTable, job: ImportJobRow, fileHeader: string[], utf8: ConstructorParameters<typeof BatchBuilder>[6]) => {
+const batchesFor = (
+  template: Template,
+  table: TargetTable,
+  job: ImportJobRow,
+  fileHeader: string[],
+  utf8: ConstructorParameters<typeof BatchBuilder>[6],
+) => {
   const match = matchHeader(template, fileHeader, { mapping: job.mapping });
-  return () => new BatchBuilder(template, table, job.onDuplicate, match.sourceIndex, fileHeader.length, { jobId: job.id, runId: job.runId! }, utf8);
+  return () =>
+    new BatchBuilder(template, table, job.onDuplicate, match.sourceIndex, fileHeader.length, { jobId: job.id, runId: job.runId! }, utf8);
 };
 
 /** Collects a fix's rows into batches past its checkpoint and commits each; remembers the job as the last commit left it. */
