@@ -50,6 +50,13 @@ export const ERROR_CATALOG = {
     kind: 'conflict',
     when: 'a revert of an import whose earlier row values are no longer kept (`BEFORE_IMAGE_RETENTION_DAYS`)',
   },
+  invalid_fix: {
+    status: 400,
+    kind: 'validation',
+    when:
+      "a fix file (POST /api/imports/:id/fixes) without `_row`, with another header than the import's file, " +
+      'or naming a row the job did not fail',
+  },
   built_in_template: { status: 409, kind: 'conflict', when: 'changing or deleting a built-in template (`contacts`, `products`)' },
   idempotency_conflict: {
     status: 409,

@@ -23,3 +23,4 @@ export * from './config.js';
 export * from './templates/date-formats.js';
 export * from './templates/mapping.js';
 export * from './previews.js';
+export * from './fix-file.js';

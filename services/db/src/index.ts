@@ -11,6 +11,7 @@ export * from './jobs/job-change.js';
 export * from './jobs/fences.js';
 export * from './jobs/lifecycle.js';
 export * from './jobs/held-job.js';
+export * from './jobs/job-fixes.js';
 export * from './templates/sql-names.js';
 export * from './templates/read-catalog.js';
 export * from './templates/bind-table.js';

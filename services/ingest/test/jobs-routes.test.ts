@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILT_IN_TEMPLATES, JobList } from '@docprocessor/contracts';
-import { importJobs, importRowErrors } from '@docprocessor/db';
+import { importFailedRows, importJobs, importRowErrors } from '@docprocessor/db';
 import { eq } from 'drizzle-orm';
 import { API_KEY, build, contactsCsv, lastEvent, upload, type Harness } from './helper.js';
 
@@ -82,8 +82,12 @@ describe('reading jobs', () => {
 });
 
 describe('row errors', () => {
-  it('pages errors in row order with a total, and serves a spreadsheet-safe CSV', async () => {
+  it('pages errors with a total, and serves failed rows under the file header with _row and _errors, spreadsheet-safe', async () => {
     const { id } = (await upload(h, contactsCsv(1))).json();
+    await h.ctx.db.db
+      .update(importJobs)
+      .set({ fileHeader: ['id', 'email', 'amount', 'notes'] })
+      .where(eq(importJobs.id, id));
     await h.ctx.db.db.insert(importRowErrors).values([
       {
         jobId: id,
@@ -95,24 +99,33 @@ describe('row errors', () => {
       },
       { jobId: id, row: 1, column: 'amount', value: '-5', code: 'out_of_range', message: 'must be 0 or more' },
       { jobId: id, row: 2, column: 'notes', value: '@SUM(A1)', code: 'too_long', message: 'x' },
+      { jobId: id, row: 3, column: null, value: null, code: 'column_count', message: 'has 5 fields where the header has 4' },
+    ]);
+    await h.ctx.db.db.insert(importFailedRows).values([
+      { jobId: id, row: 1, cells: ['1', 'a@b.co', '-5', "'quoted"] },
+      { jobId: id, row: 3, cells: ['3', '=HYPERLINK("http://x")', '1', '@SUM(A1)', 'past the header'] },
     ]);
     const first = (await get(`/api/imports/${id}/errors?limit=2`)).json();
-    expect(first.total).toBe(3);
+    expect(first.total).toBe(4);
     expect(first.items.map((e: { row: number }) => e.row)).toEqual([1, 2]);
     const second = (await get(`/api/imports/${id}/errors?limit=2&cursor=${first.nextCursor}`)).json();
-    expect(second).toEqual({
-      items: [expect.objectContaining({ row: 3, column: 'email', code: 'invalid_email' })],
-      total: 3,
+    expect(second).toMatchObject({
+      items: [
+        expect.objectContaining({ row: 3, column: 'email', code: 'invalid_email' }),
+        expect.objectContaining({ row: 3, code: 'column_count' }),
+      ],
+      total: 4,
       nextCursor: null,
     });
 
     const csv = await get(`/api/imports/${id}/errors.csv`);
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.body.split('\r\n')).toEqual([
-      'row,column,value,code,message',
-      "1,amount,'-5,out_of_range,must be 0 or more",
-      "2,notes,'@SUM(A1),too_long,x",
-      `3,email,"'=HYPERLINK(""http://x"")",invalid_email,is not a valid email address`,
+      '\uFEFFid,email,amount,notes,_row,_errors',
+      "1,a@b.co,'-5,''quoted,1,amount: must be 0 or more",
+      // Row 2's cells were not kept: the line is there, to be filled in.
+      ',,,,2,notes: x',
+      `3,"'=HYPERLINK(""http://x"")",1,'@SUM(A1),3,email: is not a valid email address; has 5 fields where the header has 4`,
       '',
     ]);
   });
@@ -120,14 +133,19 @@ describe('row errors', () => {
   it('ends the CSV with a line saying how many errors were found but not stored', async () => {
     const { id } = (await upload(h, contactsCsv(1))).json();
     await h.ctx.db.db
+      .update(importJobs)
+      .set({ fileHeader: ['id', 'name'] })
+      .where(eq(importJobs.id, id));
+    await h.ctx.db.db
       .insert(importRowErrors)
       .values([{ jobId: id, row: 4, column: 'id', value: 'x', code: 'invalid_integer', message: 'is not a whole number' }]);
+    await h.ctx.db.db.insert(importFailedRows).values([{ jobId: id, row: 4, cells: ['x', 'Ada'] }]);
     await h.ctx.db.db.update(importJobs).set({ errorsTotal: 25_001 }).where(eq(importJobs.id, id));
     expect((await get(`/api/imports/${id}/errors`)).json()).toMatchObject({ total: 25_001 });
     expect((await get(`/api/imports/${id}/errors.csv`)).body.split('\r\n')).toEqual([
-      'row,column,value,code,message',
-      '4,id,x,invalid_integer,is not a whole number',
-      ',,,errors_not_stored,25000 more row errors were found; only the first 1 are stored with detail',
+      '\uFEFFid,name,_row,_errors',
+      'x,Ada,4,id: is not a whole number',
+      ',,,25000 more row errors were found; only the first 1 are stored with detail and listed here',
       '',
     ]);
   });

@@ -254,7 +254,7 @@ describe('crash safety', () => {
     expect(done).toMatchObject({ status: 'reverted', revert: { done: 10, error: null } });
     expect(await snapshot('contacts', 'id')).toEqual(before);
     // Delivered again after the end: it only says `reverted` again, and the table stays.
-    await revertImport(h.ctx, { kind: 'revert', jobId: job.id, fixId: null, at: '' }, { renew: () => undefined });
+    await revertImport(h.ctx, { kind: 'revert', jobId: job.id, fixId: null, at: '' }, { renew: () => undefined, lastDelivery: false });
     expect(await snapshot('contacts', 'id')).toEqual(before);
   });
 });
@@ -311,7 +311,7 @@ describe('refusals', () => {
     const before = await snapshot('contacts', 'id');
     const raced = JSON.stringify({ requestedAt: 'x', toDelete: 2, toRestore: 2, done: 0 });
     await h.ctx.db.sql`update import_jobs set revert = ${raced}::jsonb where id = ${old.id}`;
-    await revertImport(h.ctx, { kind: 'revert', jobId: old.id, fixId: null, at: 'x' }, { renew: () => undefined });
+    await revertImport(h.ctx, { kind: 'revert', jobId: old.id, fixId: null, at: 'x' }, { renew: () => undefined, lastDelivery: false });
     expect((await jobRow(h, old.id)).revert!.error).toMatchObject({ code: 'revert_expired' });
     expect(await snapshot('contacts', 'id')).toEqual(before);
   });

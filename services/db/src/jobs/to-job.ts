@@ -31,7 +31,7 @@ export function toJob(row: ImportJobRow, now: Date = new Date()): Job {
     maxErrors: row.maxErrors,
     maxErrorRate: row.maxErrorRate,
     atomic: row.atomic,
-    fixes: row.fixes.map(({ objectName: _stored, ...fix }) => fix),
+    fixes: row.fixes.map(({ objectName: _stored, format: _format, encoding: _encoding, delimiter: _delimiter, ...fix }) => fix),
     revert: row.revert ?? null,
     totalRows: row.totalRows,
     processedRows: row.processedRows,

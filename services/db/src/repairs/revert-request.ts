@@ -9,8 +9,9 @@ const REVERTIBLE = FINAL_STATUSES.filter((status) => status !== 'reverted');
 
 /**
  * Records that a revert is asked for, with what it will do, if the job still allows it: final, not a dry run, its
- * images kept, and no revert underway (one that ended refused may be asked for again). Taken while no retention
- * sweep runs, so images the job needs cannot go between the check and the request. Undefined: not allowed now.
+ * images kept, no revert underway (one that ended refused may be asked for again) and no fix of it in flight.
+ * Taken while no retention sweep runs, so images the job needs cannot go between the check and the request.
+ * Undefined: not allowed now.
  */
 export async function requestRevert(
   db: DbClient,
@@ -31,6 +32,7 @@ export async function requestRevert(
       update import_jobs set revert = ${JSON.stringify(revert)}::jsonb, updated_at = now()
       where id = ${jobId} and tenant_id = ${tenantId} and status in ${sql(REVERTIBLE)} and not dry_run
         and before_images_dropped_at is null and (revert is null or jsonb_typeof(revert -> 'error') = 'object')
+        and not fixes @> '[{"status": "pending"}]'::jsonb and not fixes @> '[{"status": "processing"}]'::jsonb
       returning *`;
     return record ? jobFromSql(record) : undefined;
   });

@@ -19,6 +19,14 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date',
 const valuesOf = <T extends string>(options: readonly T[]) => options as [T, ...T[]];
 const count = (name: string) => bigint(name, { mode: 'number' }).notNull().default(0);
 
+/** A fix as the job row keeps it: the public part, and where its file is stored and how it is read. */
+export interface StoredFix extends JobFix {
+  objectName: string;
+  format?: FileFormat;
+  encoding?: FileEncoding;
+  delimiter?: Delimiter;
+}
+
 /** One row per upload: the single source of truth that every event mirrors. */
 export const importJobs = pgTable(
   'import_jobs',
@@ -58,8 +66,8 @@ export const importJobs = pgTable(
     revert: jsonb('revert').$type<JobRevert>(),
     /** When retention dropped before-images this job's revert needs: from then on a revert is refused (revert_expired). */
     beforeImagesDroppedAt: ts('before_images_dropped_at'),
-    /** The job's corrections, newest last; each keeps the stored file it came in (objectName), which the API does not show. */
-    fixes: jsonb('fixes').$type<Array<JobFix & { objectName: string }>>().notNull().default(sql`'[]'::jsonb`),
+    /** The job's corrections, newest last; each keeps the stored file it came in and how to read it (not shown by the API). */
+    fixes: jsonb('fixes').$type<StoredFix[]>().notNull().default(sql`'[]'::jsonb`),
     idempotencyKey: text('idempotency_key'),
     duplicateOf: uuid('duplicate_of'),
     totalRows: bigint('total_rows', { mode: 'number' }),

@@ -10,6 +10,8 @@ function stateRefusal(row: ImportJobRow): AppError | undefined {
   if (row.status === 'reverted') return new AppError('invalid_state', 'The import is already reverted');
   if (!isTerminal(row.status)) return new AppError('invalid_state', `Only a finished import can be reverted; this one is ${row.status}`);
   if (row.revert && !row.revert.error) return new AppError('invalid_state', 'A revert of this import is already under way');
+  if (row.fixes.some((fix) => fix.status === 'pending' || fix.status === 'processing'))
+    return new AppError('invalid_state', 'A fix of this import is being imported; revert it once the fix has ended');
   if (row.beforeImagesDroppedAt) return expired();
   return undefined;
 }

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { and, asc, count, eq, gt, or } from 'drizzle-orm';
-import { AppError, type RowError, type RowErrorList } from '@docprocessor/contracts';
-import { findJobRow, importRowErrors, type Database, type Principal } from '@docprocessor/db';
+import { AppError, FIX_ERRORS_COLUMN, FIX_ROW_COLUMN, guardCell, type RowError, type RowErrorList } from '@docprocessor/contracts';
+import { findJobRow, importRowErrors, type Database, type DbClient, type Principal } from '@docprocessor/db';
 
 interface Page {
   limit: number;
@@ -59,42 +59,65 @@ export async function listRowErrors({
   return { ...page, total: Math.max(job.errorsTotal, stored?.total ?? 0) };
 }
 
-// OWASP CSV injection: a cell a spreadsheet would read as a formula is prefixed with a quote.
-const FORMULA_START = /^[=+\-@\t\r]/;
 const csvCell = (value: string | number | null): string => {
   if (value === null) return '';
-  let text = String(value);
-  if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
+  const text = typeof value === 'string' ? guardCell(value) : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 
 const csvLine = (cells: ReadonlyArray<string | number | null>): string => `${cells.map(csvCell).join(',')}\r\n`;
 
+interface FailedRowLine {
+  row: number;
+  cells: string[] | null;
+  errors: Array<{ column: string | null; message: string }>;
+}
+
+/** One page of failed rows in file order: each row's cells as the file had them (null if not kept) and its errors. */
+async function failedRowPage(db: DbClient, jobId: string, afterRow: number, limit: number): Promise<FailedRowLine[]> {
+  return db.sql<FailedRowLine[]>`
+    select r.row, f.cells, r.errors from (
+      select row, json_agg(json_build_object('column', "column", 'message', message) order by id) as errors
+      from import_row_errors where job_id = ${jobId} and row > ${afterRow}
+      group by row order by row limit ${limit}) r
+    left join import_failed_rows f on f.job_id = ${jobId} and f.row = r.row
+    order by r.row`;
+}
+
+const errorsText = (errors: FailedRowLine['errors']): string =>
+  errors.map((e) => (e.column ? `${e.column}: ${e.message}` : e.message)).join('; ');
+
+// Excel reads a CSV as UTF-8 only when it starts with a byte-order mark; every other reader skips it.
+const BOM = '\uFEFF';
+
 /**
- * Every row error as CSV, streamed page by page so a large report never sits in memory. When the job
- * found more errors than it stored (MAX_STORED_ERRORS), a last line without a row says how many more,
- * so a report opened in a spreadsheet never looks complete when it is not.
+ * errors.csv: every failed row as the file had it, under the file's own header, then `_row` and `_errors` (all its
+ * messages), streamed page by page so a large report never sits in memory. Corrected and uploaded to
+ * POST /api/imports/:id/fixes, it goes back into the job. A row whose cells were not kept (a duplicate key found
+ * across batches) has empty cells; cells past the header's width are left out. When the job found more errors than it
+ * stored (MAX_STORED_ERRORS), a last line without a row says how many more, so the report never looks complete when
+ * it is not (a fix skips that line).
  */
-export async function rowErrorsCsv({ db, input }: { db: Database; input: { principal: Principal; jobId: string } }): Promise<Readable> {
-  const job = await ownedJob(db, input.principal, input.jobId);
+export async function rowErrorsCsv({ db, input }: { db: DbClient; input: { principal: Principal; jobId: string } }): Promise<Readable> {
+  const job = await ownedJob(db.db, input.principal, input.jobId);
+  const header = job.fileHeader ?? [];
   async function* lines(): AsyncGenerator<string> {
-    yield 'row,column,value,code,message\r\n';
-    let cursor: string | null | undefined;
+    yield BOM + csvLine([...header, FIX_ROW_COLUMN, FIX_ERRORS_COLUMN]);
+    let afterRow = 0;
     let written = 0;
-    do {
-      const page = await errorPage(db, job.id, { limit: 5000, cursor: cursor ?? undefined });
-      written += page.items.length;
-      yield page.items.map((e) => csvLine([e.row, e.column, e.value, e.code, e.message])).join('');
-      cursor = page.nextCursor;
-    } while (cursor);
+    for (;;) {
+      const page = await failedRowPage(db, job.id, afterRow, 2000);
+      if (page.length === 0) break;
+      written += page.reduce((n, line) => n + line.errors.length, 0);
+      afterRow = page.at(-1)!.row;
+      yield page.map((line) => csvLine([...header.map((_, i) => line.cells?.[i] ?? ''), line.row, errorsText(line.errors)])).join('');
+    }
     const unstored = job.errorsTotal - written;
     if (unstored > 0)
       yield csvLine([
+        ...header.map(() => ''),
         null,
-        null,
-        null,
-        'errors_not_stored',
-        `${unstored} more row errors were found; only the first ${written} are stored with detail`,
+        `${unstored} more row errors were found; only the first ${written} are stored with detail and listed here`,
       ]);
   }
   return Readable.from(lines());

@@ -7,6 +7,8 @@ import { settle } from './settle.js';
 /** What a repair may do with its lease: keep it alive during long work. */
 export interface RepairLease {
   renew(): void;
+  /** This is the item's last delivery: a failure now is final, and the handler records it where a person sees it. */
+  lastDelivery: boolean;
 }
 
 /** Does one repair to its end; throws to have it retried (every step is safe to repeat). */
@@ -62,7 +64,7 @@ export class RepairConsumer {
     const renew = () => settle(message, 'working');
     const timer = setInterval(renew, Math.max(1000, this.ctx.config.ACK_WAIT_MS / 3));
     try {
-      await this.handlers[item.kind](this.ctx, item, { renew });
+      await this.handlers[item.kind](this.ctx, item, { renew, lastDelivery: message.info.deliveryCount >= this.ctx.config.MAX_DELIVER });
       settle(message, 'ack');
     } catch (error) {
       if (message.info.deliveryCount >= this.ctx.config.MAX_DELIVER) {

@@ -112,6 +112,24 @@ async function upsertThroughStaging(
 }
 
 /**
+ * A batch's valid rows into the table, inside the caller's transaction: COPY straight in when the policy says to try
+ * and no key is there yet, else the upsert. Returns how many rows turned out to be duplicates, their errors added.
+ * The import's batches and a fix's (services/processor/src/repair/) both write through here.
+ */
+export async function writeValidRows(
+  conn: Connection,
+  table: TargetTable,
+  run: RunIdentity,
+  batch: Batch,
+  errors: StoredRowError[],
+): Promise<number> {
+  const tried = run.writes.shouldTry();
+  const direct = tried && (await copyStraightIn(conn, table, batch.rows));
+  run.writes.record(direct ? 'straight' : tried ? 'refused' : 'skipped');
+  return direct ? 0 : upsertThroughStaging(conn, table, run, batch, errors);
+}
+
+/**
  * Writes one batch in one transaction on the job's own connection: rows via COPY straight into the
  * table or, when their keys meet existing rows, via the staging table and one set-based upsert; row
  * errors via COPY; the job's counters and checkpoint. All of it commits, or none of it. Statements
@@ -127,12 +145,9 @@ export async function writeBatch(
   // postgres.js sends a query only when awaited or executed: execute now so BEGIN is pipelined ahead of the COPY.
   const begun = conn.unsafe('begin').execute();
   try {
-    const tried = run.writes.shouldTry();
-    const direct = tried && (await copyStraightIn(conn, table, batch.rows));
-    run.writes.record(direct ? 'straight' : tried ? 'refused' : 'skipped');
-    await begun;
     const errors = [...batch.errors];
-    const duplicates = direct ? 0 : await upsertThroughStaging(conn, table, run, batch, errors);
+    const duplicates = await writeValidRows(conn, table, run, batch, errors);
+    await begun;
     const failed = before.failed + batch.failed + duplicates;
     const processed = before.processed + batch.processed;
     const totals = { processed, failed, success: processed - failed, errors: before.errors + errors.length };
