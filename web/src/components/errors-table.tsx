@@ -1,4 +1,4 @@
-import { createEffect, createSignal, For, on, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, on, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { isTerminal, type Job, type RowError } from '@docprocessor/contracts';
 import { useStore } from '../stores/context';
@@ -40,10 +40,12 @@ export function ErrorsTable(props: { job: Job }) {
   }
 
   const hasErrors = () => props.job.failedRows > 0;
+  // Reload only when one of these changes, not on every count that moves. A fix that finished changed which
+  // rows failed, though the job's status did not move.
+  const loadKey = createMemo(() => [hasErrors(), isTerminal(props.job.status), props.job.attempt, settledFixes(props.job)].join('|'));
   createEffect(
-    // A fix that finished changed which rows failed, though the job's status did not move.
-    on([hasErrors, () => isTerminal(props.job.status), () => props.job.attempt, () => settledFixes(props.job)], ([has]) => {
-      if (has) void load(null);
+    on(loadKey, () => {
+      if (hasErrors()) void load(null);
       else setPage({ items: [], total: 0, nextCursor: null });
     }),
   );
