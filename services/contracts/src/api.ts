@@ -30,7 +30,12 @@ export const ImportFormFields = z
     /** Optional: overrides detection. utf-8, utf-16le, utf-16be, windows-1252 (aliases: utf8, cp1252, latin1, iso-8859-1). */
     encoding: z
       .string()
-      .transform((name, ctx) => ENCODING_NAMES[name.trim().toLowerCase()] ?? (ctx.addIssue({ code: 'custom', message: `unknown encoding "${name}"` }), z.NEVER))
+      .transform((name, ctx) => {
+        const encoding = ENCODING_NAMES[name.trim().toLowerCase()];
+        if (encoding) return encoding;
+        ctx.addIssue({ code: 'custom', message: `unknown encoding "${name}"` });
+        return z.NEVER;
+      })
       .optional(),
     /** Optional: overrides sniffing. One of , ; | or a tab (also written "tab" or "\\t"). */
     delimiter: z

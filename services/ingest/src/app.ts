@@ -22,7 +22,11 @@ export interface IngestAppOptions {
 }
 
 /** The HTTP API as a plain Fastify instance: main listens on it, tests inject into it. */
-export async function buildApp({ ctx, authenticate, sweepEveryMs = ctx.config.OUTBOX_SWEEP_MS }: IngestAppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  ctx,
+  authenticate,
+  sweepEveryMs = ctx.config.OUTBOX_SWEEP_MS,
+}: IngestAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,

@@ -130,7 +130,14 @@ export function createHttp(options: HttpOptions): Api {
       await send('/api/imports?limit=1');
     },
     upload: (file, fields, uploadOptions) =>
-      xhrUpload({ url: `${base}/api/imports`, key: options.getKey(), file, fields, options: uploadOptions, XHR: options.XMLHttpRequest }).then(
+      xhrUpload({
+        url: `${base}/api/imports`,
+        key: options.getKey(),
+        file,
+        fields,
+        options: uploadOptions,
+        XHR: options.XMLHttpRequest,
+      }).then(
         (body) => {
           const parsed = Job.safeParse(body);
           if (!parsed.success) throw invalidResponse(parsed.error);
@@ -168,7 +175,11 @@ function xhrUpload({ url, key, file, fields, options, XHR }: XhrUploadInput): Pr
     };
     xhr.onerror = () =>
       reject(
-        new ApiError(0, 'network_error', 'The upload stopped before the server answered. Check the connection; a very large file may also be over the server’s limit.'),
+        new ApiError(
+          0,
+          'network_error',
+          'The upload stopped before the server answered. Check the connection; a very large file may also be over the server’s limit.',
+        ),
       );
     xhr.onabort = () => reject(abortedError());
     options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });

@@ -1,6 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 
+const twoDigits = (n: number) => String(n).padStart(2, '0');
+
 export const CONTACTS_HEADER = 'id,email,first_name,last_name,company,country,signup_date,amount,active,notes';
 
 const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Ken', 'Radia', 'Linus', 'Zoë', 'José'];
@@ -39,12 +41,15 @@ export function contactRow(id: number, random: () => number, invalidFraction: nu
   const last = pick(LAST);
   const fields = [
     String(id),
-    `${first.normalize('NFD').replace(/[^a-z]/gi, '').toLowerCase()}.${last.toLowerCase()}${id}@example.com`,
+    `${first
+      .normalize('NFD')
+      .replace(/[^a-z]/gi, '')
+      .toLowerCase()}.${last.toLowerCase()}${id}@example.com`,
     first,
     last,
     pick(COMPANIES),
     pick(COUNTRIES),
-    `20${10 + Math.floor(random() * 15)}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`,
+    `20${10 + Math.floor(random() * 15)}-${twoDigits(1 + Math.floor(random() * 12))}-${twoDigits(1 + Math.floor(random() * 28))}`,
     (random() * 10000).toFixed(2),
     random() < 0.5 ? 'true' : 'no',
     pick(NOTES),
@@ -69,13 +74,13 @@ export function contactRow(id: number, random: () => number, invalidFraction: nu
 export async function generateContacts(path: string, options: GenerateOptions): Promise<{ rows: number; invalid: number }> {
   const random = mulberry32(options.seed ?? 42);
   const out = createWriteStream(path);
-  let chunk = CONTACTS_HEADER + '\n';
+  let chunk = `${CONTACTS_HEADER}\n`;
   let invalid = 0;
   const first = options.firstId ?? 1;
   for (let id = first; id < first + options.rows; id++) {
     const row = contactRow(id, random, options.invalidFraction);
     if (!row.valid) invalid++;
-    chunk += row.line + '\n';
+    chunk += `${row.line}\n`;
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await once(out, 'drain');
       chunk = '';

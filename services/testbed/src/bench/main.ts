@@ -30,7 +30,10 @@ const rate = (s: number) => `${Math.round(rows / s).toLocaleString('en-US')} row
 
 const valid = await file('contacts-valid', 0);
 const sizeMB = statSync(valid.path).size / 1e6;
-console.log(`DocProcessor bench — ${rows.toLocaleString('en-US')} contacts rows, ${sizeMB.toFixed(0)} MB, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${new Date().toISOString()}`);
+console.log(
+  `DocProcessor bench — ${rows.toLocaleString('en-US')} contacts rows, ${sizeMB.toFixed(0)} MB, ` +
+    `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${new Date().toISOString()}`,
+);
 
 // The services' own defaults, as under `npm start`, but for the upload limit: 10M rows make a file over 1 GiB.
 const stack = await Stack.start({ label: 'bench', env: { MAX_UPLOAD_BYTES: String(4 * 2 ** 30) } });
@@ -49,7 +52,9 @@ try {
     const run = await timePipeline(stack, valid.path);
     if (run.job.successRows !== rows) throw new Error(`expected ${rows} rows, job says ${run.job.successRows}`);
     runs.push(run);
-    console.log(`  pair ${i + 1}: psql \\copy ${fmt(copies.at(-1)!)}   pipeline ${fmt(run.seconds)} (upload+store ${fmt(run.uploadSeconds)})`);
+    console.log(
+      `  pair ${i + 1}: psql \\copy ${fmt(copies.at(-1)!)}   pipeline ${fmt(run.seconds)} (upload+store ${fmt(run.uploadSeconds)})`,
+    );
   }
   const copy = median(copies);
   const pipeline = median(runs.map((r) => r.seconds));
@@ -58,7 +63,10 @@ try {
   console.log(`psql \\copy          ${fmt(copy)}   ${rate(copy)}   ${(sizeMB / copy).toFixed(0)} MB/s`);
   console.log(`pipeline (new rows)  ${fmt(pipeline)}   ${rate(pipeline)}   ${(sizeMB / pipeline).toFixed(0)} MB/s`);
   console.log(`  stages: upload+store ${fmt(upload)}, parse+validate+write ${fmt(pipeline - upload)}`);
-  const stages = stack.logs('processor').match(/"waitingForDatabaseMs":(\d+)/g)?.map((m) => Number(m.split(':')[1]));
+  const stages = stack
+    .logs('processor')
+    .match(/"waitingForDatabaseMs":(\d+)/g)
+    ?.map((m) => Number(m.split(':')[1]));
   if (stages?.length) console.log(`  processor waited on the database ${fmt(median(stages) / 1000)} of that (median)`);
 
   if (!args['skip-extra']) {
@@ -69,7 +77,10 @@ try {
     await emptyContacts(stack.databaseUrl);
     const withErrors = await timePipeline(stack, broken.path);
     const exact = withErrors.job.failedRows === broken.invalid && withErrors.job.successRows === rows - broken.invalid;
-    console.log(`with ${broken.invalid} invalid rows  ${fmt(withErrors.seconds)}   ratio ${(withErrors.seconds / copy).toFixed(2)}   counts ${exact ? 'exact' : `WRONG: ${withErrors.job.failedRows} failed`}`);
+    console.log(
+      `with ${broken.invalid} invalid rows  ${fmt(withErrors.seconds)}   ratio ${(withErrors.seconds / copy).toFixed(2)}   ` +
+        `counts ${exact ? 'exact' : `WRONG: ${withErrors.job.failedRows} failed`}`,
+    );
     if (!exact) process.exitCode = 1;
   }
   const processor = stack.services.find((s) => s.name === 'processor');
