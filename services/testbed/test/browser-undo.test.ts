@@ -68,7 +68,8 @@ describe('the UI in Chromium: thresholds, all or nothing, fixes into the same jo
     return (await call<{ items: Job[] }>(t.stack, '/api/imports')).body.items[0]!;
   };
   const summaryOf = (id: string) => browser.page.locator(`[data-testid="job-summary"][data-job-id="${id}"]`);
-  const rowOf = (id: string, status: string) => browser.page.locator(`[data-testid="job-row"][data-job-id="${id}"][data-status="${status}"]`);
+  const rowOf = (id: string, status: string) =>
+    browser.page.locator(`[data-testid="job-row"][data-job-id="${id}"][data-status="${status}"]`);
 
   async function importFile(name: string): Promise<void> {
     const { page } = browser;
@@ -132,7 +133,9 @@ describe('the UI in Chromium: thresholds, all or nothing, fixes into the same jo
       rows.map((row) => ({ ...row, ...CORRECTIONS[Number(row.id)] })),
       [...COLUMNS, '_row', '_errors'],
     );
-    await summary.getByTestId('fixes-file-input').setInputFiles({ name: 'march-fixed.csv', mimeType: 'text/csv', buffer: Buffer.from(fixed) });
+    await summary
+      .getByTestId('fixes-file-input')
+      .setInputFiles({ name: 'march-fixed.csv', mimeType: 'text/csv', buffer: Buffer.from(fixed) });
     const history = summary.locator('[data-testid="fix-row"][data-status="completed"]');
     await history.waitFor();
     await expect.poll(() => summary.getByTestId('summary-failed').textContent()).toBe('0');
@@ -172,7 +175,10 @@ describe('the UI in Chromium: thresholds, all or nothing, fixes into the same jo
     await rowOf(jobId, 'reverted').waitFor();
     await summary.getByTestId('revert-done').waitFor();
     expect(await page.locator(`[data-testid="job-row"][data-job-id="${jobId}"] .badge`).textContent()).toBe('Reverted');
-    expect((await call<Job>(t.stack, `/api/imports/${jobId}`)).body).toMatchObject({ status: 'reverted', revert: { toDelete: 8, toRestore: 2, done: 10 } });
+    expect((await call<Job>(t.stack, `/api/imports/${jobId}`)).body).toMatchObject({
+      status: 'reverted',
+      revert: { toDelete: 8, toRestore: 2, done: 10 },
+    });
     expect(await table()).toEqual(before);
     // Live: completed once (fixes and the revert's progress left the status alone), then reverted.
     const seen = (await recordedJobRow(page, jobId)).statuses;

@@ -157,7 +157,11 @@ describe('templates, previews and commits', () => {
 describe('revert and fixes', () => {
   it('asks for a revert plan, then reverts', async () => {
     const plan = { toDelete: 1200, toRestore: 300, conflicts: [{ jobId: 'later', rows: 2 }], expired: false };
-    const job = makeJob({ id: 'j/1', status: 'completed', revert: { requestedAt: '2025-01-01T10:00:00.000Z', toDelete: 1200, toRestore: 300, done: 0 } });
+    const job = makeJob({
+      id: 'j/1',
+      status: 'completed',
+      revert: { requestedAt: '2025-01-01T10:00:00.000Z', toDelete: 1200, toRestore: 300, done: 0 },
+    });
     const fetchImpl = vi.fn<typeof fetch>().mockResolvedValueOnce(json(200, plan)).mockResolvedValueOnce(json(202, job));
     const { api } = http(fetchImpl);
     await expect(api.revertPlan('j/1')).resolves.toEqual(plan);
@@ -260,7 +264,11 @@ describe('upload', () => {
     expect(JSON.parse(body.get('mapping') as string)).toEqual({ 'E-mail': 'email', Nick: null });
     expect(body.get('dryRun')).toBe('true');
 
-    void api.upload(file, { template: 'contacts', onDuplicate: 'error', maxErrors: 0, maxErrorRate: 0.025, atomic: true }, { idempotencyKey: 'k3' });
+    void api.upload(
+      file,
+      { template: 'contacts', onDuplicate: 'error', maxErrors: 0, maxErrorRate: 0.025, atomic: true },
+      { idempotencyKey: 'k3' },
+    );
     expect([...FakeXhr.last.body!.entries()].slice(2, 5)).toEqual([
       ['maxErrors', '0'],
       ['maxErrorRate', '0.025'],

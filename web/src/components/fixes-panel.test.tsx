@@ -61,7 +61,13 @@ describe('FixesPanel', () => {
 
     push('progress', { ...accepted, fixes: [fix({ status: 'processing', fixed: 1 })], successRows: 8, failedRows: 2, updatedAt: at(1) });
     expect(counts()).toEqual(['8', '2']);
-    push('progress', { ...accepted, fixes: [fix({ status: 'completed', fixed: 2, stillFailing: 1 })], successRows: 9, failedRows: 1, updatedAt: at(2) });
+    push('progress', {
+      ...accepted,
+      fixes: [fix({ status: 'completed', fixed: 2, stillFailing: 1 })],
+      successRows: 9,
+      failedRows: 1,
+      updatedAt: at(2),
+    });
     expect(counts()).toEqual(['9', '1']);
     expect(row.dataset.status).toBe('completed');
     expect(screen.queryByTestId('fix-running')).toBeNull();

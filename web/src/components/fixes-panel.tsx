@@ -52,11 +52,17 @@ export function FixesPanel(props: { job: Job }) {
         </p>
         <Show when={canFix(props.job)}>
           <p class="hint">
-            The download holds the failed rows as they were in your file, with why each failed in <code>_errors</code>. Correct them
-            (in a spreadsheet, say) and upload the file here: the fixed rows go into this import.
+            The download holds the failed rows as they were in your file, with why each failed in <code>_errors</code>. Correct them (in a
+            spreadsheet, say) and upload the file here: the fixed rows go into this import.
           </p>
           <div class="actions">
-            <button type="button" class="button-secondary" data-testid="download-errors" disabled={!!busy()} onClick={() => void download()}>
+            <button
+              type="button"
+              class="button-secondary"
+              data-testid="download-errors"
+              disabled={!!busy()}
+              onClick={() => void download()}
+            >
               {busy() === 'download' ? 'Preparing…' : 'Download errors to fix'}
             </button>
             <button
@@ -133,9 +139,7 @@ function FixesHistory(props: { fixes: readonly JobFix[] }) {
                 </td>
                 <td>
                   {FIX_STATUS[fix.status]}
-                  <Show when={fix.error}>
-                    {(message) => <span class="action-error"> — {message()}</span>}
-                  </Show>
+                  <Show when={fix.error}>{(message) => <span class="action-error"> — {message()}</span>}</Show>
                 </td>
               </tr>
             )}

@@ -31,7 +31,9 @@ describe('RevertPanel', () => {
     fireEvent.click(screen.getByTestId('job-revert'));
     expect(revertPlan).toHaveBeenCalledWith('j1');
     const confirm = await screen.findByTestId('revert-confirm');
-    expect(within(confirm).getByTestId('revert-plan').textContent).toBe('Deletes 1,200 rows this import added and restores 300 rows it changed.');
+    expect(within(confirm).getByTestId('revert-plan').textContent).toBe(
+      'Deletes 1,200 rows this import added and restores 300 rows it changed.',
+    );
     expect(revert).not.toHaveBeenCalled();
     await waitFor(() => expect(document.activeElement).toBe(button('revert-yes')));
 
@@ -65,10 +67,11 @@ describe('RevertPanel', () => {
     await renderLiveJob(done, api, [makeJob({ id: 'later-job-1', filename: 'march.csv', status: 'completed' })]);
     fireEvent.click(screen.getByTestId('job-revert'));
     const list = await screen.findByTestId('revert-conflicts');
-    expect(within(list).getAllByTestId('revert-conflict').map((c) => c.textContent)).toEqual([
-      'job later-jo (march.csv): 2 rows',
-      'job unknown-: 1 row',
-    ]);
+    expect(
+      within(list)
+        .getAllByTestId('revert-conflict')
+        .map((c) => c.textContent),
+    ).toEqual(['job later-jo (march.csv): 2 rows', 'job unknown-: 1 row']);
     expect(button('revert-yes').disabled).toBe(true);
     await waitFor(() => expect(document.activeElement).toBe(button('revert-no')));
     fireEvent.click(button('revert-no'));
@@ -96,7 +99,10 @@ describe('RevertPanel', () => {
   });
 
   it('shows why the plan could not be read', async () => {
-    await renderLiveJob(done, fakeApi({ revertPlan: async () => Promise.reject(new ApiError(409, 'invalid_state', 'A dry run wrote nothing to revert')) }));
+    await renderLiveJob(
+      done,
+      fakeApi({ revertPlan: async () => Promise.reject(new ApiError(409, 'invalid_state', 'A dry run wrote nothing to revert')) }),
+    );
     fireEvent.click(screen.getByTestId('job-revert'));
     expect((await screen.findByTestId('revert-error')).textContent).toBe('A dry run wrote nothing to revert');
     expect(screen.queryByTestId('revert-confirm')).toBeNull();

@@ -39,6 +39,11 @@ export function RevertPanel(props: { job: Job }) {
     }
   }
 
+  function keep(): void {
+    setStep({ name: 'idle' });
+    setError(null);
+  }
+
   async function confirm(): Promise<void> {
     const p = plan();
     if (!p) return;
@@ -68,10 +73,8 @@ export function RevertPanel(props: { job: Job }) {
           </Match>
           <Match when={plan()}>
             {(p) => (
-              <div role="group" aria-labelledby="revert-title" data-testid="revert-confirm">
-                <p class="repair-title" id="revert-title">
-                  Revert this import?
-                </p>
+              <fieldset class="repair-fieldset" data-testid="revert-confirm">
+                <legend class="repair-title">Revert this import?</legend>
                 <p data-testid="revert-plan">{describeRevertPlan(p())}</p>
                 <Show when={p().conflicts.length > 0}>
                   <div class="notice notice-warn" data-testid="revert-conflicts">
@@ -81,8 +84,8 @@ export function RevertPanel(props: { job: Job }) {
                         {(c) => (
                           <li data-testid="revert-conflict" data-job-id={c.jobId} title={c.jobId}>
                             job {c.jobId.slice(0, 8)}
-                            <Show when={store.jobs.get(c.jobId)}>{(later) => <> ({later().filename})</>}</Show>:{' '}
-                            {formatCount(c.rows)} {c.rows === 1 ? 'row' : 'rows'}
+                            <Show when={store.jobs.get(c.jobId)}>{(later) => <> ({later().filename})</>}</Show>: {formatCount(c.rows)}{' '}
+                            {c.rows === 1 ? 'row' : 'rows'}
                           </li>
                         )}
                       </For>
@@ -105,11 +108,11 @@ export function RevertPanel(props: { job: Job }) {
                   >
                     {step().name === 'sending' ? 'Reverting…' : 'Revert'}
                   </button>
-                  <button type="button" class="button-secondary" data-testid="revert-no" ref={noButton} onClick={() => (setStep({ name: 'idle' }), setError(null))}>
+                  <button type="button" class="button-secondary" data-testid="revert-no" ref={noButton} onClick={keep}>
                     Keep the import
                   </button>
                 </div>
-              </div>
+              </fieldset>
             )}
           </Match>
           <Match when={canRevert(props.job)}>
@@ -149,7 +152,9 @@ function RevertProgress(props: { job: Job }) {
         testId="revert-progress"
       />
       <p data-testid="revert-progress-text" role="status">
-        {progress() ? `Reverting: ${formatCount(progress()!.done)} of ${formatCount(progress()!.total)} rows done.` : 'Reverting: counting the rows…'}
+        {progress()
+          ? `Reverting: ${formatCount(progress()!.done)} of ${formatCount(progress()!.total)} rows done.`
+          : 'Reverting: counting the rows…'}
       </p>
     </div>
   );

@@ -56,7 +56,12 @@ export function UploadPanel() {
       return;
     }
     const chosen = selected();
-    if (chosen) store.staging.add(list, { template: chosen.name, onDuplicate: onDuplicate(), ...(Object.keys(policy).length > 0 ? { onFailure: policy } : {}) });
+    if (chosen)
+      store.staging.add(list, {
+        template: chosen.name,
+        onDuplicate: onDuplicate(),
+        ...(Object.keys(policy).length > 0 ? { onFailure: policy } : {}),
+      });
   };
 
   const openPicker = () => input?.click();

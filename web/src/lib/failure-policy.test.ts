@@ -31,7 +31,9 @@ describe('readFailureDraft', () => {
 
 describe('describeFailurePolicy', () => {
   it('says what was set, in the words of the upload panel', () => {
-    expect(describeFailurePolicy({ maxErrors: 1, maxErrorRate: 0.025, atomic: true })).toBe('stop after 1 failed row · stop above 2.5 % failed · all or nothing');
+    expect(describeFailurePolicy({ maxErrors: 1, maxErrorRate: 0.025, atomic: true })).toBe(
+      'stop after 1 failed row · stop above 2.5 % failed · all or nothing',
+    );
     expect(describeFailurePolicy({ maxErrors: null, maxErrorRate: null, atomic: false })).toBeNull();
   });
 });

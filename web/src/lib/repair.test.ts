@@ -6,7 +6,11 @@ const asked = { requestedAt: '2025-01-01T10:00:00.000Z', toDelete: 1200, toResto
 
 describe('repair predicates', () => {
   it('offers revert on final real imports only, once', () => {
-    expect(['completed', 'failed', 'cancelled'].map((status) => canRevert(makeJob({ status: status as 'completed' })))).toEqual([true, true, true]);
+    expect(['completed', 'failed', 'cancelled'].map((status) => canRevert(makeJob({ status: status as 'completed' })))).toEqual([
+      true,
+      true,
+      true,
+    ]);
     expect(canRevert(makeJob({ status: 'processing' }))).toBe(false);
     expect(canRevert(makeJob({ status: 'reverted', revert: { ...asked, done: 1500 } }))).toBe(false);
     expect(canRevert(makeJob({ status: 'completed', dryRun: true }))).toBe(false);

@@ -8,7 +8,8 @@ export const isReverting = (job: Job): boolean => job.revert !== null && job.sta
 export const canRevert = (job: Job): boolean => isTerminal(job.status) && job.status !== 'reverted' && !job.dryRun && job.revert === null;
 
 /** The fix still being imported into the job, if any. */
-export const runningFix = (job: Job): JobFix | undefined => job.fixes.find((fix) => fix.status === 'pending' || fix.status === 'processing');
+export const runningFix = (job: Job): JobFix | undefined =>
+  job.fixes.find((fix) => fix.status === 'pending' || fix.status === 'processing');
 
 /** A completed real import with failed rows, not being reverted: its failed rows can be corrected in place. */
 export const canFix = (job: Job): boolean => job.status === 'completed' && !job.dryRun && job.failedRows > 0 && job.revert === null;
