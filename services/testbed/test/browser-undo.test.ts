@@ -39,13 +39,13 @@ const MISTAKES: Record<number, Cells> = {
   4: { country: 'XX' },
   6: { email: 'not-an-email' },
   8: { signup_date: '2023-02-30' },
-  10: { amount: '-4.5' },
+  10: { amount: '12.345' },
 };
 const CORRECTIONS: Record<number, Cells> = {
   4: { country: 'DE' },
   6: { email: 'p6@example.com' },
   8: { signup_date: '2023-02-28' },
-  10: { amount: '4.5' },
+  10: { amount: '12.34' },
 };
 const FILE = csvOf([3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((id) => contact(id, { first_name: 'New', ...MISTAKES[id] })));
 
@@ -157,7 +157,7 @@ describe('the UI in Chromium: thresholds, all or nothing, fixes into the same jo
     expect(written.find((r) => r.id === 4)?.country).toBe('DE');
     expect(written.find((r) => r.id === 6)?.email).toBe('p6@example.com');
     expect(written.find((r) => r.id === 8)?.signup_date).toBe('2023-02-28');
-    expect(Number(written.find((r) => r.id === 10)?.amount)).toBe(4.5);
+    expect(Number(written.find((r) => r.id === 10)?.amount)).toBe(12.34);
     // The fixes moved the counts while the job stayed completed.
     expect((await recordedJobRow(page, jobId)).statuses.at(-1)).toBe('completed');
   });

@@ -88,6 +88,7 @@ describe('FixesPanel', () => {
     expect(screen.getByTestId('fix-row').dataset.status).toBe('completed');
     expect(screen.queryByTestId('fixes-upload')).toBeNull();
     expect(screen.queryByTestId('download-errors')).toBeNull();
+    expect(screen.getByTestId('fixes-panel').textContent).toContain('Fixes uploaded');
   });
 
   it('shows a fix that failed with its reason', async () => {

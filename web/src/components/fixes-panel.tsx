@@ -48,7 +48,7 @@ export function FixesPanel(props: { job: Job }) {
     <Show when={canFix(props.job) || props.job.fixes.length > 0}>
       <section class="repair" aria-labelledby={`fixes-title-${props.job.id}`} data-testid="fixes-panel">
         <p class="repair-title" id={`fixes-title-${props.job.id}`}>
-          Fix the failed rows
+          {canFix(props.job) ? 'Fix the failed rows' : 'Fixes uploaded'}
         </p>
         <Show when={canFix(props.job)}>
           <p class="hint">
