@@ -1,10 +1,13 @@
 // The generated reference: .env.example and docs/configuration.md from the zod env schemas (their .describe()
-// and defaults, read back as JSON Schema), docs/errors.md from the error catalog. `npm run docs` writes them;
+// and defaults, read back as JSON Schema), docs/errors.md from the error catalog, docs/openapi.json and
+// docs/asyncapi.json from the route catalog and the event and frame schemas. `npm run docs` writes them;
 // services/testbed/test/docs-reference.test.ts fails when a committed copy is stale. Needs the services built.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  asyncApiDocument,
   describeEnv,
+  openApiDocument,
   ERROR_CATALOG,
   JOB_TRANSITIONS,
   ROW_ERROR_DESCRIPTIONS,
@@ -223,6 +226,8 @@ export function renderReferenceDocs() {
     '.env.example': renderEnvExample(variables),
     'docs/configuration.md': renderConfigurationMd(variables),
     'docs/errors.md': renderErrorsMd(),
+    'docs/asyncapi.json': `${JSON.stringify(asyncApiDocument(), null, 2)}\n`,
+    'docs/openapi.json': `${JSON.stringify(openApiDocument(), null, 2)}\n`,
     'docs/architecture.md': withBlock('docs/architecture.md', LIFECYCLE_START, LIFECYCLE_END, renderLifecycleTable()),
   };
 }

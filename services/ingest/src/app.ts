@@ -5,6 +5,7 @@ import { AppError } from '@docprocessor/contracts';
 import type { Authenticate } from '@docprocessor/db';
 import type { IngestContext } from './imports/context.js';
 import { sweepUnannouncedJobs } from './imports/announce-job.js';
+import { apiDocsPlugin } from './plugins/api-docs.js';
 import { authPlugin } from './plugins/auth.js';
 import { answerRouterError, errorsPlugin } from './plugins/errors.js';
 import { metricsPlugin } from './plugins/metrics.js';
@@ -51,6 +52,7 @@ export async function buildApp({
   await app.register(templateRoutes, { ctx });
   await app.register(previewRoutes, { ctx });
   await app.register(metaRoutes, { ctx });
+  await app.register(apiDocsPlugin);
 
   if (sweepEveryMs > 0) {
     const timer = setInterval(() => {
