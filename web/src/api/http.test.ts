@@ -154,6 +154,43 @@ describe('templates, previews and commits', () => {
   });
 });
 
+describe('revert and fixes', () => {
+  it('asks for a revert plan, then reverts', async () => {
+    const plan = { toDelete: 1200, toRestore: 300, conflicts: [{ jobId: 'later', rows: 2 }], expired: false };
+    const job = makeJob({
+      id: 'j/1',
+      status: 'completed',
+      revert: { requestedAt: '2025-01-01T10:00:00.000Z', toDelete: 1200, toRestore: 300, done: 0 },
+    });
+    const fetchImpl = vi.fn<typeof fetch>().mockResolvedValueOnce(json(200, plan)).mockResolvedValueOnce(json(202, job));
+    const { api } = http(fetchImpl);
+    await expect(api.revertPlan('j/1')).resolves.toEqual(plan);
+    await expect(api.revert('j/1')).resolves.toEqual(job);
+    expect(fetchImpl.mock.calls.map(([url, init]) => [init?.method ?? 'GET', url])).toEqual([
+      ['GET', '/api/imports/j%2F1/revert'],
+      ['POST', '/api/imports/j%2F1/revert'],
+    ]);
+  });
+
+  it('hands back a refused revert with the server’s message', async () => {
+    const body = { error: { code: 'revert_conflict', message: '2 rows were changed again by job later' } };
+    const { api } = http(async () => json(409, body));
+    await expect(api.revert('j')).rejects.toMatchObject({ status: 409, ...body.error });
+  });
+
+  it('uploads fixes as the multipart field file, sent as text/csv', async () => {
+    const job = makeJob({ id: 'j' });
+    const fetchImpl = vi.fn<typeof fetch>().mockResolvedValue(json(202, job));
+    const { api } = http(fetchImpl);
+    await expect(api.uploadFixes('j', new File(['id,_row\n'], 'fixed.csv', { type: 'application/vnd.ms-excel' }))).resolves.toEqual(job);
+    const [url, init] = fetchImpl.mock.calls[0] ?? [];
+    expect([url, init?.method]).toEqual(['/api/imports/j/fixes', 'POST']);
+    const form = init?.body as FormData;
+    expect([...form.keys()]).toEqual(['file']);
+    expect([(form.get('file') as File).name, (form.get('file') as File).type]).toEqual(['fixed.csv', 'text/csv']);
+  });
+});
+
 /** Just enough XMLHttpRequest to see what an upload sends and to answer it. */
 class FakeXhr {
   static last: FakeXhr;
@@ -215,7 +252,7 @@ describe('upload', () => {
     await expect(pending).resolves.toEqual(job);
   });
 
-  it('sends the optional fields before the file: table, sheet, mapping as JSON text, dryRun', () => {
+  it('sends the optional fields before the file: table, sheet, mapping as JSON text, dryRun, the failure policy', () => {
     const { api } = setup();
     void api.upload(
       file,
@@ -226,6 +263,17 @@ describe('upload', () => {
     expect([...body.keys()]).toEqual(['template', 'onDuplicate', 'sheet', 'mapping', 'dryRun', 'file']);
     expect(JSON.parse(body.get('mapping') as string)).toEqual({ 'E-mail': 'email', Nick: null });
     expect(body.get('dryRun')).toBe('true');
+
+    void api.upload(
+      file,
+      { template: 'contacts', onDuplicate: 'error', maxErrors: 0, maxErrorRate: 0.025, atomic: true },
+      { idempotencyKey: 'k3' },
+    );
+    expect([...FakeXhr.last.body!.entries()].slice(2, 5)).toEqual([
+      ['maxErrors', '0'],
+      ['maxErrorRate', '0.025'],
+      ['atomic', 'true'],
+    ]);
 
     void api.upload(file, { template: 'auto', table: 'people', onDuplicate: 'last' }, { idempotencyKey: 'k2' });
     expect([...FakeXhr.last.body!.entries()].slice(0, 3)).toEqual([

@@ -1,6 +1,15 @@
-import { Job, MappingProposal, Preview, RowErrorList, Template, type TemplateChange, type TemplateInput } from '@docprocessor/contracts';
+import {
+  Job,
+  MappingProposal,
+  Preview,
+  RevertPlan,
+  RowErrorList,
+  Template,
+  type TemplateChange,
+  type TemplateInput,
+} from '@docprocessor/contracts';
 import { ApiError, abortedError, invalidResponse, networkError, toApiError } from './errors';
-import { importForm, previewForm, type PreviewFields, type UploadFields } from './upload-form';
+import { fixesForm, importForm, previewForm, type PreviewFields, type UploadFields } from './upload-form';
 
 export { ApiError, isApiError } from './errors';
 export type { PreviewFields, UploadFields } from './upload-form';
@@ -36,6 +45,12 @@ export interface Api {
   upload(file: File, fields: UploadFields, options: UploadOptions): Promise<Job>;
   /** Imports a completed dry run's stored file for real: the new job. */
   commit(jobId: string): Promise<Job>;
+  /** What a revert of the job would do (rows to delete and restore, conflicts, expiry), changing nothing. */
+  revertPlan(jobId: string): Promise<RevertPlan>;
+  /** Takes the import back: the job, whose `revert` then reports progress until it is `reverted`. */
+  revert(jobId: string): Promise<Job>;
+  /** Uploads a corrected errors.csv into the same job: the job with the new entry in `fixes`. */
+  uploadFixes(jobId: string, file: File): Promise<Job>;
   /** Cheapest authenticated call: resolves if the key is accepted, rejects with an ApiError otherwise. */
   verifyKey(): Promise<void>;
 }
@@ -96,6 +111,9 @@ export function createHttp(options: HttpOptions): Api {
     },
     preview: (file, fields) => json<PreviewResult>(PreviewResult, '/api/previews', { method: 'POST', body: previewForm(file, fields) }),
     commit: (jobId) => json<Job>(Job, jobPath(jobId, '/commit'), { method: 'POST' }),
+    revertPlan: (jobId) => json<RevertPlan>(RevertPlan, jobPath(jobId, '/revert')),
+    revert: (jobId) => json<Job>(Job, jobPath(jobId, '/revert'), { method: 'POST' }),
+    uploadFixes: (jobId, file) => json<Job>(Job, jobPath(jobId, '/fixes'), { method: 'POST', body: fixesForm(file) }),
     listErrors: (jobId, cursor, limit = 50) => {
       const query = new URLSearchParams({ limit: String(limit) });
       if (cursor) query.set('cursor', cursor);

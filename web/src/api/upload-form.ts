@@ -12,7 +12,16 @@ export interface UploadFields {
   /** File header → template column (null ignores the header); overrides matching by name. */
   mapping?: HeaderMappingInput;
   dryRun?: boolean;
+  /** Past this many failed rows the import stops and fails with too_many_errors. */
+  maxErrors?: number;
+  /** Past this share (0 to 1) of processed rows failing, likewise. */
+  maxErrorRate?: number;
+  /** All or nothing: the rows become visible together at the end, or not at all. */
+  atomic?: boolean;
 }
+
+/** What an upload does when rows fail: the part of UploadFields the "If rows fail" options set. */
+export type FailurePolicy = Pick<UploadFields, 'maxErrors' | 'maxErrorRate' | 'atomic'>;
 
 export interface PreviewFields {
   template?: string;
@@ -47,6 +56,9 @@ export function importForm(file: File, fields: UploadFields): FormData {
   if (fields.sheet) form.append('sheet', fields.sheet);
   if (fields.mapping) form.append('mapping', JSON.stringify(fields.mapping));
   if (fields.dryRun) form.append('dryRun', 'true');
+  if (fields.maxErrors !== undefined) form.append('maxErrors', String(fields.maxErrors));
+  if (fields.maxErrorRate !== undefined) form.append('maxErrorRate', String(fields.maxErrorRate));
+  if (fields.atomic) form.append('atomic', 'true');
   form.append('file', withContentType(file), file.name);
   return form;
 }
@@ -58,5 +70,12 @@ export function previewForm(file: File, fields: PreviewFields): FormData {
   const whole = isWorkbook(file) || file.size <= PREVIEW_HEAD_BYTES;
   const body = whole ? withContentType(file) : new File([file.slice(0, PREVIEW_HEAD_BYTES)], file.name, { type: 'text/csv' });
   form.append('file', body, file.name);
+  return form;
+}
+
+/** A corrected errors.csv for POST /api/imports/:id/fixes: the file is the only field. */
+export function fixesForm(file: File): FormData {
+  const form = new FormData();
+  form.append('file', withContentType(file), file.name);
   return form;
 }

@@ -1,8 +1,9 @@
-import { createEffect, createSignal, For, on, Show } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, on, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
 import { isTerminal, type Job, type RowError } from '@docprocessor/contracts';
 import { useStore } from '../stores/context';
 import { messageOf } from '../stores/app';
+import { settledFixes } from '../lib/repair';
 
 export const ERRORS_PAGE_SIZE = 50;
 
@@ -14,7 +15,7 @@ interface Page {
 
 /**
  * The job's row errors, a page at a time. Loads when the summary opens and again when the job
- * finishes (or is retried), since a running job keeps adding errors.
+ * finishes (or is retried) or a fix finishes, since those change which rows failed.
  */
 export function ErrorsTable(props: { job: Job }) {
   const store = useStore();
@@ -39,9 +40,12 @@ export function ErrorsTable(props: { job: Job }) {
   }
 
   const hasErrors = () => props.job.failedRows > 0;
+  // Reload only when one of these changes, not on every count that moves. A fix that finished changed which
+  // rows failed, though the job's status did not move.
+  const loadKey = createMemo(() => [hasErrors(), isTerminal(props.job.status), props.job.attempt, settledFixes(props.job)].join('|'));
   createEffect(
-    on([hasErrors, () => isTerminal(props.job.status), () => props.job.attempt], ([has]) => {
-      if (has) void load(null);
+    on(loadKey, () => {
+      if (hasErrors()) void load(null);
       else setPage({ items: [], total: 0, nextCursor: null });
     }),
   );

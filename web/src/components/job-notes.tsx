@@ -1,12 +1,31 @@
 import { Show } from 'solid-js';
 import type { Job } from '@docprocessor/contracts';
+import { formatCount } from '../lib/format';
+import { isReverting, revertProgress, runningFix } from '../lib/repair';
 
-/** Things about a job that are easy to miss: a dry run or its import, resumed or retried, or a repeat of an earlier file. */
+/**
+ * Things about a job that are easy to miss: a dry run or its import, resumed or retried, a repeat of an earlier
+ * file, and repair work going on while its status stays (a revert, a fix).
+ */
 export function JobNotes(props: { job: Job }) {
   const resumed = () => props.job.resumedFromRow != null || props.job.attempt > 1;
+  const reverting = () => isReverting(props.job);
+  const fixing = () => runningFix(props.job);
   return (
-    <Show when={resumed() || props.job.duplicateOf || props.job.dryRun || props.job.dryRunOf}>
+    <Show when={resumed() || props.job.duplicateOf || props.job.dryRun || props.job.dryRunOf || reverting() || fixing()}>
       <span class="job-notes">
+        <Show when={reverting()}>
+          <span class="note note-warn" data-testid="job-reverting">
+            {revertProgress(props.job)
+              ? `Reverting ${formatCount(revertProgress(props.job)!.done)} / ${formatCount(revertProgress(props.job)!.total)} rows`
+              : 'Reverting…'}
+          </span>
+        </Show>
+        <Show when={fixing()}>
+          <span class="note note-info" data-testid="job-fixing">
+            Importing fixes
+          </span>
+        </Show>
         <Show when={props.job.dryRun}>
           <span class="note note-info" data-testid="job-dry-run">
             Dry run

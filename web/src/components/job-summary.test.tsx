@@ -145,4 +145,20 @@ describe('JobSummary', () => {
     expect(screen.getByTestId('job-summary').textContent).toContain('E-mail → email');
     expect(screen.getByTestId('job-summary').textContent).toContain('Nick → ignored');
   });
+
+  it('explains an import stopped by its threshold, its policy, and that all or nothing left the table as it was', () => {
+    const stopped = makeJob({
+      status: 'failed',
+      maxErrors: 2,
+      maxErrorRate: 0.05,
+      atomic: true,
+      failedRows: 3,
+      error: { kind: 'validation', code: 'too_many_errors', message: '3 of 40 rows failed, more than the 2 allowed', row: null },
+    });
+    renderSummary(fakeApi(), stopped);
+    expect(screen.getByTestId('summary-error').textContent).toContain('The import stopped: too many rows failed');
+    expect(screen.getByTestId('summary-error').textContent).toContain('3 of 40 rows failed, more than the 2 allowed');
+    expect(screen.getByTestId('summary-atomic').textContent).toBe('All or nothing: the table was left as it was.');
+    expect(screen.getByTestId('summary-policy').textContent).toBe('stop after 2 failed rows · stop above 5 % failed · all or nothing');
+  });
 });

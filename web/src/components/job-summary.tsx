@@ -4,8 +4,12 @@ import { useStore } from '../stores/context';
 import { messageOf } from '../stores/app';
 import { formatBytes, formatDuration, formatRate, formatTime, secondsBetween, shortSha, statusLabel } from '../lib/format';
 import { saveBlob } from '../lib/download';
+import { describeFailurePolicy } from '../lib/failure-policy';
+import { canFix } from '../lib/repair';
 import { DryRunPlan } from './dry-run-plan';
 import { ErrorsTable } from './errors-table';
+import { FixesPanel } from './fixes-panel';
+import { RevertPanel } from './revert-panel';
 
 /** Everything about one job: counts, timing, file, failure and its row errors, with cancel/retry. */
 export function JobSummary(props: { job: Job; id?: string }) {
@@ -35,12 +39,15 @@ export function JobSummary(props: { job: Job; id?: string }) {
         {(error) => (
           <div class="job-error" role="alert" data-testid="summary-error">
             <p class="job-error-title">
-              {error().kind === 'validation' ? 'The file was rejected' : 'The import failed'} <code>{error().code}</code>
+              {errorTitle(error())} <code>{error().code}</code>
               <span class="muted"> ({error().kind})</span>
             </p>
             <p>{error().message}</p>
             <Show when={error().row != null}>
               <p class="muted">At data row {error().row}</p>
+            </Show>
+            <Show when={job().atomic && job().status !== 'reverted'}>
+              <p data-testid="summary-atomic">All or nothing: the table was left as it was.</p>
             </Show>
           </div>
         )}
@@ -59,6 +66,13 @@ export function JobSummary(props: { job: Job; id?: string }) {
         <Detail label="Template">
           {job().template} <span class="muted">· repeated keys: {job().onDuplicate === 'last' ? 'last wins' : 'errors'}</span>
         </Detail>
+        <Show when={describeFailurePolicy(job())}>
+          {(policy) => (
+            <Detail label="If rows fail">
+              <span data-testid="summary-policy">{policy()}</span>
+            </Detail>
+          )}
+        </Show>
         <Detail label="Format">
           {job().encoding} <span class="muted">· delimiter {job().delimiter === '\t' ? 'tab' : `“${job().delimiter}”`}</span>
         </Detail>
@@ -88,10 +102,17 @@ export function JobSummary(props: { job: Job; id?: string }) {
       </dl>
 
       <Actions job={job()} />
+      <RevertPanel job={job()} />
+      <FixesPanel job={job()} />
       <ErrorsTable job={job()} />
     </section>
   );
 }
+
+const errorTitle = (error: NonNullable<Job['error']>): string => {
+  if (error.code === 'too_many_errors') return 'The import stopped: too many rows failed';
+  return error.kind === 'validation' ? 'The file was rejected' : 'The import failed';
+};
 
 function Count(props: { label: string; testId: string; value: number | null; tone?: 'ok' | 'bad' | undefined }) {
   // Plain digits, no grouping: what a person copies and what a test reads stay the same number.
@@ -164,7 +185,8 @@ function Actions(props: { job: Job }) {
           {busy() === 'retry' ? 'Retrying…' : 'Retry'}
         </button>
       </Show>
-      <Show when={props.job.failedRows > 0}>
+      {/* A job whose failed rows can be fixed offers the download with the fixes (FixesPanel). */}
+      <Show when={props.job.failedRows > 0 && !canFix(props.job)}>
         <button type="button" class="button-secondary" data-testid="download-errors" disabled={!!busy()} onClick={download}>
           {busy() === 'download' ? 'Preparing…' : 'Download errors.csv'}
         </button>

@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor } from '@solidjs/testing-library';
+import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import { BUILT_IN_TEMPLATES } from '@docprocessor/contracts';
 import type { Api } from '../api/http';
@@ -147,5 +147,53 @@ describe('UploadPanel', () => {
     expect(upload.mock.calls[0]?.[1]).toEqual({ template: 'auto', table: 'customers', onDuplicate: 'error' });
     expect(preview).not.toHaveBeenCalled();
     expect(screen.queryByTestId('mapping-step')).toBeNull();
+  });
+
+  it('sends the “If rows fail” options with the upload: a count, a percent as a fraction, all or nothing', async () => {
+    const upload = vi.fn<Api['upload']>().mockResolvedValue(makeJob());
+    renderPage({ upload });
+    await screen.findByRole('option', { name: 'products' });
+    const options = screen.getByRole('group', { name: 'If rows fail' });
+    fireEvent.input(within(options).getByLabelText('Stop after'), { target: { value: '10' } });
+    fireEvent.input(within(options).getByLabelText('Stop above'), { target: { value: '2.5' } });
+    const atomic = within(options).getByRole('checkbox', { name: 'All or nothing' });
+    expect(atomic.getAttribute('aria-describedby')).toBe('atomic-help');
+    fireEvent.click(atomic);
+    await chooseAndImport(csv('a.csv'));
+    await waitFor(() => expect(upload).toHaveBeenCalledOnce());
+    expect(upload.mock.calls[0]?.[1]).toMatchObject({ template: 'contacts', maxErrors: 10, maxErrorRate: 0.025, atomic: true });
+  });
+
+  it('sends no failure fields when none are set', async () => {
+    const upload = vi.fn<Api['upload']>().mockResolvedValue(makeJob());
+    renderPage({ upload });
+    await screen.findByRole('option', { name: 'products' });
+    await chooseAndImport(csv('a.csv'));
+    await waitFor(() => expect(upload).toHaveBeenCalledOnce());
+    expect(Object.keys(upload.mock.calls[0]?.[1] ?? {}).sort()).toEqual(['mapping', 'onDuplicate', 'template']);
+  });
+
+  it('refuses a limit out of bounds at its field, and takes no file until it is fixed', async () => {
+    const upload = vi.fn<Api['upload']>().mockResolvedValue(makeJob({ template: 'customers' }));
+    renderPage({ upload });
+    await screen.findByRole('option', { name: 'products' });
+    const rate = screen.getByTestId('max-error-rate-input');
+    fireEvent.input(rate, { target: { value: '150' } });
+    fireEvent.change(screen.getByTestId('file-input'), { target: { files: [csv('a.csv')] } });
+    const error = await screen.findByTestId('field-error');
+    expect(error.dataset.field).toBe('maxErrorRate');
+    expect(error.textContent).toContain('from 0 to 100');
+    expect(rate.getAttribute('aria-invalid')).toBe('true');
+    expect(rate.getAttribute('aria-describedby')).toBe('max-error-rate-error max-error-rate-help');
+    expect(screen.queryByTestId('mapping-step')).toBeNull();
+
+    // Fixed, a new template from the file carries the policy too.
+    fireEvent.input(rate, { target: { value: '0' } });
+    expect(screen.queryByTestId('field-error')).toBeNull();
+    fireEvent.change(screen.getByTestId('template-select'), { target: { value: 'auto' } });
+    fireEvent.input(screen.getByTestId('auto-table-input'), { target: { value: 'customers' } });
+    fireEvent.change(screen.getByTestId('file-input'), { target: { files: [csv('customers.csv')] } });
+    await waitFor(() => expect(upload).toHaveBeenCalledOnce());
+    expect(upload.mock.calls[0]?.[1]).toEqual({ template: 'auto', table: 'customers', onDuplicate: 'error', maxErrorRate: 0 });
   });
 });

@@ -2,7 +2,9 @@ import { createMemo, createSignal, For, Show } from 'solid-js';
 import { TemplateName, type OnDuplicate } from '@docprocessor/contracts';
 import { AUTO_TEMPLATE } from '../api/upload-form';
 import { useStore } from '../stores/context';
+import { emptyFailureDraft, readFailureDraft, type FailureDraft, type FailureDraftErrors } from '../lib/failure-policy';
 import { AutoTableField } from './auto-table-field';
+import { FailureOptions } from './failure-options';
 import { UploadList } from './upload-list';
 
 const DUPLICATE_HELP: Record<OnDuplicate, string> = {
@@ -20,6 +22,8 @@ export function UploadPanel() {
   const [table, setTable] = createSignal('');
   const [tableError, setTableError] = createSignal<string | null>(null);
   const [onDuplicate, setOnDuplicate] = createSignal<OnDuplicate>('error');
+  const [failure, setFailure] = createSignal<FailureDraft>(emptyFailureDraft());
+  const [failureErrors, setFailureErrors] = createSignal<FailureDraftErrors>({});
   const [dragging, setDragging] = createSignal(false);
   let input: HTMLInputElement | undefined;
   let dragDepth = 0;
@@ -41,15 +45,23 @@ export function UploadPanel() {
   const send = (files: FileList | null | undefined) => {
     const list = Array.from(files ?? []);
     if (list.length === 0) return;
+    const { policy, errors } = readFailureDraft(failure());
+    setFailureErrors(errors);
+    if (Object.keys(errors).length > 0) return;
     store.selection.release();
     if (auto()) {
       const problem = tableProblem(list);
       setTableError(problem);
-      if (!problem) store.uploads.add(list, { template: AUTO_TEMPLATE, table: table().trim(), onDuplicate: onDuplicate() });
+      if (!problem) store.uploads.add(list, { template: AUTO_TEMPLATE, table: table().trim(), onDuplicate: onDuplicate(), ...policy });
       return;
     }
     const chosen = selected();
-    if (chosen) store.staging.add(list, { template: chosen.name, onDuplicate: onDuplicate() });
+    if (chosen)
+      store.staging.add(list, {
+        template: chosen.name,
+        onDuplicate: onDuplicate(),
+        ...(Object.keys(policy).length > 0 ? { onFailure: policy } : {}),
+      });
   };
 
   const openPicker = () => input?.click();
@@ -142,6 +154,14 @@ export function UploadPanel() {
           {DUPLICATE_HELP[onDuplicate()]}
         </p>
       </div>
+      <FailureOptions
+        draft={failure()}
+        errors={failureErrors()}
+        onChange={(change) => {
+          setFailure((draft) => ({ ...draft, ...change }));
+          setFailureErrors({});
+        }}
+      />
 
       {/* A drop target holding text cannot be a <button>; it takes focus and answers Enter and Space. */}
       {/* biome-ignore lint/a11y/useSemanticElements lint/a11y/useFocusableInteractive: see above */}

@@ -30,6 +30,10 @@ export interface AppStore {
   retry(id: string): Promise<void>;
   /** Imports a completed dry run for real. */
   commit(id: string): Promise<void>;
+  /** Takes a final import back; its progress then arrives as events. */
+  revert(id: string): Promise<void>;
+  /** Sends a corrected errors.csv into the same job. */
+  uploadFixes(id: string, file: File): Promise<void>;
 }
 
 export interface AppDeps {
@@ -133,6 +137,8 @@ export function createAppStore(deps: AppDeps = {}): AppStore {
       selection.release();
       await act(api.commit(id));
     },
+    revert: (id) => act(api.revert(id)),
+    uploadFixes: (id, file) => act(api.uploadFixes(id, file)),
   };
 }
 

@@ -48,7 +48,13 @@ export function createJobs(): Jobs {
 }
 
 // A plain copy of the store proxy, so `previous` does not change under the caller.
-const unwrapJob = (job: Job): Job => ({ ...job, error: job.error ? { ...job.error } : null, ignoredColumns: [...job.ignoredColumns] });
+const unwrapJob = (job: Job): Job => ({
+  ...job,
+  error: job.error ? { ...job.error } : null,
+  ignoredColumns: [...job.ignoredColumns],
+  fixes: job.fixes.map((fix) => ({ ...fix })),
+  revert: job.revert ? { ...job.revert } : null,
+});
 
 function compareTimes(a: string, b: string): number {
   const ta = Date.parse(a);

@@ -1,5 +1,6 @@
 import { createSignal, type Accessor } from 'solid-js';
 import type { OnDuplicate } from '@docprocessor/contracts';
+import type { FailurePolicy } from '../api/upload-form';
 import { newId } from '../lib/id';
 
 /** A chosen file waiting for its mapping step: checked against its template before it is uploaded. */
@@ -8,6 +9,8 @@ export interface StagedFile {
   file: File;
   template: string;
   onDuplicate: OnDuplicate;
+  /** What the import does when rows fail (thresholds, all or nothing); only what was set. */
+  onFailure?: FailurePolicy;
 }
 
 export interface Staging {

@@ -39,8 +39,14 @@ export function MappingStep(props: { staged: StagedFile }) {
   );
 
   const send = (fields: Partial<UploadFields>) => {
-    const { id, file, template: name, onDuplicate } = props.staged;
-    store.uploads.add([file], { template: name, onDuplicate, ...(sheet().trim() ? { sheet: sheet().trim() } : {}), ...fields });
+    const { id, file, template: name, onDuplicate, onFailure } = props.staged;
+    store.uploads.add([file], {
+      template: name,
+      onDuplicate,
+      ...onFailure,
+      ...(sheet().trim() ? { sheet: sheet().trim() } : {}),
+      ...fields,
+    });
     store.staging.done(id);
   };
   const ready = () => preview.state === 'ready' && rows().length > 0 && missing().length === 0;
