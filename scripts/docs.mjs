@@ -10,7 +10,7 @@ import { runMain, say, warn } from './lib/log.mjs';
 runMain(async () => {
   const check = process.argv.includes('--check');
   await ensureInstalled();
-  await ensureBuilt(['@docprocessor/gateway', '@docprocessor/ingest', '@docprocessor/processor'], { quiet: true });
+  await ensureBuilt(['@docprocessor/gateway', '@docprocessor/ingest', '@docprocessor/processor', '@docprocessor/cli'], { quiet: true });
   // Imported only now: it reads the built schemas, which a fresh clone does not have until the build above.
   const { DOCS_COMMAND, renderReferenceDocs } = await import('./lib/reference-docs.mjs');
   const stale = [];

@@ -14,11 +14,13 @@ const RESULTS = '.vitest-results.json';
 /** The workspace folders from package.json, with simple `dir/*` globs expanded. */
 function workspaceDirs() {
   const { workspaces = [] } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  return workspaces.flatMap((entry) => {
-    if (!entry.endsWith('/*')) return [entry];
-    const parent = entry.slice(0, -2);
-    return readdirSync(path.join(ROOT, parent)).map((name) => `${parent}/${name}`);
-  }).filter((dir) => existsSync(path.join(ROOT, dir, 'package.json')));
+  return workspaces
+    .flatMap((entry) => {
+      if (!entry.endsWith('/*')) return [entry];
+      const parent = entry.slice(0, -2);
+      return readdirSync(path.join(ROOT, parent)).map((name) => `${parent}/${name}`);
+    })
+    .filter((dir) => existsSync(path.join(ROOT, dir, 'package.json')));
 }
 
 function summarize(dirs) {
@@ -46,7 +48,8 @@ function summarize(dirs) {
     console.log(`  ${dir}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped${note}`);
     for (const testFile of result.testResults ?? []) {
       const where = path.relative(path.join(ROOT, dir), testFile.name);
-      for (const test of testFile.assertionResults.filter((t) => t.status === 'failed')) console.log(paint('31', `    ✗ ${where} › ${test.fullName}`));
+      for (const test of testFile.assertionResults.filter((t) => t.status === 'failed'))
+        console.log(paint('31', `    ✗ ${where} › ${test.fullName}`));
     }
   }
   return total;

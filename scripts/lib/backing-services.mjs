@@ -26,7 +26,10 @@ export function isReachable({ host, port }, timeoutMs = 1000) {
       socket.destroy();
       resolve(ok);
     };
-    socket.once('connect', () => done(true)).once('timeout', () => done(false)).once('error', () => done(false));
+    socket
+      .once('connect', () => done(true))
+      .once('timeout', () => done(false))
+      .once('error', () => done(false));
   });
 }
 
@@ -97,7 +100,11 @@ async function ensureNats(targets, start) {
       ? 'Start it on that machine, or set NATS_URL (in .env) to a running server.'
       : binary
         ? `Start it with JetStream:\n  npm start   (starts ${binary} when needed), or a server of your own`
-        : 'Start a server with JetStream:\n  apt-get install -y nats-server   (then run this again), or\n  docker compose -f infra/docker-compose.yml up -d nats';
+        : [
+            'Start a server with JetStream:',
+            '  apt-get install -y nats-server   (then run this again), or',
+            '  docker compose -f infra/docker-compose.yml up -d nats',
+          ].join('\n');
     throw new SetupError(`NATS is not reachable at ${where} (NATS_URL). ${how}`);
   }
   const store = writable('/var/lib/nats-server') ? '/var/lib/nats-server' : path.join(ROOT, '.data', 'nats');

@@ -1,7 +1,14 @@
 // The services log pino JSON lines; on a terminal we show them as "12:00:01 INFO message {fields}".
 import { paint } from './log.mjs';
 
-const LEVELS = { 10: ['TRACE', '90'], 20: ['DEBUG', '90'], 30: ['INFO ', '32'], 40: ['WARN ', '33'], 50: ['ERROR', '31'], 60: ['FATAL', '31'] };
+const LEVELS = {
+  10: ['TRACE', '90'],
+  20: ['DEBUG', '90'],
+  30: ['INFO ', '32'],
+  40: ['WARN ', '33'],
+  50: ['ERROR', '31'],
+  60: ['FATAL', '31'],
+};
 const HIDDEN = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'service', 'err']);
 
 export function formatLogLine(line) {

@@ -16,7 +16,10 @@ export class SetupError extends Error {
 export function runMain(main) {
   // Until a child command or the supervisor takes the signals over, stop at once, but through process.exit,
   // so that 'exit' handlers still stop what we started (a nats-server).
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]])
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ])
     process.on(signal, () => process.listenerCount(signal) === 1 && process.exit(code));
   main().then(
     (code) => process.exit(code ?? 0),

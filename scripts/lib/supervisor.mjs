@@ -24,7 +24,7 @@ export class Supervisor {
     const width = Math.max(...services.map((s) => s.name.length)) + 2;
     this.#services = services.map((service, i) => ({
       ...service,
-      prefix: paint(COLORS[i % COLORS.length], `[${service.name}]`.padEnd(width)) + ' ',
+      prefix: `${paint(COLORS[i % COLORS.length], `[${service.name}]`.padEnd(width))} `,
       child: null,
       exited: Promise.resolve(),
       timer: null,
@@ -42,7 +42,11 @@ export class Supervisor {
     process.on('exit', () => this.#killAll('SIGTERM'));
     // `npm start` exits on SIGTERM without passing it on; our parent vanishing means the same.
     const parent = process.ppid;
-    const orphaned = () => process.ppid !== parent && (warn('our parent process is gone'), this.stop('SIGTERM'));
+    const orphaned = () => {
+      if (process.ppid === parent) return;
+      warn('our parent process is gone');
+      this.stop('SIGTERM');
+    };
     setInterval(orphaned, 1000).unref();
     for (const service of this.#services) this.#spawn(service);
     return new Promise((resolve) => (this.#resolveRun = resolve));
@@ -93,7 +97,12 @@ export class Supervisor {
     const pretty = Boolean(to.isTTY);
     readline.createInterface({ input: from, crlfDelay: Infinity }).on('line', (line) => {
       const text = pretty ? formatLogLine(line) : line;
-      to.write(text.split('\n').map((part) => prefix + part).join('\n') + '\n');
+      to.write(
+        `${text
+          .split('\n')
+          .map((part) => prefix + part)
+          .join('\n')}\n`,
+      );
     });
   }
 

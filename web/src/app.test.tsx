@@ -54,13 +54,17 @@ describe('App', () => {
     expect(rows.map((r) => r.dataset.jobId)).toEqual(['j1', 'j0']);
     expect(screen.getByTestId('connection-status').dataset.state).toBe('connected');
 
-    FakeSocket.last.receive(event('progress', { ...job, processedRows: 50, progress: 0.5, rowsPerSecond: 40, etaSeconds: 2, updatedAt: '2025-01-01T10:00:02Z' }));
+    FakeSocket.last.receive(
+      event('progress', { ...job, processedRows: 50, progress: 0.5, rowsPerSecond: 40, etaSeconds: 2, updatedAt: '2025-01-01T10:00:02Z' }),
+    );
     FakeSocket.last.receive(event('progress', { ...job, processedRows: 30, progress: 0.3, updatedAt: '2025-01-01T10:00:01.5Z' }));
     const row = screen.getAllByTestId('job-row')[0]!;
     expect(within(row).getByTestId('job-progress').getAttribute('aria-valuenow')).toBe('50');
     expect(row.textContent).toContain('40 rows/s');
     expect(row.textContent).toContain('ETA 2 s');
-    FakeSocket.last.receive(event('progress', { ...job, processedRows: 90, progress: 0.9, rowsPerSecond: 40, etaSeconds: 0, updatedAt: '2025-01-01T10:00:03Z' }));
+    FakeSocket.last.receive(
+      event('progress', { ...job, processedRows: 90, progress: 0.9, rowsPerSecond: 40, etaSeconds: 0, updatedAt: '2025-01-01T10:00:03Z' }),
+    );
     expect(row.textContent).toContain('ETA < 1 s');
   });
 
@@ -73,7 +77,15 @@ describe('App', () => {
     await screen.findByTestId('job-row');
     expect(screen.queryByTestId('job-summary')).toBeNull();
     FakeSocket.last.receive(
-      event('completed', { ...job, status: 'completed', totalRows: 5, processedRows: 5, successRows: 5, progress: 1, updatedAt: '2025-01-01T10:00:02Z' }),
+      event('completed', {
+        ...job,
+        status: 'completed',
+        totalRows: 5,
+        processedRows: 5,
+        successRows: 5,
+        progress: 1,
+        updatedAt: '2025-01-01T10:00:02Z',
+      }),
     );
     const summary = await screen.findByTestId('job-summary');
     expect(within(summary).getByTestId('summary-processed').textContent).toBe('5');

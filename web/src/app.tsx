@@ -43,7 +43,13 @@ function Shell(props: ParentProps) {
     onCleanup(() => window.removeEventListener('online', online));
   });
   // A new page: put the focus on its heading, so a screen reader says where it is and Tab starts there.
-  createEffect(on(() => location.pathname, () => queueMicrotask(() => main?.querySelector<HTMLElement>('h1')?.focus()), { defer: true }));
+  createEffect(
+    on(
+      () => location.pathname,
+      () => queueMicrotask(() => main?.querySelector<HTMLElement>('h1')?.focus()),
+      { defer: true },
+    ),
+  );
 
   return (
     <div class="app">

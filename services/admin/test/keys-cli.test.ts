@@ -29,7 +29,10 @@ interface Run {
 
 function keys(args: string[], databaseUrl = testDb.url): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -52,16 +55,26 @@ describe('keys CLI', { timeout: 30_000 }, () => {
     expect(run.stdout).toMatch(/name\s+ci/);
     expect(run.stdout).toContain('X-API-Key');
     expect(idIn(run.stdout)).toBeDefined();
-    expect(await createKeyAuthenticator([], { db: client.db })(found[0])).toMatchObject({ tenantId: 'acme', keyName: 'ci', keyId: expect.any(String) });
+    expect(await createKeyAuthenticator([], { db: client.db })(found[0])).toMatchObject({
+      tenantId: 'acme',
+      keyName: 'ci',
+      keyId: expect.any(String),
+    });
   });
 
   it('list shows the keys without any secret, revoke ends one', async () => {
-    const created = JSON.parse((await keys(['create', '-t', 'beta', '-n', 'nightly export', '--json'])).stdout) as { id: string; key: string; prefix: string };
+    const created = JSON.parse((await keys(['create', '-t', 'beta', '-n', 'nightly export', '--json'])).stdout) as {
+      id: string;
+      key: string;
+      prefix: string;
+    };
     const listed = await keys(['list']);
     expect(listed.code).toBe(0);
     expect(listed.stdout.split('\n')[0]).toMatch(/^ID\s+TENANT\s+NAME\s+PREFIX\s+CREATED\s+LAST USED\s+REVOKED$/);
     const line = listed.stdout.split('\n').find((l) => l.startsWith(created.id));
-    expect(line).toMatch(new RegExp(`^${created.id}\\s+beta\\s+nightly export\\s+${created.prefix}\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+-\\s+-$`));
+    expect(line).toMatch(
+      new RegExp(`^${created.id}\\s+beta\\s+nightly export\\s+${created.prefix}\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+-\\s+-$`),
+    );
     expect(keyIn(listed.stdout)).toEqual([]);
     expect(listed.stdout).not.toContain(hashApiKey(created.key));
 

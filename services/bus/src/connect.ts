@@ -50,7 +50,11 @@ export interface BusLogger {
  * 2 s while NATS is not reachable: `npm start` brings everything up together, and NATS may be restarting.
  * After the first connect the client reconnects by itself forever; its status changes are logged.
  */
-export async function connectWhenReachable<T>(options: BusOptions, logger: BusLogger, prepare: (bus: Bus) => Promise<T>): Promise<{ bus: Bus; prepared: T }> {
+export async function connectWhenReachable<T>(
+  options: BusOptions,
+  logger: BusLogger,
+  prepare: (bus: Bus) => Promise<T>,
+): Promise<{ bus: Bus; prepared: T }> {
   for (let attempt = 1; ; attempt++) {
     let candidate: Bus | null = null;
     try {

@@ -139,12 +139,19 @@ export class FileStore {
     const { js, names } = this.bus;
     async function* chunks(): AsyncGenerator<Uint8Array> {
       // Made on the first read: a stream destroyed before it is read leaves no consumer on the server.
-      const consumer = await js.consumers.get(`OBJ_${names.bucket}`, { filter_subjects: `$O.${names.bucket}.C.${info!.nuid}`, deliver_policy: DeliverPolicy.All });
+      const consumer = await js.consumers.get(`OBJ_${names.bucket}`, {
+        filter_subjects: `$O.${names.bucket}.C.${info!.nuid}`,
+        deliver_policy: DeliverPolicy.All,
+      });
       const messages = await consumer.consume({ max_messages: Math.min(info!.chunks, CHUNKS_AHEAD) });
       const iterator = messages[Symbol.asyncIterator]();
       try {
         for (let remaining = info!.chunks; remaining > 0; remaining--) {
-          const next = await withinMs(CHUNK_WAIT_MS, iterator.next(), () => `object ${name}: no chunk arrived within ${CHUNK_WAIT_MS / 1000} s (${remaining} left)`);
+          const next = await withinMs(
+            CHUNK_WAIT_MS,
+            iterator.next(),
+            () => `object ${name}: no chunk arrived within ${CHUNK_WAIT_MS / 1000} s (${remaining} left)`,
+          );
           if (next.done) throw new Error(`object ${name}: the chunks ended with ${remaining} left`);
           yield next.value.data;
         }

@@ -1,5 +1,13 @@
 import { headers } from '@nats-io/nats-core';
-import { eventMessageId, eventSubject, repairSubject, type ImportEvent, type Job, type JobChange, type RepairItem } from '@docprocessor/contracts';
+import {
+  eventMessageId,
+  eventSubject,
+  repairSubject,
+  type ImportEvent,
+  type Job,
+  type JobChange,
+  type RepairItem,
+} from '@docprocessor/contracts';
 import type { Bus } from './connect.js';
 
 export const TENANT_HEADER = 'Tenant-Id';
@@ -30,5 +38,7 @@ export const publishChange = (bus: Bus, change: JobChange): Promise<ImportEvent>
 
 /** Queues a repair of a job for the processors; `requestId` makes a republish of the same request harmless. */
 export async function publishRepair(bus: Bus, item: RepairItem, requestId: string): Promise<void> {
-  await bus.js.publish(repairSubject(bus.names, item.jobId, item.kind), JSON.stringify(item), { msgID: `${item.jobId}.${item.kind}.${requestId}` });
+  await bus.js.publish(repairSubject(bus.names, item.jobId, item.kind), JSON.stringify(item), {
+    msgID: `${item.jobId}.${item.kind}.${requestId}`,
+  });
 }

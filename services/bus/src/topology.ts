@@ -89,8 +89,7 @@ async function ensureConsumer(bus: Bus, consumer: Partial<ConsumerConfig>, updat
   }
 }
 
-export const isNotFound = (error: unknown): boolean =>
-  error instanceof Error && /not found/i.test(error.message);
+export const isNotFound = (error: unknown): boolean => error instanceof Error && /not found/i.test(error.message);
 
 /** How long dead letters are kept: long enough for a person to notice, inspect and replay them. */
 export const DEAD_LETTER_RETENTION_MS = 30 * 24 * 3600 * 1000;

@@ -25,20 +25,24 @@ const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
  */
 export const ImportFormFields = z
   .object({
-    template: z.string().min(1).max(64).default('contacts'),
-    onDuplicate: OnDuplicate.default('error'),
-    /** Optional: overrides detection. utf-8, utf-16le, utf-16be, windows-1252 (aliases: utf8, cp1252, latin1, iso-8859-1). */
+    template: z.string().min(1).max(64).default('contacts').describe('The template to import with; `auto` infers one from the file.'),
+    onDuplicate: OnDuplicate.default('error').describe('A key already seen: `error` (a row error) or `last` (the last occurrence wins).'),
     encoding: z
       .string()
-      .transform((name, ctx) => ENCODING_NAMES[name.trim().toLowerCase()] ?? (ctx.addIssue({ code: 'custom', message: `unknown encoding "${name}"` }), z.NEVER))
-      .optional(),
-    /** Optional: overrides sniffing. One of , ; | or a tab (also written "tab" or "\\t"). */
+      .transform((name, ctx) => {
+        const encoding = ENCODING_NAMES[name.trim().toLowerCase()];
+        if (encoding) return encoding;
+        ctx.addIssue({ code: 'custom', message: `unknown encoding "${name}"` });
+        return z.NEVER;
+      })
+      .optional()
+      .describe('Optional: overrides detection. utf-8, utf-16le, utf-16be, windows-1252 (aliases: utf8, cp1252, latin1, iso-8859-1).'),
     delimiter: z
       .string()
       .transform((raw) => (raw === 'tab' || raw === '\\t' ? '\t' : raw))
       .pipe(Delimiter)
-      .optional(),
-    /** JSON `{"<file header>": "<template column>" or null}`: wins over matching by name. */
+      .optional()
+      .describe('Optional: overrides sniffing. One of , ; | or a tab (also written "tab" or "\\t").'),
     mapping: z
       .string()
       .max(100_000)
@@ -51,20 +55,21 @@ export const ImportFormFields = z
         }
       })
       .pipe(HeaderMappingInput)
-      .optional(),
-    /** With template=auto: the name of the template (and table) to make from the file. */
-    table: TemplateName.optional(),
-    /** With template=auto: the column to key rows by, when the service should not choose it. */
-    key: ColumnName.optional(),
-    dryRun: flag.default(false),
-    /** Past this many failed rows the import stops and fails with too_many_errors (default: the template's, else none). */
-    maxErrors: z.coerce.number().pipe(MaxErrors).optional(),
-    /** Past this share of processed rows failing (0 to 1), likewise. */
-    maxErrorRate: z.coerce.number().pipe(MaxErrorRate).optional(),
-    /** The file's rows become visible in one transaction at the end; a failure, cancel or threshold leaves the table as it was. */
-    atomic: flag.default(false),
-    /** Which sheet of a workbook: its name, or its 1-based number. */
-    sheet: z.string().min(1).max(100).optional(),
+      .optional()
+      .describe('JSON `{"<file header>": "<template column>" or null}`: wins over matching by name.'),
+    table: TemplateName.optional().describe('With template=auto: the name of the template (and table) to make from the file.'),
+    key: ColumnName.optional().describe('With template=auto: the column to key rows by, when the service should not choose it.'),
+    dryRun: flag.default(false).describe('Validate everything and write nothing; the job reports its plan.'),
+    maxErrors: z.coerce
+      .number()
+      .pipe(MaxErrors)
+      .optional()
+      .describe("Past this many failed rows the import stops and fails with too_many_errors (default: the template's, else none)."),
+    maxErrorRate: z.coerce.number().pipe(MaxErrorRate).optional().describe('Past this share of processed rows failing (0 to 1), likewise.'),
+    atomic: flag
+      .default(false)
+      .describe("The file's rows become visible in one transaction at the end; a failure, cancel or threshold leaves the table as it was."),
+    sheet: z.string().min(1).max(100).optional().describe('Which sheet of a workbook: its name, or its 1-based number.'),
   })
   .strict();
 export type ImportFormFields = z.infer<typeof ImportFormFields>;

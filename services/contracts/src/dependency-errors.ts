@@ -7,7 +7,10 @@
  */
 export type DependencyErrorCode = 'database_unavailable' | 'nats_unavailable';
 
-/** SQLSTATE classes and codes of a server that is away, restarting or full: 08 connection exception, 57P01-03 shutdown, 53300 too many connections. */
+/**
+ * SQLSTATE classes and codes of a server that is away, restarting or full: 08 connection exception,
+ * 57P01-03 shutdown, 53300 too many connections.
+ */
 const POSTGRES_UNAVAILABLE = /^(08...|57P0[123]|53300)$/;
 /** Server functions that refuse a new session: the database does not accept connections now (55000), too many for the role, ... */
 const POSTGRES_STARTUP_ROUTINES = new Set(['CheckMyDatabase', 'InitPostgres', 'ProcessStartupPacket']);

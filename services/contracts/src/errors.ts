@@ -29,7 +29,11 @@ export const ERROR_CATALOG = {
     kind: 'validation',
     when: 'a template definition that breaks a rule; the message starts with the field, e.g. `columns[2].maxLength: …`',
   },
-  template_exists: { status: 409, kind: 'conflict', when: 'a template (or, for a new managed template, a table) of that name exists already' },
+  template_exists: {
+    status: 409,
+    kind: 'conflict',
+    when: 'a template (or, for a new managed template, a table) of that name exists already',
+  },
   incompatible_change: {
     status: 409,
     kind: 'conflict',
@@ -39,12 +43,12 @@ export const ERROR_CATALOG = {
   revert_conflict: {
     status: 409,
     kind: 'conflict',
-    when: 'a revert of an import whose rows a later import changed again: nothing is changed; the message says how many rows and which jobs',
+    when: 'a revert of an import whose rows a later import changed again: nothing changes; the message says how many rows and which jobs',
   },
   revert_expired: {
     status: 409,
     kind: 'conflict',
-    when: "a revert of an import whose earlier row values are no longer kept (`BEFORE_IMAGE_RETENTION_DAYS`)",
+    when: 'a revert of an import whose earlier row values are no longer kept (`BEFORE_IMAGE_RETENTION_DAYS`)',
   },
   built_in_template: { status: 409, kind: 'conflict', when: 'changing or deleting a built-in template (`contacts`, `products`)' },
   idempotency_conflict: {
@@ -96,7 +100,7 @@ export const ERROR_CATALOG = {
   too_many_errors: {
     status: 422,
     kind: 'validation',
-    when: 'job failed (validation): more rows failed than `maxErrors`, or a larger share than `maxErrorRate`; the message says how many of how many',
+    when: 'job failed (validation): more rows failed than `maxErrors`, or a larger share than `maxErrorRate`; the message has both counts',
   },
   target_missing: {
     status: 422,

@@ -31,16 +31,14 @@ export const DEFAULT_BUS_NAMES: BusNames = {
   consumer: 'processors',
 };
 
-export const eventSubject = (names: BusNames, jobId: string, type: EventType): string =>
-  `${names.subjectPrefix}.${jobId}.${type}`;
+export const eventSubject = (names: BusNames, jobId: string, type: EventType): string => `${names.subjectPrefix}.${jobId}.${type}`;
 
 export const allEventsSubject = (names: BusNames): string => `${names.subjectPrefix}.>`;
 
 export const workItemSubject = (names: BusNames): string => `${names.subjectPrefix}.*.created`;
 
 /** Deduplication id of an event: one `created` per attempt, so a republish never makes a second work item. */
-export const eventMessageId = (jobId: string, type: EventType, attempt: number): string =>
-  `${jobId}.${type}.${attempt}`;
+export const eventMessageId = (jobId: string, type: EventType, attempt: number): string => `${jobId}.${type}.${attempt}`;
 
 /**
  * Work items a worker gave up on. The subject sits outside the event prefix, so `imports.>` never shows it

@@ -19,7 +19,12 @@ export interface JobTransition {
 export const JOB_TRANSITIONS = {
   create: { from: [], to: 'pending', event: 'created', by: 'ingest: an upload is stored and its job committed' },
   retry: { from: ['failed', 'cancelled'], to: 'pending', event: 'created', by: 'ingest: POST /api/imports/:id/retry' },
-  cancel: { from: ['pending'], to: 'cancelled', event: 'cancelled', by: 'ingest: POST /api/imports/:id/cancel of a job no worker took yet' },
+  cancel: {
+    from: ['pending'],
+    to: 'cancelled',
+    event: 'cancelled',
+    by: 'ingest: POST /api/imports/:id/cancel of a job no worker took yet',
+  },
   start: { from: ['pending'], to: 'processing', event: 'started', by: 'processor: a worker claims the work item' },
   resume: { from: ['processing'], to: 'processing', event: 'started', by: 'processor: a worker takes over from one that went silent' },
   complete: { from: ['processing'], to: 'completed', event: 'completed', by: 'processor: the last batch is committed' },

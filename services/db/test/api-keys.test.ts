@@ -69,7 +69,8 @@ describe('createApiKey', () => {
   });
 
   it('accepts tenants of 1 to 64 letters, digits, - and _', async () => {
-    for (const tenantId of ['a', 'A-z_0-9', 'x'.repeat(64)]) await expect(createApiKey(client.db, { tenantId, name: 'ok' })).resolves.toMatchObject({ tenantId });
+    for (const tenantId of ['a', 'A-z_0-9', 'x'.repeat(64)])
+      await expect(createApiKey(client.db, { tenantId, name: 'ok' })).resolves.toMatchObject({ tenantId });
   });
 
   it.each(['', '   ', 'x'.repeat(101), 'line\nbreak'])('refuses the name %j', async (name) => {
@@ -120,12 +121,21 @@ describe('createKeyAuthenticator with a database', () => {
 
   it('refuses missing, malformed and unknown keys', async () => {
     const authenticate = createKeyAuthenticator(['dev-key'], { db: client.db });
-    for (const key of [undefined, '', 'nope', 'dp_', `dp_${'A'.repeat(43)}`, `dp_${'A'.repeat(10_000)}`]) expect(await authenticate(key)).toBeNull();
+    for (const key of [undefined, '', 'nope', 'dp_', `dp_${'A'.repeat(43)}`, `dp_${'A'.repeat(10_000)}`])
+      expect(await authenticate(key)).toBeNull();
   });
 
   it('still maps static API_KEYS to the default tenant, with or without a database', async () => {
-    expect(await createKeyAuthenticator(['dev-key', 'other'])('other')).toEqual({ tenantId: DEFAULT_TENANT, keyName: 'env-2', keyId: 'env-2' });
-    expect(await createKeyAuthenticator(['dev-key'], { db: client.db })('dev-key')).toEqual({ tenantId: 'default', keyName: 'env-1', keyId: 'env-1' });
+    expect(await createKeyAuthenticator(['dev-key', 'other'])('other')).toEqual({
+      tenantId: DEFAULT_TENANT,
+      keyName: 'env-2',
+      keyId: 'env-2',
+    });
+    expect(await createKeyAuthenticator(['dev-key'], { db: client.db })('dev-key')).toEqual({
+      tenantId: 'default',
+      keyName: 'env-1',
+      keyId: 'env-1',
+    });
     expect(await createKeyAuthenticator(['dev-key'])('dev-key2')).toBeNull();
   });
 
@@ -174,10 +184,16 @@ describe('createKeyAuthenticator with a database', () => {
     const created = await createApiKey(client.db, { tenantId: 'acme', name: 'tracked' });
     const authenticate = createKeyAuthenticator([], { db: client.db, cacheMs: 2000, now: clock.now });
     await authenticate(created.key);
-    const first = await eventually(() => rowOf(created.id), (row) => row.lastUsedAt !== null);
+    const first = await eventually(
+      () => rowOf(created.id),
+      (row) => row.lastUsedAt !== null,
+    );
     expect(first.lastUsedAt).toBeInstanceOf(Date);
 
-    await client.db.update(apiKeys).set({ lastUsedAt: new Date('2000-01-01T00:00:00Z') }).where(eq(apiKeys.id, created.id));
+    await client.db
+      .update(apiKeys)
+      .set({ lastUsedAt: new Date('2000-01-01T00:00:00Z') })
+      .where(eq(apiKeys.id, created.id));
     clock.advance(30_000); // past the answer cache, within the minute
     await authenticate(created.key);
     await new Promise((r) => setTimeout(r, 300));
@@ -185,7 +201,10 @@ describe('createKeyAuthenticator with a database', () => {
 
     clock.advance(30_000);
     await authenticate(created.key);
-    const later = await eventually(() => rowOf(created.id), (row) => (row.lastUsedAt?.getUTCFullYear() ?? 0) > 2000);
+    const later = await eventually(
+      () => rowOf(created.id),
+      (row) => (row.lastUsedAt?.getUTCFullYear() ?? 0) > 2000,
+    );
     expect(later.lastUsedAt?.getUTCFullYear()).toBeGreaterThan(2000);
   });
 

@@ -49,12 +49,18 @@ async function newJob(tenantId = 'default', idempotencyKey: string | null = null
   return created;
 }
 
-const silence = (jobId: string) => db.sql`update import_jobs set heartbeat_at = now() - interval '1 hour', updated_at = now() - interval '1 hour' where id = ${jobId}`;
+const silence = (jobId: string) =>
+  db.sql`update import_jobs set heartbeat_at = now() - interval '1 hour', updated_at = now() - interval '1 hour' where id = ${jobId}`;
 
 describe('the job lifecycle', () => {
   it('creates a pending job announced by `created`, naming an earlier upload of the same file, once per Idempotency-Key', async () => {
     const first = await newJob('t1');
-    expect(first).toMatchObject({ event: 'created', tenantId: 't1', row: { status: 'pending', duplicateOf: null }, job: { status: 'pending' } });
+    expect(first).toMatchObject({
+      event: 'created',
+      tenantId: 't1',
+      row: { status: 'pending', duplicateOf: null },
+      job: { status: 'pending' },
+    });
     const second = await newJob('t1', 'key-1');
     expect(second.row.duplicateOf).toBe(first.row.id);
     await expect(newJob('t1', 'key-1')).rejects.toThrow('not created');
@@ -110,8 +116,20 @@ describe('the job lifecycle', () => {
     expect(await stallJob(db, row.id, quiet, error)).toMatchObject({ event: 'failed', row: { status: 'failed', error } });
   });
 
-  it('has one function for every transition of the table, each ending in the table\'s status', () => {
-    const functions = { create: createJob, retry: retryJob, cancel: cancelJob, start: startJob, resume: resumeJob, complete: completeJob, fail: failJob, stop: stopJob, giveUp: giveUpJob, stall: stallJob, revert: revertJob };
+  it("has one function for every transition of the table, each ending in the table's status", () => {
+    const functions = {
+      create: createJob,
+      retry: retryJob,
+      cancel: cancelJob,
+      start: startJob,
+      resume: resumeJob,
+      complete: completeJob,
+      fail: failJob,
+      stop: stopJob,
+      giveUp: giveUpJob,
+      stall: stallJob,
+      revert: revertJob,
+    };
     expect(Object.keys(functions).sort()).toEqual(Object.keys(JOB_TRANSITIONS).sort());
   });
 });

@@ -17,7 +17,17 @@ afterAll(async () => {
 describe('migrations', () => {
   it('create every table of the schema', async () => {
     const rows = await client.sql<{ tablename: string }[]>`select tablename from pg_tables where schemaname = 'public' order by 1`;
-    expect(rows.map((r) => r.tablename)).toEqual(['api_keys', 'contacts', 'import_before_images', 'import_failed_rows', 'import_jobs', 'import_row_errors', 'import_templates', 'products', 'template_mappings']);
+    expect(rows.map((r) => r.tablename)).toEqual([
+      'api_keys',
+      'contacts',
+      'import_before_images',
+      'import_failed_rows',
+      'import_jobs',
+      'import_row_errors',
+      'import_templates',
+      'products',
+      'template_mappings',
+    ]);
   });
 
   it('map int8 columns to numbers', async () => {
@@ -36,9 +46,15 @@ describe('migrations', () => {
 
   it('keeps the products key case-insensitive', async () => {
     const lineage = `'00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000001', 1`;
-    await client.sql.unsafe(`insert into products (sku, name, price, quantity, active, import_job_id, import_run_id, source_row) values ('AB-1', 'x', 1, 1, true, ${lineage})`);
+    await client.sql.unsafe(
+      `insert into products (sku, name, price, quantity, active, import_job_id, import_run_id, source_row)
+       values ('AB-1', 'x', 1, 1, true, ${lineage})`,
+    );
     await expect(
-      client.sql.unsafe(`insert into products (sku, name, price, quantity, active, import_job_id, import_run_id, source_row) values ('ab-1', 'y', 1, 1, true, ${lineage})`),
+      client.sql.unsafe(
+        `insert into products (sku, name, price, quantity, active, import_job_id, import_run_id, source_row)
+         values ('ab-1', 'y', 1, 1, true, ${lineage})`,
+      ),
     ).rejects.toThrow(/duplicate key/);
   });
 });

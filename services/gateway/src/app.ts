@@ -30,7 +30,13 @@ const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
  * on and tests start on 127.0.0.1:0. Closing it says goodbye to every socket (1012) and stops the fan-out;
  * the database and NATS connections stay the caller's to close.
  */
-export async function buildApp({ config, bus, db, authenticate, logger = pino({ level: 'silent' }) }: GatewayAppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  bus,
+  db,
+  authenticate,
+  logger = pino({ level: 'silent' }),
+}: GatewayAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new PathOnlyLogController(),

@@ -36,7 +36,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     const appError = toAppError(error);
     const path = pathOf(request);
     if (appError.code === 'service_unavailable')
-      request.log.warn({ code: appError.code, path, cause: String((appError.cause as Error | undefined)?.message ?? '') }, 'dependency unavailable');
+      request.log.warn(
+        { code: appError.code, path, cause: String((appError.cause as Error | undefined)?.message ?? '') },
+        'dependency unavailable',
+      );
     else if (appError.status >= 500) request.log.error({ err: error, code: appError.code, path }, 'request failed');
     else request.log.info({ code: appError.code, path, reason: appError.message }, 'request refused');
     return reply.code(appError.status).headers(appError.headers).send(appError.toBody());
@@ -62,7 +65,14 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Dup
   const body = JSON.stringify({ error: { code, message } });
   if (socket.writable)
     socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`,
+      [
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        'Content-Type: application/json',
+        'Connection: close',
+        '',
+        body,
+      ].join('\r\n'),
     );
   socket.destroy(error);
 }

@@ -7,7 +7,10 @@ import { compareJobs, LatestPerJob } from '../src/ws/latest-per-job.js';
 const fakeJob = (changes: Partial<Job> = {}): Job =>
   ({ id: randomUUID(), status: 'processing', attempt: 1, processedRows: 0, updatedAt: at(0), ...changes }) as Job;
 const at = (seconds: number) => new Date(Date.UTC(2025, 0, 1, 0, 0, seconds)).toISOString();
-const eventOf = (job: Job, type: ImportEvent['type'] = 'progress') => ({ event: { type, jobId: job.id, at: job.updatedAt, job }, raw: JSON.stringify(job) });
+const eventOf = (job: Job, type: ImportEvent['type'] = 'progress') => ({
+  event: { type, jobId: job.id, at: job.updatedAt, job },
+  raw: JSON.stringify(job),
+});
 
 describe('compareJobs', () => {
   const base = fakeJob({ updatedAt: at(10), processedRows: 100 });

@@ -67,7 +67,11 @@ describe.skipIf(!natsServer)('NATS going away and coming back', () => {
     await startNats();
     testDb = await createTestDatabase('gw_natsrestart');
     db = createDbClient(testDb.url, { max: 2 });
-    bus = await connectBus({ servers: [`nats://127.0.0.1:${port}`], names: uniqueBusNames('gwrestart'), connectionName: 'gw-restart-test' });
+    bus = await connectBus({
+      servers: [`nats://127.0.0.1:${port}`],
+      names: uniqueBusNames('gwrestart'),
+      connectionName: 'gw-restart-test',
+    });
     await ensureTopology(bus);
     const backends: Backends = { dbUrl: testDb.url, db, bus, close: async () => {} };
     gateway = await startGateway(backends);
@@ -98,11 +102,15 @@ describe.skipIf(!natsServer)('NATS going away and coming back', () => {
     // a JetStream publish made while the connection is still down would wait for its ack; no header = default tenant).
     const job = copyJob(base);
     const event = { type: 'progress', jobId: job.id, at: new Date().toISOString(), job };
-    await waitFor(async () => {
-      if (!bus.nc.isClosed()) bus.nc.publish(`${bus.names.subjectPrefix}.${job.id}.progress`, JSON.stringify(event));
-      await sleep(100);
-      return client.events().some((e) => e.jobId === job.id) || undefined;
-    }, 'an event after the restart', 20_000);
+    await waitFor(
+      async () => {
+        if (!bus.nc.isClosed()) bus.nc.publish(`${bus.names.subjectPrefix}.${job.id}.progress`, JSON.stringify(event));
+        await sleep(100);
+        return client.events().some((e) => e.jobId === job.id) || undefined;
+      },
+      'an event after the restart',
+      20_000,
+    );
     expect(client.socket.readyState).toBe(client.socket.OPEN);
     client.close();
   });

@@ -54,7 +54,9 @@ afterAll(async () => {
 
 describe('/api/* and /metrics go to ingest', () => {
   it('keeps the path, the query and the headers', async () => {
-    const response = await fetch(`${gateway.origin}/api/echo?status=pending&limit=5`, { headers: { 'x-api-key': API_KEY, 'x-request-id': 'r-1' } });
+    const response = await fetch(`${gateway.origin}/api/echo?status=pending&limit=5`, {
+      headers: { 'x-api-key': API_KEY, 'x-request-id': 'r-1' },
+    });
     expect(response.status).toBe(200);
     const echoed = (await response.json()) as { url: string; headers: Record<string, string> };
     expect(echoed.url).toBe('/api/echo?status=pending&limit=5');
@@ -76,7 +78,9 @@ describe('/api/* and /metrics go to ingest', () => {
 
   it('streams a multipart upload through as it arrives, with X-API-Key and Idempotency-Key intact', async () => {
     const boundary = `----gw${randomUUID()}`;
-    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n`);
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\nContent-Type: text/csv\r\n\r\n`,
+    );
     const chunks = Array.from({ length: 24 }, () => randomBytes(1024 * 1024));
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     const expected = createHash('sha256');
@@ -119,7 +123,12 @@ describe('/api/* and /metrics go to ingest', () => {
     const { status, json } = await new Promise<{ status: number; json: Record<string, unknown> }>((resolve, reject) => {
       const req = httpRequest(`${gateway.origin}/api/imports`, {
         method: 'POST',
-        headers: { 'content-type': 'multipart/form-data; boundary=b', 'content-length': body.length, expect: '100-continue', 'x-api-key': API_KEY },
+        headers: {
+          'content-type': 'multipart/form-data; boundary=b',
+          'content-length': body.length,
+          expect: '100-continue',
+          'x-api-key': API_KEY,
+        },
       });
       req.on('continue', () => req.end(body));
       req.on('response', (res) => {

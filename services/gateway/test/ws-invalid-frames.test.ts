@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDbClient } from '@docprocessor/db';
-import { insertJob, isError, isSnapshot, publish, startBackends, startGateway, TestClient, waitFor, type Backends, type Gateway } from './helper.js';
+import {
+  insertJob,
+  isError,
+  isSnapshot,
+  publish,
+  startBackends,
+  startGateway,
+  TestClient,
+  waitFor,
+  type Backends,
+  type Gateway,
+} from './helper.js';
 
 let backends: Backends;
 let gateway: Gateway;
@@ -21,7 +32,8 @@ describe('frames a client should not send', () => {
     for (const frame of bad) client.send(frame);
     client.socket.send(Buffer.from('{"nope":1}'), { binary: true });
     await client.next(isError, 'every error frame', bad.length + 1);
-    for (const frame of client.frames) expect(frame).toEqual({ type: 'error', error: { code: 'invalid_request', message: expect.any(String) } });
+    for (const frame of client.frames)
+      expect(frame).toEqual({ type: 'error', error: { code: 'invalid_request', message: expect.any(String) } });
 
     client.send({ op: 'subscribe' });
     await client.next(isSnapshot, 'a snapshot after the errors');

@@ -34,7 +34,8 @@ describe('closing the gateway', () => {
 
   it('unsubscribes from the events subject', async () => {
     // nats.js keeps no public count of subscriptions; its protocol handler does.
-    const subscriptions = () => (backends.bus.nc as unknown as { protocol: { subscriptions: { size(): number } } }).protocol.subscriptions.size();
+    const subscriptions = () =>
+      (backends.bus.nc as unknown as { protocol: { subscriptions: { size(): number } } }).protocol.subscriptions.size();
     const before = subscriptions();
     const gateway = await startGateway(backends);
     expect(subscriptions()).toBe(before + 1);

@@ -2,7 +2,19 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_TOO_SLOW, type ImportEvent, type Job } from '@docprocessor/contracts';
 import type { Bus } from '@docprocessor/bus';
-import { API_KEY, copyJob, insertJob, metricValue, publish, startBackends, startGateway, TestClient, waitFor, type Backends, type Gateway } from './helper.js';
+import {
+  API_KEY,
+  copyJob,
+  insertJob,
+  metricValue,
+  publish,
+  startBackends,
+  startGateway,
+  TestClient,
+  waitFor,
+  type Backends,
+  type Gateway,
+} from './helper.js';
 
 let backends: Backends;
 
@@ -20,7 +32,11 @@ async function flood(bus: Bus, jobs: Job[], rounds: number): Promise<ImportEvent
   const sent: ImportEvent[] = [];
   for (let round = 0; round < rounds; round++) {
     const batch = jobs.map((job) =>
-      publish(bus, 'progress', { ...job, processedRows: round + 1, updatedAt: new Date(Date.parse(job.updatedAt) + round + 1).toISOString() }),
+      publish(bus, 'progress', {
+        ...job,
+        processedRows: round + 1,
+        updatedAt: new Date(Date.parse(job.updatedAt) + round + 1).toISOString(),
+      }),
     );
     sent.push(...(await Promise.all(batch)));
   }
@@ -32,9 +48,13 @@ class ThreadClient {
   private constructor(private readonly worker: Worker) {}
 
   static async open(url: string): Promise<ThreadClient> {
-    const worker = new Worker(new URL('./fixtures/ws-reader.mjs', import.meta.url), { workerData: { url, headers: { 'x-api-key': API_KEY } } });
+    const worker = new Worker(new URL('./fixtures/ws-reader.mjs', import.meta.url), {
+      workerData: { url, headers: { 'x-api-key': API_KEY } },
+    });
     await new Promise<void>((resolve, reject) => {
-      worker.on('message', (m: { kind: string; message?: string }) => (m.kind === 'open' ? resolve() : m.kind === 'error' && reject(new Error(m.message))));
+      worker.on('message', (m: { kind: string; message?: string }) =>
+        m.kind === 'open' ? resolve() : m.kind === 'error' && reject(new Error(m.message)),
+      );
       worker.once('error', reject);
     });
     return new ThreadClient(worker);
@@ -89,7 +109,10 @@ describe('a client that does not keep up', () => {
       return jobs.every((job) => r.latest.get(job.id) === 1) ? r : undefined;
     }, "the reading client to get every job's event");
     expect(report.closed).toBeNull();
-    await waitFor(async () => (await metricValue(gateway.origin, 'docprocessor_gateway_ws_slow_client_disconnects_total')) === 1, 'the disconnect');
+    await waitFor(
+      async () => (await metricValue(gateway.origin, 'docprocessor_gateway_ws_slow_client_disconnects_total')) === 1,
+      'the disconnect',
+    );
     expect(slow.events()).toHaveLength(0);
 
     resume(slow);
@@ -119,13 +142,26 @@ describe('a client that falls behind for a while', () => {
     await flood(backends.bus, jobs, 4);
     await waitFor(async () => (await metricValue(gateway.origin, 'docprocessor_gateway_ws_frames_coalesced_total')) > 0, 'coalescing');
     const finals = await Promise.all(
-      jobs.slice(0, 10).map((job) => publish(backends.bus, 'completed', { ...job, status: 'completed', processedRows: 10, updatedAt: new Date(Date.parse(job.updatedAt) + 100).toISOString() })),
+      jobs.slice(0, 10).map((job) =>
+        publish(backends.bus, 'completed', {
+          ...job,
+          status: 'completed',
+          processedRows: 10,
+          updatedAt: new Date(Date.parse(job.updatedAt) + 100).toISOString(),
+        }),
+      ),
     );
     // A late progress event, older than the terminal one, must not replace it.
-    for (const job of jobs.slice(0, 10)) await publish(backends.bus, 'progress', { ...job, processedRows: 3, updatedAt: new Date(Date.parse(job.updatedAt) + 3).toISOString() });
+    for (const job of jobs.slice(0, 10))
+      await publish(backends.bus, 'progress', {
+        ...job,
+        processedRows: 3,
+        updatedAt: new Date(Date.parse(job.updatedAt) + 3).toISOString(),
+      });
     resume(slow);
 
-    for (const final of finals) await waitFor(() => slow.events().find((e) => e.jobId === final.jobId && e.type === 'completed'), 'each terminal event');
+    for (const final of finals)
+      await waitFor(() => slow.events().find((e) => e.jobId === final.jobId && e.type === 'completed'), 'each terminal event');
     const marker = await publish(backends.bus, 'created', copyJob(base, { filename: 'marker.csv' }));
     await waitFor(() => slow.events().find((e) => e.jobId === marker.jobId), 'the marker after the catch-up');
     for (const final of finals) {

@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SNAPSHOT_SIZE, type Job } from '@docprocessor/contracts';
-import { advance, insertJob, isEvent, isSnapshot, publish, startBackends, startGateway, TestClient, waitFor, type Backends, type Gateway } from './helper.js';
+import {
+  advance,
+  insertJob,
+  isEvent,
+  isSnapshot,
+  publish,
+  startBackends,
+  startGateway,
+  TestClient,
+  waitFor,
+  type Backends,
+  type Gateway,
+} from './helper.js';
 
 let backends: Backends;
 let gateway: Gateway;

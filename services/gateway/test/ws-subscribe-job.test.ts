@@ -1,5 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { advance, insertJob, isEvent, isSnapshot, publish, startBackends, startGateway, TestClient, waitFor, type Backends, type Gateway } from './helper.js';
+import {
+  advance,
+  insertJob,
+  isEvent,
+  isSnapshot,
+  publish,
+  startBackends,
+  startGateway,
+  TestClient,
+  waitFor,
+  type Backends,
+  type Gateway,
+} from './helper.js';
 
 let backends: Backends;
 let gateway: Gateway;

@@ -1,13 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Authenticate } from '@docprocessor/db';
-import { advance, insertJob, isSnapshot, publish, startBackends, startGateway, TestClient, waitFor, type Backends, type Gateway } from './helper.js';
+import {
+  advance,
+  insertJob,
+  isSnapshot,
+  publish,
+  startBackends,
+  startGateway,
+  TestClient,
+  waitFor,
+  type Backends,
+  type Gateway,
+} from './helper.js';
 
 let backends: Backends;
 let gateway: Gateway;
 
 /** Two keys of two tenants, as `npm run keys` would make them. */
 const authenticate: Authenticate = async (key) =>
-  key === 'key-acme' ? { tenantId: 'acme', keyId: 'a', keyName: 'a' } : key === 'key-default' ? { tenantId: 'default', keyId: 'd', keyName: 'd' } : null;
+  key === 'key-acme'
+    ? { tenantId: 'acme', keyId: 'a', keyName: 'a' }
+    : key === 'key-default'
+      ? { tenantId: 'default', keyId: 'd', keyName: 'd' }
+      : null;
 
 beforeAll(async () => {
   backends = await startBackends('tenants');

@@ -5,6 +5,7 @@ import { AppError } from '@docprocessor/contracts';
 import type { Authenticate } from '@docprocessor/db';
 import type { IngestContext } from './imports/context.js';
 import { sweepUnannouncedJobs } from './imports/announce-job.js';
+import { apiDocsPlugin } from './plugins/api-docs.js';
 import { authPlugin } from './plugins/auth.js';
 import { answerRouterError, errorsPlugin } from './plugins/errors.js';
 import { metricsPlugin } from './plugins/metrics.js';
@@ -22,7 +23,11 @@ export interface IngestAppOptions {
 }
 
 /** The HTTP API as a plain Fastify instance: main listens on it, tests inject into it. */
-export async function buildApp({ ctx, authenticate, sweepEveryMs = ctx.config.OUTBOX_SWEEP_MS }: IngestAppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  ctx,
+  authenticate,
+  sweepEveryMs = ctx.config.OUTBOX_SWEEP_MS,
+}: IngestAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
@@ -47,6 +52,7 @@ export async function buildApp({ ctx, authenticate, sweepEveryMs = ctx.config.OU
   await app.register(templateRoutes, { ctx });
   await app.register(previewRoutes, { ctx });
   await app.register(metaRoutes, { ctx });
+  await app.register(apiDocsPlugin);
 
   if (sweepEveryMs > 0) {
     const timer = setInterval(() => {

@@ -52,27 +52,40 @@ export interface FilePart {
 /** A real multipart/form-data body, fields first unless `fileFirst`. */
 export function multipart(file: FilePart | null, fields: Record<string, string> = {}, fileFirst = false) {
   const boundary = `----dp${randomUUID()}`;
-  const fieldParts = Object.entries(fields).map(
-    ([name, value]) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+  const fieldParts = Object.entries(fields).map(([name, value]) =>
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
   );
   const fileParts = file
     ? [
         Buffer.from(
-          `--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.filename ?? 'data.csv'}"\r\nContent-Type: text/csv\r\n\r\n`,
+          `--${boundary}\r\n` +
+            `Content-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.filename ?? 'data.csv'}"\r\n` +
+            'Content-Type: text/csv\r\n\r\n',
         ),
         Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content),
         Buffer.from('\r\n'),
       ]
     : [];
-  const body = Buffer.concat([...(fileFirst ? [...fileParts, ...fieldParts] : [...fieldParts, ...fileParts]), Buffer.from(`--${boundary}--\r\n`)]);
+  const body = Buffer.concat([
+    ...(fileFirst ? [...fileParts, ...fieldParts] : [...fieldParts, ...fileParts]),
+    Buffer.from(`--${boundary}--\r\n`),
+  ]);
   return { payload: body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'x-api-key': API_KEY } };
 }
 
 export const CONTACTS_HEADER = 'id,email,first_name,last_name,company,country,signup_date,amount,active,notes';
 export const contactsCsv = (rows = 3): string =>
-  [CONTACTS_HEADER, ...Array.from({ length: rows }, (_, i) => `${i + 1},u${i + 1}@example.com,Ada,Lovelace,,GB,2024-01-02,10.50,true,`)].join('\n') + '\n';
+  `${[
+    CONTACTS_HEADER,
+    ...Array.from({ length: rows }, (_, i) => `${i + 1},u${i + 1}@example.com,Ada,Lovelace,,GB,2024-01-02,10.50,true,`),
+  ].join('\n')}\n`;
 
-export async function upload(h: Harness, csv: string | Buffer, fields: Record<string, string> = {}, extraHeaders: Record<string, string> = {}) {
+export async function upload(
+  h: Harness,
+  csv: string | Buffer,
+  fields: Record<string, string> = {},
+  extraHeaders: Record<string, string> = {},
+) {
   const body = multipart({ content: csv }, fields);
   return h.app.inject({ method: 'POST', url: '/api/imports', payload: body.payload, headers: { ...body.headers, ...extraHeaders } });
 }
@@ -80,7 +93,9 @@ export async function upload(h: Harness, csv: string | Buffer, fields: Record<st
 /** The last event of a type for a job, read back from the stream. */
 export async function lastEvent(h: Harness, jobId: string, type: EventType): Promise<ImportEvent | null> {
   try {
-    const message = await h.ctx.bus.jsm.streams.getMessage(h.ctx.bus.names.stream, { last_by_subj: eventSubject(h.ctx.bus.names, jobId, type) });
+    const message = await h.ctx.bus.jsm.streams.getMessage(h.ctx.bus.names.stream, {
+      last_by_subj: eventSubject(h.ctx.bus.names, jobId, type),
+    });
     return message ? ImportEvent.parse(message.json()) : null;
   } catch {
     return null;

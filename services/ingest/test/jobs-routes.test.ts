@@ -67,7 +67,11 @@ describe('reading jobs', () => {
   it('serves the templates', async () => {
     const res = await get('/api/templates');
     expect(res.json()).toEqual(BUILT_IN_TEMPLATES);
-    expect(res.json()[0]).toMatchObject({ name: 'contacts', key: ['id'], columns: expect.arrayContaining([{ name: 'id', type: 'integer', required: true, min: 1, max: Number.MAX_SAFE_INTEGER }]) });
+    expect(res.json()[0]).toMatchObject({
+      name: 'contacts',
+      key: ['id'],
+      columns: expect.arrayContaining([{ name: 'id', type: 'integer', required: true, min: 1, max: Number.MAX_SAFE_INTEGER }]),
+    });
   });
 
   it('serves Prometheus metrics', async () => {
@@ -81,7 +85,14 @@ describe('row errors', () => {
   it('pages errors in row order with a total, and serves a spreadsheet-safe CSV', async () => {
     const { id } = (await upload(h, contactsCsv(1))).json();
     await h.ctx.db.db.insert(importRowErrors).values([
-      { jobId: id, row: 3, column: 'email', value: '=HYPERLINK("http://x")', code: 'invalid_email', message: 'is not a valid email address' },
+      {
+        jobId: id,
+        row: 3,
+        column: 'email',
+        value: '=HYPERLINK("http://x")',
+        code: 'invalid_email',
+        message: 'is not a valid email address',
+      },
       { jobId: id, row: 1, column: 'amount', value: '-5', code: 'out_of_range', message: 'must be 0 or more' },
       { jobId: id, row: 2, column: 'notes', value: '@SUM(A1)', code: 'too_long', message: 'x' },
     ]);
@@ -89,7 +100,11 @@ describe('row errors', () => {
     expect(first.total).toBe(3);
     expect(first.items.map((e: { row: number }) => e.row)).toEqual([1, 2]);
     const second = (await get(`/api/imports/${id}/errors?limit=2&cursor=${first.nextCursor}`)).json();
-    expect(second).toEqual({ items: [expect.objectContaining({ row: 3, column: 'email', code: 'invalid_email' })], total: 3, nextCursor: null });
+    expect(second).toEqual({
+      items: [expect.objectContaining({ row: 3, column: 'email', code: 'invalid_email' })],
+      total: 3,
+      nextCursor: null,
+    });
 
     const csv = await get(`/api/imports/${id}/errors.csv`);
     expect(csv.headers['content-type']).toContain('text/csv');
@@ -104,7 +119,9 @@ describe('row errors', () => {
 
   it('ends the CSV with a line saying how many errors were found but not stored', async () => {
     const { id } = (await upload(h, contactsCsv(1))).json();
-    await h.ctx.db.db.insert(importRowErrors).values([{ jobId: id, row: 4, column: 'id', value: 'x', code: 'invalid_integer', message: 'is not a whole number' }]);
+    await h.ctx.db.db
+      .insert(importRowErrors)
+      .values([{ jobId: id, row: 4, column: 'id', value: 'x', code: 'invalid_integer', message: 'is not a whole number' }]);
     await h.ctx.db.db.update(importJobs).set({ errorsTotal: 25_001 }).where(eq(importJobs.id, id));
     expect((await get(`/api/imports/${id}/errors`)).json()).toMatchObject({ total: 25_001 });
     expect((await get(`/api/imports/${id}/errors.csv`)).body.split('\r\n')).toEqual([

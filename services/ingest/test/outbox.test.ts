@@ -38,7 +38,9 @@ describe('outbox sweeper', () => {
 
   it('leaves recent and announced jobs alone', async () => {
     const id = randomUUID();
-    await h.ctx.db.db.insert(importJobs).values({ id, status: 'pending', template: 'contacts', filename: 'new.csv', sizeBytes: 1, sha256: 'x', objectName: id });
+    await h.ctx.db.db
+      .insert(importJobs)
+      .values({ id, status: 'pending', template: 'contacts', filename: 'new.csv', sizeBytes: 1, sha256: 'x', objectName: id });
     expect(await sweepUnannouncedJobs(h.ctx)).toBe(0);
   });
 });

@@ -14,7 +14,9 @@ const preview = (content: string | Buffer, fields: Record<string, string> = {}) 
   return h.app.inject({ method: 'POST', url: '/api/previews', payload: body.payload, headers: body.headers });
 };
 
-const EXPORT = ['Customer ID;E-mail;Signed up;Balance', '1;ada@example.com;21/02/2000;12,5', '2;bob@example.com;03/04/2001;7'].join('\r\n') + '\r\n';
+const EXPORT = ['Customer ID;E-mail;Signed up;Balance', '1;ada@example.com;21/02/2000;12,5', '2;bob@example.com;03/04/2001;7', ''].join(
+  '\r\n',
+);
 
 describe('a preview', () => {
   it('reads any CSV: dialect, typed columns, the first rows', async () => {
@@ -28,15 +30,29 @@ describe('a preview', () => {
       ['Balance', 'string'],
     ]);
     expect(res.json().columns[2].formats[0]).toBe('DD/MM/YYYY');
-    expect(res.json().rows).toEqual([['1', 'ada@example.com', '21/02/2000', '12,5'], ['2', 'bob@example.com', '03/04/2001', '7']]);
+    expect(res.json().rows).toEqual([
+      ['1', 'ada@example.com', '21/02/2000', '12,5'],
+      ['2', 'bob@example.com', '03/04/2001', '7'],
+    ]);
   });
 
   it('proposes a mapping onto a template, with the closest header for each required column left over', async () => {
-    const res = await preview('ID,E-mail,First,Surname,Land,signup,amount,active\n1,a@b.co,A,B,GB,2024-01-01,1,yes\n', { template: 'contacts' });
+    const res = await preview('ID,E-mail,First,Surname,Land,signup,amount,active\n1,a@b.co,A,B,GB,2024-01-01,1,yes\n', {
+      template: 'contacts',
+    });
     expect(res.statusCode, res.body).toBe(200);
     const byHeader = Object.fromEntries(res.json().mapping.map((m: { header: string; column: string | null }) => [m.header, m.column]));
     // By name (case, _ and - aside), then by names alike (First, signup); Surname and Land are nothing like their columns.
-    expect(byHeader).toEqual({ ID: 'id', 'E-mail': 'email', First: 'first_name', Surname: null, Land: null, signup: 'signup_date', amount: 'amount', active: 'active' });
+    expect(byHeader).toEqual({
+      ID: 'id',
+      'E-mail': 'email',
+      First: 'first_name',
+      Surname: null,
+      Land: null,
+      signup: 'signup_date',
+      amount: 'amount',
+      active: 'active',
+    });
     expect(res.json().missing.map((m: { column: string }) => m.column)).toEqual(['last_name', 'country']);
   });
 
@@ -69,7 +85,9 @@ describe('an upload', () => {
 
   it('refuses an unknown field by name, a mapping onto no column, and table without auto', async () => {
     expect((await upload(h, contactsCsv(1), { templte: 'contacts' })).json().error.message).toMatch(/^Unknown field "templte"/);
-    expect((await upload(h, contactsCsv(1), { mapping: '{"x": "nope"}' })).json().error.message).toMatch(/"x" maps to "nope", which is not a column of template contacts/);
+    expect((await upload(h, contactsCsv(1), { mapping: '{"x": "nope"}' })).json().error.message).toMatch(
+      /"x" maps to "nope", which is not a column of template contacts/,
+    );
     expect((await upload(h, contactsCsv(1), { mapping: 'x' })).json().error.message).toMatch(/^Field "mapping": must be JSON/);
     expect((await upload(h, contactsCsv(1), { table: 'x' })).json().error.message).toMatch(/Field "table" goes with template=auto/);
   });
@@ -82,7 +100,13 @@ describe('an upload', () => {
     await h.ctx.db.db.update(importJobs).set({ status: 'completed' }).where(eq(importJobs.id, dry.json().id));
     const first = await commit(dry.json().id);
     expect(first.statusCode, first.body).toBe(202);
-    expect(first.json()).toMatchObject({ dryRun: false, dryRunOf: dry.json().id, mapping: { notes: null }, sha256: dry.json().sha256, status: 'pending' });
+    expect(first.json()).toMatchObject({
+      dryRun: false,
+      dryRunOf: dry.json().id,
+      mapping: { notes: null },
+      sha256: dry.json().sha256,
+      status: 'pending',
+    });
     const again = await commit(dry.json().id);
     expect(again.statusCode).toBe(200);
     expect(again.json().id).toBe(first.json().id);

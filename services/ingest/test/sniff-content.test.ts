@@ -11,7 +11,10 @@ import { build, contactsCsv, storedObjectNames, upload, type Harness } from './h
 const head = (bytes: Buffer) => bytes.subarray(0, SNIFF_BYTES);
 const sniff = (bytes: Buffer) => ({ refusal: sniffContent(head(bytes)), format: sniffFormat(head(bytes)) });
 
-const CONTACTS = [['id', 'email'], [1, 'ada@example.com']];
+const CONTACTS = [
+  ['id', 'email'],
+  [1, 'ada@example.com'],
+];
 
 describe('sniffing an upload: CSV text, an .xlsx workbook, or a refusal', () => {
   let streamedWorkbook: Buffer;

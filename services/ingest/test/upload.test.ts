@@ -47,7 +47,9 @@ describe('POST /api/imports', () => {
     expect(first.statusCode).toBe(202);
     expect(again.statusCode).toBe(200);
     expect(again.json().id).toBe(first.json().id);
-    const [{ n } = { n: -1 }] = await h.ctx.db.sql<{ n: number }[]>`select count(*)::int as n from import_jobs where idempotency_key = 'abc-123'`;
+    const [{ n } = { n: -1 }] = await h.ctx.db.sql<
+      { n: number }[]
+    >`select count(*)::int as n from import_jobs where idempotency_key = 'abc-123'`;
     expect(n).toBe(1);
   });
 
@@ -98,7 +100,12 @@ describe('refusals keep nothing', () => {
   });
 
   it('refuses a body that is not multipart', async () => {
-    const res = await h.app.inject({ method: 'POST', url: '/api/imports', payload: contactsCsv(1), headers: { 'content-type': 'text/csv', 'x-api-key': API_KEY } });
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/imports',
+      payload: contactsCsv(1),
+      headers: { 'content-type': 'text/csv', 'x-api-key': API_KEY },
+    });
     expect(res.statusCode).toBe(415);
     expect(res.json().error.code).toBe('unsupported_media_type');
   });

@@ -51,7 +51,7 @@ export const ProcessorEnv = BaseEnv.extend({
   WATCHDOG_MAX_STALLS: count()
     .min(1)
     .default(3)
-    .describe("Stalls a job may have: the watchdog hands it back after each earlier one, and this one fails it with `job_stalled`."),
+    .describe('Stalls a job may have: the watchdog hands it back after each earlier one, and this one fails it with `job_stalled`.'),
   WATCHDOG_INTERVAL_MS: count().min(0).default(15_000).describe("How often (ms) each worker's watchdog looks; `0` turns it off."),
 }).refine((env) => env.WATCHDOG_STALL_MS > env.ACK_WAIT_MS, {
   message: 'WATCHDOG_STALL_MS must be longer than ACK_WAIT_MS: the watchdog is for jobs that redelivery did not rescue',

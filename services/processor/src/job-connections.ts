@@ -2,7 +2,8 @@ import type { Writable } from 'node:stream';
 import { createDbClient, type Connection, type DbClient } from '@docprocessor/db';
 
 /** What a query on a connection that died fails with, as postgres.js says it. */
-const connectionClosed = () => Object.assign(new Error('write CONNECTION_CLOSED (the database connection of this job was lost)'), { code: 'CONNECTION_CLOSED' });
+const connectionClosed = () =>
+  Object.assign(new Error('write CONNECTION_CLOSED (the database connection of this job was lost)'), { code: 'CONNECTION_CLOSED' });
 
 type Query = PromiseLike<unknown> & { writable(): Promise<Writable> };
 
@@ -34,6 +35,7 @@ export function withJobConnections(db: DbClient, url: string, applicationName: s
       const [then, writable] = [query.then.bind(query), query.writable.bind(query)];
       // Whatever postgres.js does with the query, its outcome is known once the connection is gone.
       Object.assign(query, {
+        // biome-ignore lint/suspicious/noThenProperty: the query is a thenable; wrapping its `then` is the point.
         then: (onFulfilled?: (value: unknown) => unknown, onRejected?: (reason: unknown) => unknown) =>
           Promise.race([new Promise((resolve, reject) => then(resolve, reject)), lost]).then(onFulfilled, onRejected),
         // Resolves (through the `then` above) with the COPY stream, which is watched until it finishes.
@@ -51,8 +53,14 @@ export function withJobConnections(db: DbClient, url: string, applicationName: s
     const release = () => void own.sql.end({ timeout: 0 }).catch(() => undefined);
     return new Proxy(own.sql, {
       apply: (target, self, args) => watch(Reflect.apply(target, self, args) as Query),
-      get: (target, property, receiver) => (property === 'unsafe' ? unsafe : property === 'release' ? release : Reflect.get(target, property, receiver)),
+      get: (target, property, receiver) =>
+        property === 'unsafe' ? unsafe : property === 'release' ? release : Reflect.get(target, property, receiver),
     }) as unknown as Connection;
   };
-  return { ...db, sql: new Proxy(db.sql, { get: (target, property, receiver) => (property === 'reserve' ? reserve : Reflect.get(target, property, receiver)) }) };
+  return {
+    ...db,
+    sql: new Proxy(db.sql, {
+      get: (target, property, receiver) => (property === 'reserve' ? reserve : Reflect.get(target, property, receiver)),
+    }),
+  };
 }

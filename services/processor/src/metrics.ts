@@ -13,7 +13,12 @@ export function createMetrics(): ProcessorMetrics {
   return {
     registry,
     rows: new Counter({ name: 'docprocessor_rows_total', help: 'Data rows processed', labelNames: ['outcome'], registers: [registry] }),
-    jobs: new Counter({ name: 'docprocessor_jobs_finished_total', help: 'Jobs that reached a final state', labelNames: ['status'], registers: [registry] }),
+    jobs: new Counter({
+      name: 'docprocessor_jobs_finished_total',
+      help: 'Jobs that reached a final state',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
     running: new Gauge({ name: 'docprocessor_jobs_running', help: 'Jobs this worker is processing now', registers: [registry] }),
   };
 }

@@ -35,9 +35,57 @@ function random(seed: number) {
   return { int, pick, digits };
 }
 
-const EDGE_INTEGERS = ['0', '1', '-1', '2147483647', '2147483648', '-2147483649', '4294967295', '4294967296', '4294967297', '9007199254740991', '-9007199254740991', '9007199254740993', '9223372036854775807', '-9223372036854775808'];
-const EDGE_DECIMALS = ['0', '-0', '0.0', '-0.00', '0.0001', '0.00001', '1', '12.50', '6056.06', '9999', '10000', '9999.9999', '-10000.00010', '000123.4500', '100000000.00000001', '12345678901234567890123456789.123456789'];
-const EDGE_DATES = ['0001-01-01', '0100-03-01', '0400-02-29', '1600-02-29', '1899-12-31', '1900-02-28', '1900-03-01', '1969-12-31', '1970-01-01', '1999-12-31', '2000-01-01', '2000-02-29', '2024-02-29', '2038-01-19', '9999-12-31'];
+const EDGE_INTEGERS = [
+  '0',
+  '1',
+  '-1',
+  '2147483647',
+  '2147483648',
+  '-2147483649',
+  '4294967295',
+  '4294967296',
+  '4294967297',
+  '9007199254740991',
+  '-9007199254740991',
+  '9007199254740993',
+  '9223372036854775807',
+  '-9223372036854775808',
+];
+const EDGE_DECIMALS = [
+  '0',
+  '-0',
+  '0.0',
+  '-0.00',
+  '0.0001',
+  '0.00001',
+  '1',
+  '12.50',
+  '6056.06',
+  '9999',
+  '10000',
+  '9999.9999',
+  '-10000.00010',
+  '000123.4500',
+  '100000000.00000001',
+  '12345678901234567890123456789.123456789',
+];
+const EDGE_DATES = [
+  '0001-01-01',
+  '0100-03-01',
+  '0400-02-29',
+  '1600-02-29',
+  '1899-12-31',
+  '1900-02-28',
+  '1900-03-01',
+  '1969-12-31',
+  '1970-01-01',
+  '1999-12-31',
+  '2000-01-01',
+  '2000-02-29',
+  '2024-02-29',
+  '2038-01-19',
+  '9999-12-31',
+];
 const CHARACTERS = ['a', 'Z', '0', ' ', '\t', '\n', '\r', '\\', '"', ',', 'é', 'ß', '€', '中', '😀', '\uD800', 'N'];
 
 function rowsToCompare(count: number): CellValue[][] {
@@ -119,9 +167,22 @@ describe('binary COPY into PostgreSQL', () => {
         writable.end(data);
       });
     };
-    await copy('typed_binary', 'binary', encodeRows(types, lineage, rows.map((values, i) => ({ values, sourceRow: i + 1 }))).bytes);
-    await copy('typed_text', 'text', Buffer.from(rows.map((values, i) => copyLine([...values, lineage.jobId, lineage.runId, i + 1])).join('')));
-    const read = (table: string) => client.sql.unsafe<{ row: string }[]>(`select row(${all.join(', ')})::text as row from ${table} order by source_row`);
+    await copy(
+      'typed_binary',
+      'binary',
+      encodeRows(
+        types,
+        lineage,
+        rows.map((values, i) => ({ values, sourceRow: i + 1 })),
+      ).bytes,
+    );
+    await copy(
+      'typed_text',
+      'text',
+      Buffer.from(rows.map((values, i) => copyLine([...values, lineage.jobId, lineage.runId, i + 1])).join('')),
+    );
+    const read = (table: string) =>
+      client.sql.unsafe<{ row: string }[]>(`select row(${all.join(', ')})::text as row from ${table} order by source_row`);
     const [binary, text] = await Promise.all([read('typed_binary'), read('typed_text')]);
     expect(binary).toHaveLength(rows.length);
     expect(binary).toEqual(text);
@@ -129,10 +190,25 @@ describe('binary COPY into PostgreSQL', () => {
 
   it('stores exactly what COPY text of the same values stores, edge values and random ones alike', async () => {
     const rows = rowsToCompare(3000);
-    await client.sql.unsafe('create table by_binary (like contacts including defaults); create table by_text (like contacts including defaults)');
-    await copyIn('by_binary', 'binary', encodeRows(managedTypeNames(contactsTemplate.columns), lineage, rows.map((values, i) => ({ values, sourceRow: i + 1 }))).bytes);
-    await copyIn('by_text', 'text', Buffer.from(rows.map((values, i) => copyLine([...values, lineage.jobId, lineage.runId, i + 1])).join('')));
-    const read = (table: string) => client.sql.unsafe<{ row: string }[]>(`select row(${COLUMNS.join(', ')})::text as row from ${table} order by source_row`);
+    await client.sql.unsafe(
+      'create table by_binary (like contacts including defaults); create table by_text (like contacts including defaults)',
+    );
+    await copyIn(
+      'by_binary',
+      'binary',
+      encodeRows(
+        managedTypeNames(contactsTemplate.columns),
+        lineage,
+        rows.map((values, i) => ({ values, sourceRow: i + 1 })),
+      ).bytes,
+    );
+    await copyIn(
+      'by_text',
+      'text',
+      Buffer.from(rows.map((values, i) => copyLine([...values, lineage.jobId, lineage.runId, i + 1])).join('')),
+    );
+    const read = (table: string) =>
+      client.sql.unsafe<{ row: string }[]>(`select row(${COLUMNS.join(', ')})::text as row from ${table} order by source_row`);
     const [binary, text] = await Promise.all([read('by_binary'), read('by_text')]);
     expect(binary).toHaveLength(rows.length);
     expect(binary).toEqual(text);

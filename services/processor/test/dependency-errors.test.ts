@@ -23,7 +23,9 @@ beforeAll(async () => {
 afterAll(() => database.drop());
 
 describe('dependencyErrorCode reads the errors the libraries really raise', () => {
-  it('PostgreSQL away, refusing sessions or cutting them: database_unavailable; a refused statement: not', { timeout: 30_000 }, async () => {
+  it('PostgreSQL away, refusing sessions or cutting them: database_unavailable; a refused statement: not', {
+    timeout: 30_000,
+  }, async () => {
     const nobody = postgres('postgres://postgres@127.0.0.1:1/postgres', { max: 1, connect_timeout: 2 });
     expect(dependencyErrorCode(await rejection(nobody`select 1`))).toBe('database_unavailable');
     await nobody.end({ timeout: 1 });
@@ -52,8 +54,12 @@ describe('dependencyErrorCode reads the errors the libraries really raise', () =
     expect(dependencyErrorCode(await rejection(connect({ servers: '127.0.0.1:1', reconnect: false })))).toBe('nats_unavailable');
     const nc = await connect({ servers: TEST_NATS_SERVERS });
     expect(dependencyErrorCode(await rejection(nc.request('dp.nobody.listens', '', { timeout: 500 })))).toBe('nats_unavailable');
-    expect(dependencyErrorCode(await rejection(jetstream(nc).publish('dp.no.stream.here', 'x', { timeout: 500 })))).toBe('nats_unavailable');
-    expect(dependencyErrorCode(await rejection(jetstreamManager(nc).then((jsm) => jsm.streams.info('DP_NO_SUCH_STREAM'))))).toBe('nats_unavailable');
+    expect(dependencyErrorCode(await rejection(jetstream(nc).publish('dp.no.stream.here', 'x', { timeout: 500 })))).toBe(
+      'nats_unavailable',
+    );
+    expect(dependencyErrorCode(await rejection(jetstreamManager(nc).then((jsm) => jsm.streams.info('DP_NO_SUCH_STREAM'))))).toBe(
+      'nats_unavailable',
+    );
     await nc.close();
     expect(dependencyErrorCode(await rejection(jetstream(nc).publish('dp.closed', 'x')))).toBe('nats_unavailable');
   });

@@ -8,7 +8,9 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const errorsOf = (jobId: string) =>
-  h.ctx.db.sql<{ row: number; code: string; column: string }[]>`select row, code, "column" from import_row_errors where job_id = ${jobId} order by row`;
+  h.ctx.db.sql<
+    { row: number; code: string; column: string }[]
+  >`select row, code, "column" from import_row_errors where job_id = ${jobId} order by row`;
 
 describe('onDuplicate', () => {
   // Rows 1..7 with key 10 at rows 1, 2 (same batch) and 6 (a later batch), key 11 at rows 3 and 7.
@@ -48,7 +50,13 @@ describe('onDuplicate', () => {
   });
 
   it('treats product keys case-insensitively and keeps the written spelling', async () => {
-    const products = ['sku,name,price,quantity,active', 'AB-1,Widget,9.99,3,true', 'ab-1,Widget again,1,1,no', 'CD_2,Gadget,0,0,0', 'x y,Bad sku,1,1,yes'].join('\n');
+    const products = [
+      'sku,name,price,quantity,active',
+      'AB-1,Widget,9.99,3,true',
+      'ab-1,Widget again,1,1,no',
+      'CD_2,Gadget,0,0,0',
+      'x y,Bad sku,1,1,yes',
+    ].join('\n');
     const job = await createJob(h, products, { template: 'products' });
     expect(await waitForFinal(h, job.id)).toMatchObject({ status: 'completed', processedRows: 4, successRows: 2, failedRows: 2 });
     expect((await errorsOf(job.id)).map((e) => [e.row, e.code])).toEqual([

@@ -21,11 +21,19 @@ describe('error thresholds', () => {
     // Batches of 4: rows 1-4 (one bad), 5-8 (two bad: 3 in all, past 2), 9-10.
     const job = await createJob(h, file(100, [2, 6, 7]), { maxErrors: 2 });
     const failed = await waitForFinal(h, job.id);
-    expect(failed).toMatchObject({ status: 'failed', processedRows: 4, successRows: 3, failedRows: 1, error: { kind: 'validation', code: 'too_many_errors' } });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      processedRows: 4,
+      successRows: 3,
+      failedRows: 1,
+      error: { kind: 'validation', code: 'too_many_errors' },
+    });
     expect(failed.error!.message).toBe('Stopped after 3 of 8 rows read failed: more than maxErrors (2)');
     const after = await snapshot();
     expect(after.slice(0, before.length)).toEqual(before);
-    expect((await h.ctx.db.sql`select id from contacts where import_job_id = ${job.id} order by id`).map((r) => r.id)).toEqual([100, 102, 103]);
+    expect((await h.ctx.db.sql`select id from contacts where import_job_id = ${job.id} order by id`).map((r) => r.id)).toEqual([
+      100, 102, 103,
+    ]);
   });
 
   it('by rate, atomic: the table is exactly as it was', async () => {
@@ -53,7 +61,8 @@ describe('an atomic import', () => {
       ...[300, 301, 302, 303, 304].map((id) => [id, 'Ada', false]),
       ...Array.from({ length: 10 }, (_, i) => [305 + i, 'Zed', true]),
     ]);
-    const images = await h.ctx.db.sql`select previous_job_id, image->>'id' as id from import_before_images where job_id = ${job.id} order by 2`;
+    const images = await h.ctx.db
+      .sql`select previous_job_id, image->>'id' as id from import_before_images where job_id = ${job.id} order by 2`;
     expect(images).toEqual(['305', '306', '307', '308', '309'].map((id) => ({ previous_job_id: seed.id, id })));
   });
 

@@ -9,6 +9,11 @@ describe('giving up', () => {
 
   it('refuses a watchdog that would act before redelivery had its chance', () => {
     expect(() => loadConfig({ ACK_WAIT_MS: '30000', WATCHDOG_STALL_MS: '20000' })).toThrow(/WATCHDOG_STALL_MS/);
-    expect(loadConfig({})).toMatchObject({ WATCHDOG_STALL_MS: 120_000, WATCHDOG_PENDING_MS: 600_000, WATCHDOG_MAX_STALLS: 3, MAX_DELIVER: 5 });
+    expect(loadConfig({})).toMatchObject({
+      WATCHDOG_STALL_MS: 120_000,
+      WATCHDOG_PENDING_MS: 600_000,
+      WATCHDOG_MAX_STALLS: 3,
+      MAX_DELIVER: 5,
+    });
   });
 });

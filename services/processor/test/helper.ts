@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pino } from 'pino';
 import { eq } from 'drizzle-orm';
-import { allEventsSubject, ImportEvent, type Delimiter, type FileEncoding, type HeaderMappingInput, type OnDuplicate } from '@docprocessor/contracts';
+import {
+  allEventsSubject,
+  ImportEvent,
+  type Delimiter,
+  type FileEncoding,
+  type HeaderMappingInput,
+  type OnDuplicate,
+} from '@docprocessor/contracts';
 import { connectBus, ensureTopology, FileStore, publishEvent } from '@docprocessor/bus';
 import { destroyBusNames, TEST_NATS_SERVERS, uniqueBusNames } from '@docprocessor/bus/testing';
 import { createDbClient, importJobs, toJob, type ImportJobRow } from '@docprocessor/db';
@@ -115,6 +122,20 @@ export const waitForFinal = (h: Harness, id: string) =>
   }, `job ${id} to finish`);
 
 export const HEADER = 'id,email,first_name,last_name,company,country,signup_date,amount,active,notes';
-export const contact = (id: number | string, overrides: Partial<Record<'email' | 'first' | 'country' | 'date' | 'amount' | 'active', string>> = {}) =>
-  [id, overrides.email ?? `user${id}@example.com`, overrides.first ?? 'Ada', 'Lovelace', 'ACME', overrides.country ?? 'gb', overrides.date ?? '2024-02-29', overrides.amount ?? '12.50', overrides.active ?? 'yes', ''].join(',');
-export const csvOf = (...lines: string[]) => [HEADER, ...lines].join('\n') + '\n';
+export const contact = (
+  id: number | string,
+  overrides: Partial<Record<'email' | 'first' | 'country' | 'date' | 'amount' | 'active', string>> = {},
+) =>
+  [
+    id,
+    overrides.email ?? `user${id}@example.com`,
+    overrides.first ?? 'Ada',
+    'Lovelace',
+    'ACME',
+    overrides.country ?? 'gb',
+    overrides.date ?? '2024-02-29',
+    overrides.amount ?? '12.50',
+    overrides.active ?? 'yes',
+    '',
+  ].join(',');
+export const csvOf = (...lines: string[]) => `${[HEADER, ...lines].join('\n')}\n`;

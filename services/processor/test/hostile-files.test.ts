@@ -23,9 +23,14 @@ describe('encodings', () => {
 
   it('turns invalid UTF-8 into row errors with the byte offset, never into stored mojibake', async () => {
     const good = csvOf(contact(10), contact(11));
-    const broken = Buffer.concat([Buffer.from(good), Buffer.from('12,u12@example.com,Ad'), Buffer.from([0xe9]), Buffer.from('le,Lovelace,ACME,gb,2024-02-29,1,yes,\n')]);
+    const broken = Buffer.concat([
+      Buffer.from(good),
+      Buffer.from('12,u12@example.com,Ad'),
+      Buffer.from([0xe9]),
+      Buffer.from('le,Lovelace,ACME,gb,2024-02-29,1,yes,\n'),
+    ]);
     const offset = Buffer.byteLength(good) + Buffer.byteLength('12,u12@example.com,Ad');
-    const job = await createJob(h, Buffer.concat([broken, Buffer.from(contact(13) + '\n')]));
+    const job = await createJob(h, Buffer.concat([broken, Buffer.from(`${contact(13)}\n`)]));
     expect(await waitForFinal(h, job.id)).toMatchObject({ status: 'completed', processedRows: 4, successRows: 3, failedRows: 1 });
     expect(await errorsOf(job.id)).toEqual([
       { row: 3, column: 'first_name', value: 'Ad\uFFFDle', code: 'invalid_encoding', message: expect.stringContaining(`offset ${offset}`) },
@@ -37,7 +42,13 @@ describe('encodings', () => {
     const job = await createJob(h, csvOf(contact(30), contact(31, { first: 'Nu\u0000l' }), contact(32)));
     expect(await waitForFinal(h, job.id)).toMatchObject({ status: 'completed', processedRows: 3, successRows: 2, failedRows: 1 });
     expect(await errorsOf(job.id)).toEqual([
-      { row: 2, column: 'first_name', value: 'Nu\uFFFDl', code: 'invalid_encoding', message: 'contains a NUL character, which text cannot hold' },
+      {
+        row: 2,
+        column: 'first_name',
+        value: 'Nu\uFFFDl',
+        code: 'invalid_encoding',
+        message: 'contains a NUL character, which text cannot hold',
+      },
     ]);
     expect(await h.ctx.db.sql`select id from contacts where id in (30, 31, 32) order by id`).toEqual([{ id: 30 }, { id: 32 }]);
   });
@@ -89,7 +100,7 @@ describe('dialects and limits', () => {
 describe('random bytes', () => {
   it('always end in a final state, never a crashed worker', async () => {
     let seed = 99;
-    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const alphabet = Buffer.from('abc,;"\r\n\t\\ 1é\u0000');
     const jobs = [];
     for (let i = 0; i < 25; i++) {

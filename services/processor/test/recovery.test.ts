@@ -6,7 +6,14 @@ import { claimJob } from '../src/work/claim.js';
 import { encodeRows } from '../src/import-file/write/copy-binary.js';
 import { StraightCopyPolicy } from '../src/import-file/write/straight-copy-policy.js';
 import { managedTargetTable } from '../src/import-file/write/target-table.js';
-import { LeaseLostError, prepareStaging, writeBatch, type Batch, type RunIdentity, type Totals } from '../src/import-file/write/write-batch.js';
+import {
+  LeaseLostError,
+  prepareStaging,
+  writeBatch,
+  type Batch,
+  type RunIdentity,
+  type Totals,
+} from '../src/import-file/write/write-batch.js';
 import { contactsTemplate } from '@docprocessor/contracts';
 import { build, contact, createJob, csvOf, jobRow, waitFor, waitForFinal, type Harness } from './helper.js';
 
@@ -36,12 +43,24 @@ describe('a job whose worker died', () => {
     const first = await claimJob(h.ctx.db, job.id, 3000);
     expect(first.kind).toBe('run');
     if (first.kind !== 'run') return;
-    const run = { jobId: job.id, runId: first.change.row.runId!, attempt: first.change.row.attempt, onDuplicate: 'error' as const, maxStoredErrors: 10_000, writes: new StraightCopyPolicy(), limits: { maxErrors: null, maxErrorRate: null }, keepBeforeImages: true };
+    const run = {
+      jobId: job.id,
+      runId: first.change.row.runId!,
+      attempt: first.change.row.attempt,
+      onDuplicate: 'error' as const,
+      maxStoredErrors: 10_000,
+      writes: new StraightCopyPolicy(),
+      limits: { maxErrors: null, maxErrorRate: null },
+      keepBeforeImages: true,
+    };
     const batch = (from: number) => ({
       rows: encodeRows(
         managedTypeNames(contactsTemplate.columns),
         run,
-        [from, from + 1].map((row) => ({ values: [String(999 + row), `user${999 + row}@example.com`, 'Ada', 'Lovelace', 'ACME', 'GB', '2024-02-29', '12.50', 't', null], sourceRow: row })),
+        [from, from + 1].map((row) => ({
+          values: [String(999 + row), `user${999 + row}@example.com`, 'Ada', 'Lovelace', 'ACME', 'GB', '2024-02-29', '12.50', 't', null],
+          sourceRow: row,
+        })),
       ),
       errors: [],
       failedRows: [],
@@ -51,13 +70,26 @@ describe('a job whose worker died', () => {
     });
     let totals = (await writeOne(run, batch(1), { processed: 0, success: 0, failed: 0, errors: 0 })).totals;
     totals = (await writeOne(run, batch(3), totals)).totals;
-    await h.ctx.db.db.update(importJobs).set({ heartbeatAt: new Date(Date.now() - 60_000) }).where(eq(importJobs.id, job.id));
+    await h.ctx.db.db
+      .update(importJobs)
+      .set({ heartbeatAt: new Date(Date.now() - 60_000) })
+      .where(eq(importJobs.id, job.id));
 
     await h.consumer.start();
     await publishEvent(h.ctx.bus, 'created', toJob(await jobRow(h, job.id)), { tenantId: 'default', dedupe: false });
     const done = await waitForFinal(h, job.id);
-    expect(done).toMatchObject({ status: 'completed', attempt: 2, resumedFromRow: 4, processedRows: 9, successRows: 8, failedRows: 1, totalRows: 9 });
-    const [{ n } = { n: -1 }] = await h.ctx.db.sql<{ n: number }[]>`select count(*)::int as n from contacts where import_job_id = ${job.id}`;
+    expect(done).toMatchObject({
+      status: 'completed',
+      attempt: 2,
+      resumedFromRow: 4,
+      processedRows: 9,
+      successRows: 8,
+      failedRows: 1,
+      totalRows: 9,
+    });
+    const [{ n } = { n: -1 }] = await h.ctx.db.sql<
+      { n: number }[]
+    >`select count(*)::int as n from contacts where import_job_id = ${job.id}`;
     expect(n).toBe(8);
     const errors = await h.ctx.db.sql`select row, code from import_row_errors where job_id = ${job.id}`;
     expect(errors).toEqual([{ row: 5, code: 'invalid_email' }]);
@@ -69,11 +101,32 @@ describe('a job whose worker died', () => {
     const job = await createJob(h, csvOf(contact(2000)), { publish: false });
     const first = await claimJob(h.ctx.db, job.id, 3000);
     if (first.kind !== 'run') throw new Error('not claimed');
-    await h.ctx.db.db.update(importJobs).set({ heartbeatAt: new Date(Date.now() - 60_000) }).where(eq(importJobs.id, job.id));
+    await h.ctx.db.db
+      .update(importJobs)
+      .set({ heartbeatAt: new Date(Date.now() - 60_000) })
+      .where(eq(importJobs.id, job.id));
     const second = await claimJob(h.ctx.db, job.id, 3000);
     expect(second).toMatchObject({ kind: 'run', change: { row: { attempt: first.change.row.attempt + 1 } } });
-    const stale = { jobId: job.id, runId: first.change.row.runId!, attempt: first.change.row.attempt, onDuplicate: 'error' as const, maxStoredErrors: 10_000, writes: new StraightCopyPolicy(), limits: { maxErrors: null, maxErrorRate: null }, keepBeforeImages: true };
-    const batch = { rows: encodeRows(managedTypeNames(contactsTemplate.columns), stale, [{ values: ['2000', 'a@b.co', 'A', 'B', null, 'GB', '2024-01-01', '1', 't', null], sourceRow: 1 }]), errors: [], failedRows: [], processed: 1, failed: 0, bytesProcessed: 1 };
+    const stale = {
+      jobId: job.id,
+      runId: first.change.row.runId!,
+      attempt: first.change.row.attempt,
+      onDuplicate: 'error' as const,
+      maxStoredErrors: 10_000,
+      writes: new StraightCopyPolicy(),
+      limits: { maxErrors: null, maxErrorRate: null },
+      keepBeforeImages: true,
+    };
+    const batch = {
+      rows: encodeRows(managedTypeNames(contactsTemplate.columns), stale, [
+        { values: ['2000', 'a@b.co', 'A', 'B', null, 'GB', '2024-01-01', '1', 't', null], sourceRow: 1 },
+      ]),
+      errors: [],
+      failedRows: [],
+      processed: 1,
+      failed: 0,
+      bytesProcessed: 1,
+    };
     await expect(writeOne(stale, batch, { processed: 0, success: 0, failed: 0, errors: 0 })).rejects.toBeInstanceOf(LeaseLostError);
     expect(await h.ctx.db.sql`select 1 from contacts where id = 2000`).toHaveLength(0);
   });
@@ -83,7 +136,10 @@ describe('a job whose worker died', () => {
     const first = await claimJob(h.ctx.db, job.id, 3000);
     expect(first.kind).toBe('run');
     // The claim's heartbeat, a little younger than the lease when JetStream redelivers.
-    await h.ctx.db.db.update(importJobs).set({ heartbeatAt: new Date(Date.now() - 2900) }).where(eq(importJobs.id, job.id));
+    await h.ctx.db.db
+      .update(importJobs)
+      .set({ heartbeatAt: new Date(Date.now() - 2900) })
+      .where(eq(importJobs.id, job.id));
     expect(await claimJob(h.ctx.db, job.id, 3000)).toMatchObject({ kind: 'run', change: { row: { attempt: 2 } } });
   });
 
@@ -102,14 +158,22 @@ describe('cancel', () => {
     const done = await waitForFinal(h, job.id);
     expect(done.status).toBe('cancelled');
     expect(done.processedRows).toBeLessThan(3000);
-    const [{ n } = { n: -1 }] = await h.ctx.db.sql<{ n: number }[]>`select count(*)::int as n from contacts where import_job_id = ${job.id}`;
+    const [{ n } = { n: -1 }] = await h.ctx.db.sql<
+      { n: number }[]
+    >`select count(*)::int as n from contacts where import_job_id = ${job.id}`;
     expect(n).toBe(done.successRows);
-    expect(h.events.filter((e) => e.jobId === job.id).at(-1)).toMatchObject({ type: 'cancelled', job: { processedRows: done.processedRows } });
+    expect(h.events.filter((e) => e.jobId === job.id).at(-1)).toMatchObject({
+      type: 'cancelled',
+      job: { processedRows: done.processedRows },
+    });
   });
 
   it('cancels a job whose worker died after the cancel was asked for', async () => {
     const job = await createJob(h, csvOf(contact(5000)), { publish: false });
-    await h.ctx.db.db.update(importJobs).set({ status: 'processing', cancelRequested: true, heartbeatAt: null }).where(eq(importJobs.id, job.id));
+    await h.ctx.db.db
+      .update(importJobs)
+      .set({ status: 'processing', cancelRequested: true, heartbeatAt: null })
+      .where(eq(importJobs.id, job.id));
     await publishEvent(h.ctx.bus, 'created', toJob(await jobRow(h, job.id)), { tenantId: 'default', dedupe: false });
     expect((await waitForFinal(h, job.id)).status).toBe('cancelled');
   });

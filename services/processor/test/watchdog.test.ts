@@ -7,7 +7,10 @@ import { build, contact, createJob, csvOf, jobRow, waitForFinal, type Harness } 
 
 let h: Harness;
 beforeAll(async () => {
-  h = await build({ ACK_WAIT_MS: '3000', WATCHDOG_STALL_MS: '5000', WATCHDOG_PENDING_MS: '5000', WATCHDOG_MAX_STALLS: '2', WATCHDOG_INTERVAL_MS: '0' }, { start: false });
+  h = await build(
+    { ACK_WAIT_MS: '3000', WATCHDOG_STALL_MS: '5000', WATCHDOG_PENDING_MS: '5000', WATCHDOG_MAX_STALLS: '2', WATCHDOG_INTERVAL_MS: '0' },
+    { start: false },
+  );
 });
 afterAll(() => h.close());
 
@@ -18,13 +21,24 @@ async function stalledJob(extra: Partial<typeof importJobs.$inferInsert> = {}) {
   const job = await createJob(h, csvOf(contact(1), contact(2), contact(3)), { publish: false });
   await h.ctx.db.db
     .update(importJobs)
-    .set({ status: 'processing', runId: crypto.randomUUID(), startedAt: aMinuteAgo(), heartbeatAt: aMinuteAgo(), updatedAt: aMinuteAgo(), ...extra })
+    .set({
+      status: 'processing',
+      runId: crypto.randomUUID(),
+      startedAt: aMinuteAgo(),
+      heartbeatAt: aMinuteAgo(),
+      updatedAt: aMinuteAgo(),
+      ...extra,
+    })
     .where(eq(importJobs.id, job.id));
   return job;
 }
 
 const actionsFor = (jobId: string, results: Array<Array<{ jobId: string; action: string }>>) =>
-  results.flat().filter((r) => r.jobId === jobId).map((r) => r.action).sort();
+  results
+    .flat()
+    .filter((r) => r.jobId === jobId)
+    .map((r) => r.action)
+    .sort();
 
 describe('the watchdog', () => {
   it('fails a job on its WATCHDOG_MAX_STALLS-th stall with job_stalled, after handing it back before', async () => {

@@ -1,5 +1,4 @@
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Job, Template } from '@docprocessor/contracts';
 import { useBrowserPage } from './support/browser.js';
 import { call } from './support/http.js';
@@ -64,7 +63,13 @@ describe('the UI in Chromium: a template from a sample file, the mapping step, a
     await plan.waitFor();
     expect(await page.getByTestId('plan-insert').textContent()).toMatch(/^2\b/);
     const dryRun = (await call<{ items: Job[] }>(t.stack, '/api/imports')).body.items[0]!;
-    expect(dryRun).toMatchObject({ dryRun: true, status: 'completed', plan: { insert: 2, update: 0, unchanged: 0 }, failedRows: 1, mapping: { ID: 'member_id' } });
+    expect(dryRun).toMatchObject({
+      dryRun: true,
+      status: 'completed',
+      plan: { insert: 2, update: 0, unchanged: 0 },
+      failedRows: 1,
+      mapping: { ID: 'member_id' },
+    });
     expect(await t.sql.unsafe('select count(*)::int as n from tenant_default.members')).toEqual([{ n: 0 }]);
     await page.screenshot({ path: `${SCREENSHOTS}-dry-run.png`, fullPage: true });
 

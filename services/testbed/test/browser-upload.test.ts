@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Job } from '@docprocessor/contracts';
 import { dropFile, recordedJobRow, recordJobRows, useBrowserPage } from './support/browser.js';
 import { expectStackAlive } from './support/checks.js';
@@ -29,7 +29,9 @@ describe('the UI in Chromium uploads a CSV and shows the live job and its exact 
       .locator('tbody tr')
       .evaluateAll((rows) =>
         rows.map((row) => {
-          const cells = (row as unknown as { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> }).querySelectorAll('td');
+          const cells = (row as unknown as { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> }).querySelectorAll(
+            'td',
+          );
           return [Number(cells[0]?.textContent), cells[1]?.textContent ?? '', cells[3]?.textContent ?? ''] as [number, string, string];
         }),
       );
@@ -40,7 +42,7 @@ describe('the UI in Chromium uploads a CSV and shows the live job and its exact 
       ...fixture.duplicateRows.map((d): [number, string, string] => [d.row, 'id', 'duplicate_key']),
     ].sort((a, b) => a[0] - b[0]);
 
-  it('signs in with the key, uploads through the file picker, and shows the completed summary with exact counts and the row errors', async () => {
+  it('signs in, uploads through the file picker, and shows the completed summary with exact counts and row errors', async () => {
     const { page } = browser;
     await page.goto(t.stack.url);
     await page.getByTestId('api-key-input').fill(t.stack.apiKey);

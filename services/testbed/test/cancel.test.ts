@@ -23,11 +23,22 @@ describe('cancel', () => {
     expect(done.processedRows).toBeLessThan(file.rows);
     expect(done.processedRows % BATCH_ROWS).toBe(0);
     expect(done.processedRows).toBe(done.successRows + done.failedRows);
-    expect(cancelled.job).toMatchObject({ status: 'cancelled', processedRows: done.processedRows, successRows: done.successRows, failedRows: done.failedRows });
+    expect(cancelled.job).toMatchObject({
+      status: 'cancelled',
+      processedRows: done.processedRows,
+      successRows: done.successRows,
+      failedRows: done.failedRows,
+    });
 
     // Exactly what was committed: the valid rows of the first processedRows rows, and an error for each invalid one.
     const left = await db.footprint(job.id);
-    expect(left).toMatchObject({ rows: done.successRows, distinctIds: done.successRows, errors: done.failedRows, errorRows: done.failedRows, overlap: 0 });
+    expect(left).toMatchObject({
+      rows: done.successRows,
+      distinctIds: done.successRows,
+      errors: done.failedRows,
+      errorRows: done.failedRows,
+      overlap: 0,
+    });
     expect(left.rows + left.errors).toBe(done.processedRows);
     expect(left.maxId).toBeLessThanOrEqual(done.processedRows);
 
@@ -38,7 +49,9 @@ describe('cancel', () => {
     expect(countsGoingBackwards(events.of(job.id))).toBeNull();
     expect((await t.api<Job>('GET', `/api/imports/${job.id}`)).body).toMatchObject({ status: 'cancelled', successRows: done.successRows });
     expect(stoppedAfterMs).toBeLessThan(10_000);
-    console.info(`cancel: stopped ${stoppedAfterMs} ms after the request, at row ${done.processedRows} of ${file.rows}; ${left.rows} rows kept`);
+    console.info(
+      `cancel: stopped ${stoppedAfterMs} ms after the request, at row ${done.processedRows} of ${file.rows}; ${left.rows} rows kept`,
+    );
   });
 
   it('cancels a pending job at once, and the worker that later gets its work item writes nothing', async () => {

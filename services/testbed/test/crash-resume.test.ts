@@ -5,12 +5,18 @@ import { BATCH_ROWS, useFaultStack } from './support/fault-stack.js';
 const t = useFaultStack({ label: 'crash-resume', rows: 200_000 });
 
 describe('a processor killed with SIGKILL', () => {
-  it('after its first progress event, mid-run and near the end: each time a new one resumes at the checkpoint, and the result is exact', async () => {
+  it('after its first progress event, mid-run and near the end: each time a new one resumes, exactly', async () => {
     const job = await t.upload();
     const killedAt: number[] = [];
     // Right after a commit's event, then a few milliseconds later (inside the next batch's transaction).
-    for (const [share, delayMs] of [[Number.MIN_VALUE, 0], [0.5, 3], [0.9, 7]] as const) {
-      const kill = () => t.liveProcessors().forEach((p) => p.child.kill('SIGKILL'));
+    for (const [share, delayMs] of [
+      [Number.MIN_VALUE, 0],
+      [0.5, 3],
+      [0.9, 7],
+    ] as const) {
+      const kill = () => {
+        for (const p of t.liveProcessors()) p.child.kill('SIGKILL');
+      };
       const seen = await t.progressAt(job.id, share, () => (delayMs ? setTimeout(kill, delayMs) : kill()));
       await new Promise((resolve) => setTimeout(resolve, delayMs + 1));
       killedAt.push(seen.job.processedRows);

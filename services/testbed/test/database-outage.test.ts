@@ -78,7 +78,7 @@ describe('PostgreSQL going away under a running import', () => {
         await sleep(20);
       }
     })();
-    let failed;
+    let failed: Awaited<ReturnType<typeof t.db.waitForFinal>>;
     try {
       failed = await t.db.waitForFinal(job.id, 60_000);
     } finally {

@@ -15,7 +15,14 @@ describe('the generated reference (.env.example, configuration, errors, the life
   const files = Object.entries(reference.renderReferenceDocs());
 
   it('covers every generated file', () => {
-    expect(files.map(([file]) => file).sort()).toEqual(['.env.example', 'docs/architecture.md', 'docs/configuration.md', 'docs/errors.md']);
+    expect(files.map(([file]) => file).sort()).toEqual([
+      '.env.example',
+      'docs/architecture.md',
+      'docs/asyncapi.json',
+      'docs/configuration.md',
+      'docs/errors.md',
+      'docs/openapi.json',
+    ]);
   });
 
   it.each(files)('%s is what the schemas and the error catalog say', (file, text) => {

@@ -15,7 +15,8 @@ describe('idempotency, repeated files, API keys, metrics and templates', { timeo
   const t = useStack({ label: 'e2e_api', natsLog: true });
 
   it('the same Idempotency-Key answers 200 with the same job and creates nothing', async () => {
-    const content = 'id,email,first_name,last_name,country,signup_date,amount,active\n910001,idem@example.com,Idem,Potent,FR,2021-02-03,5.5,yes\n';
+    const content =
+      'id,email,first_name,last_name,country,signup_date,amount,active\n910001,idem@example.com,Idem,Potent,FR,2021-02-03,5.5,yes\n';
     const key = `idem-${randomUUID()}`;
     const before = (await call<{ items: Job[] }>(t.stack, '/api/imports?limit=200')).body.items.length;
 
@@ -41,7 +42,8 @@ describe('idempotency, repeated files, API keys, metrics and templates', { timeo
 
   it('a second identical upload names the first in duplicateOf and is imported again as an upsert', async () => {
     const content =
-      'id,email,first_name,last_name,country,signup_date,amount,active\n920001,dup1@example.com,Dup,One,SE,2019-12-31,0,no\n920002,dup2@example.com,Dup,Two,se,2019-12-30,0.10,0\n';
+      'id,email,first_name,last_name,country,signup_date,amount,active\n' +
+      '920001,dup1@example.com,Dup,One,SE,2019-12-31,0,no\n920002,dup2@example.com,Dup,Two,se,2019-12-30,0.10,0\n';
     const first = await uploadJob(t.stack, content, { filename: 'dup.csv' });
     expect(first.duplicateOf).toBeNull();
     await finalJob(t.stack, first.id);
@@ -108,18 +110,38 @@ describe('idempotency, repeated files, API keys, metrics and templates', { timeo
     expect(metrics.text).toMatch(/^# HELP \S+ /m);
     expect(metrics.text).toMatch(/^# TYPE \S+ (counter|gauge|histogram|summary)$/m);
     for (const line of metrics.text.split('\n').filter((l) => l && !l.startsWith('#')))
-      expect(line, 'a Prometheus sample line').toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? (-?[0-9.e+\-]+|NaN|[+-]Inf)( \d+)?$/);
+      expect(line, 'a Prometheus sample line').toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})? (-?[0-9.e+-]+|NaN|[+-]Inf)( \d+)?$/);
 
-    const templates = await call<Array<{ name: string; key: string[]; columns: Array<{ name: string; type: string; required: boolean }> }>>(t.stack, '/api/templates');
+    const templates = await call<Array<{ name: string; key: string[]; columns: Array<{ name: string; type: string; required: boolean }> }>>(
+      t.stack,
+      '/api/templates',
+    );
     expect(templates.status).toBe(200);
     const byName = new Map(templates.body.map((template) => [template.name, template]));
     expect([...byName.keys()].sort()).toEqual(['contacts', 'products']);
     const contacts = byName.get('contacts')!;
     expect(contacts.key).toEqual(['id']);
-    expect(contacts.columns.map((c) => c.name)).toEqual(['id', 'email', 'first_name', 'last_name', 'company', 'country', 'signup_date', 'amount', 'active', 'notes']);
+    expect(contacts.columns.map((c) => c.name)).toEqual([
+      'id',
+      'email',
+      'first_name',
+      'last_name',
+      'company',
+      'country',
+      'signup_date',
+      'amount',
+      'active',
+      'notes',
+    ]);
     expect(contacts.columns.filter((c) => !c.required).map((c) => c.name)).toEqual(['company', 'notes']);
     expect(byName.get('products')!.key).toEqual(['sku']);
-    expect(byName.get('products')!.columns.filter((c) => c.required).map((c) => c.name).sort()).toEqual(['active', 'name', 'price', 'quantity', 'sku']);
+    expect(
+      byName
+        .get('products')!
+        .columns.filter((c) => c.required)
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['active', 'name', 'price', 'quantity', 'sku']);
   });
 
   it('leaves every process running', async () => {

@@ -9,6 +9,10 @@ import { expectStackAlive } from './support/checks.js';
 import { call, errorCodeOf, uploadBytes } from './support/http.js';
 import { eventually } from './support/wait.js';
 
+/** The opening of a multipart body's file part, as a client writing the form by hand sends it. */
+const filePartHead = (boundary: string, filename: string) =>
+  `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: text/csv\r\n\r\n`;
+
 const SPECTRUM_DIR = `${REPO_ROOT}node_modules/csv-spectrum/csvs/`;
 
 /**
@@ -50,7 +54,8 @@ describe('bad requests of every kind get a clear answer and leave every process 
   it('refuses malformed requests: not multipart, no file, two files, broken multipart, bad fields, unknown template', async () => {
     const jobsBefore = await t.jobCount();
     const csv = `${HEADER}\n${row(1)}\n`;
-    const post = (body: RequestInit['body'], headers: Record<string, string>) => call(t.stack, '/api/imports', { method: 'POST', body, headers });
+    const post = (body: RequestInit['body'], headers: Record<string, string>) =>
+      call(t.stack, '/api/imports', { method: 'POST', body, headers });
 
     await t.refused(await post(JSON.stringify({ file: csv }), { 'content-type': 'application/json' }), 415, 'unsupported_media_type');
     await t.refused(await post(csv, { 'content-type': 'text/csv' }), 415, 'unsupported_media_type');
@@ -70,12 +75,16 @@ describe('bad requests of every kind get a clear answer and leave every process 
     await t.refused(await post(wrongField, {}), 400, 'invalid_request');
 
     const boundary = 'XyZ123';
-    const truncated = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}`;
+    const truncated = `${filePartHead(boundary, 'a.csv')}${csv}`;
     await t.refused(await post(truncated, { 'content-type': `multipart/form-data; boundary=${boundary}` }), 400, 'invalid_request');
     const noBoundary = await post(`--x\r\n\r\n`, { 'content-type': 'multipart/form-data' });
     expect([400, 415], noBoundary.text).toContain(noBoundary.status);
     expect(errorCodeOf(noBoundary), noBoundary.text).toMatch(/^(invalid_request|unsupported_media_type)$/);
-    await t.refused(await post('garbage without any boundary', { 'content-type': `multipart/form-data; boundary=${boundary}` }), 400, 'invalid_request');
+    await t.refused(
+      await post('garbage without any boundary', { 'content-type': `multipart/form-data; boundary=${boundary}` }),
+      400,
+      'invalid_request',
+    );
 
     await t.refused(await uploadBytes(t.stack, csv, { fields: { template: 'invoices' } }), 400, 'unknown_template');
     const longTemplate = await uploadBytes(t.stack, csv, { fields: { template: 'x'.repeat(500) } });
@@ -92,14 +101,18 @@ describe('bad requests of every kind get a clear answer and leave every process 
 
   it('takes a whole request sent with Content-Encoding: gzip through the gateway, and refuses one that unpacks to junk', async () => {
     const form = new FormData();
-    form.append('file', new Blob([[HEADER, row(1001), row(1002)].join('\n') + '\n'], { type: 'text/csv' }), 'encoded.csv');
+    form.append('file', new Blob([`${[HEADER, row(1001), row(1002)].join('\n')}\n`], { type: 'text/csv' }), 'encoded.csv');
     const encoded = new Request('http://localhost/', { method: 'POST', body: form });
     const headers = { 'content-type': encoded.headers.get('content-type')!, 'content-encoding': 'gzip' };
     const body = gzipSync(Buffer.from(await encoded.arrayBuffer()));
     const answer = await call<Job>(t.stack, '/api/imports', { method: 'POST', body, headers });
     expect(answer.status, answer.text).toBe(202);
     await t.nats.waitForTerminal(answer.body.id, 60_000);
-    expect((await call<Job>(t.stack, `/api/imports/${answer.body.id}`)).body).toMatchObject({ status: 'completed', filename: 'encoded.csv', successRows: 2 });
+    expect((await call<Job>(t.stack, `/api/imports/${answer.body.id}`)).body).toMatchObject({
+      status: 'completed',
+      filename: 'encoded.csv',
+      successRows: 2,
+    });
 
     const junk = await call(t.stack, '/api/imports', { method: 'POST', body: gzipSync(Buffer.alloc(200_000, 0x61)), headers });
     await t.refused(junk, 400, 'invalid_request');
@@ -110,7 +123,7 @@ describe('bad requests of every kind get a clear answer and leave every process 
     const jobsBefore = await t.jobCount();
     const objectsBefore = await t.storedObjects();
     const boundary = '----dropped';
-    const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="dropped.csv"\r\nContent-Type: text/csv\r\n\r\n${HEADER}\n`;
+    const head = `${filePartHead(boundary, 'dropped.csv')}${HEADER}\n`;
     const { hostname, port } = new URL(t.stack.url);
     const socket = connectTcp({ host: hostname, port: Number(port) });
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
@@ -121,7 +134,11 @@ describe('bad requests of every kind get a clear answer and leave every process 
     for (let i = 0; i < 200; i++) socket.write(`${row(20_000 + i)}\n`);
     await new Promise((resolve) => setTimeout(resolve, 300));
     socket.destroy();
-    await eventually(async () => t.stack.logs('ingest').includes('the client closed the request before it was complete') || undefined, 'ingest to notice the dropped upload', 10_000);
+    await eventually(
+      async () => t.stack.logs('ingest').includes('the client closed the request before it was complete') || undefined,
+      'ingest to notice the dropped upload',
+      10_000,
+    );
     expect(t.stack.logs('ingest')).not.toMatch(/database_unavailable/);
     expect(await t.jobCount()).toBe(jobsBefore);
     expect(await t.storedObjects()).toBe(objectsBefore);

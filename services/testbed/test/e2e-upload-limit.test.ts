@@ -27,7 +27,9 @@ describe('uploads over MAX_UPLOAD_BYTES are refused with 413 and nothing is kept
     for (let i = 0; i < 40; i++) {
       let outcome: string;
       try {
-        outcome = String((await uploadBytes(t.stack, Buffer.alloc(1_000_000, 0x61), { filename: 'no-key.csv', key: false, timeoutMs: 10_000 })).status);
+        outcome = String(
+          (await uploadBytes(t.stack, Buffer.alloc(1_000_000, 0x61), { filename: 'no-key.csv', key: false, timeoutMs: 10_000 })).status,
+        );
       } catch (error) {
         outcome = `network error: ${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message}`;
       }
@@ -64,7 +66,10 @@ describe('uploads over MAX_UPLOAD_BYTES are refused with 413 and nothing is kept
     expect(answer.status, answer.text).toBe(413);
     expect(errorCodeOf(answer)).toBe('payload_too_large');
     expect(await kept()).toEqual(before);
-    expect(t.stack.services.every((s) => s.child.exitCode === null && s.child.signalCode === null), t.stack.logs()).toBe(true);
+    expect(
+      t.stack.services.every((s) => s.child.exitCode === null && s.child.signalCode === null),
+      t.stack.logs(),
+    ).toBe(true);
   });
 
   // Ingest answers 413 before it has read the body; were the unread bytes left in the kept-alive connection, the

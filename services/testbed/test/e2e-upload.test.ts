@@ -142,7 +142,12 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
     expect(one.body).toEqual(completed.job);
     expectJobInvariants(one.body);
 
-    for (const path of [`/api/imports/${randomUUID()}`, `/api/imports/not-a-uuid`, `/api/imports/${randomUUID()}/errors`, `/api/imports/${randomUUID()}/errors.csv`]) {
+    for (const path of [
+      `/api/imports/${randomUUID()}`,
+      `/api/imports/not-a-uuid`,
+      `/api/imports/${randomUUID()}/errors`,
+      `/api/imports/${randomUUID()}/errors.csv`,
+    ]) {
       const missing = await call(t.stack, path);
       expect(missing.status, `${path}: ${missing.text}`).toBe(404);
       expect(errorCodeOf(missing), missing.text).toBe('not_found');
@@ -200,19 +205,27 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
     const records = parse(answer.text, { columns: true }) as Array<Record<string, string>>;
     expect(Object.keys(records[0]!)).toEqual(['row', 'column', 'value', 'code', 'message']);
     expect(records).toHaveLength(completed.job.failedRows);
-    const api = (await call<{ items: Array<{ row: number; code: string }> }>(t.stack, `/api/imports/${job.id}/errors?limit=1000`)).body.items;
+    const api = (await call<{ items: Array<{ row: number; code: string }> }>(t.stack, `/api/imports/${job.id}/errors?limit=1000`)).body
+      .items;
     expect(records.map((r) => `${r.row}:${r.code}`)).toEqual(api.map((e) => `${e.row}:${e.code}`));
     // No cell starts with a formula character: =, +, -, @ are defused with a leading quote.
-    for (const record of records) for (const cell of Object.values(record)) expect(cell, `cell ${JSON.stringify(cell)}`).not.toMatch(/^[=+\-@]/);
-    expect(records.find((r) => r.code === 'invalid_email' && r.value?.includes('HYPERLINK'))?.value).toBe(`'=HYPERLINK("http://evil.example","x")`);
+    for (const record of records)
+      for (const cell of Object.values(record)) expect(cell, `cell ${JSON.stringify(cell)}`).not.toMatch(/^[=+\-@]/);
+    expect(records.find((r) => r.code === 'invalid_email' && r.value?.includes('HYPERLINK'))?.value).toBe(
+      `'=HYPERLINK("http://evil.example","x")`,
+    );
     expect(records.find((r) => r.code === 'out_of_range')?.value).toBe(`'-4.5`);
   });
 
   it('GET /api/imports lists newest first, pages with a cursor and filters by status', async () => {
     await ensureProcessor();
-    const second = await uploadJob(t.stack, 'id,email,first_name,last_name,country,signup_date,amount,active\n900001,a@example.com,A,B,GB,2020-01-01,1,true\n', {
-      filename: 'second.csv',
-    });
+    const second = await uploadJob(
+      t.stack,
+      'id,email,first_name,last_name,country,signup_date,amount,active\n900001,a@example.com,A,B,GB,2020-01-01,1,true\n',
+      {
+        filename: 'second.csv',
+      },
+    );
     await finalJob(t.stack, second.id);
 
     const list = await call<{ items: Job[]; nextCursor: string | null }>(t.stack, '/api/imports');
@@ -268,7 +281,8 @@ describe('upload over HTTP, live over /ws and NATS, rows in PostgreSQL', { timeo
     late.socket.send('this is not json');
     late.send({ op: 'unsubscribe-everything' });
     await eventually(() => late.frames.filter((f) => f.type === 'error').length === 2, 'two error frames');
-    for (const frame of late.frames.filter((f) => f.type === 'error')) expect(frame).toMatchObject({ error: { code: expect.stringMatching(/^[a-z_]+$/), message: expect.any(String) } });
+    for (const frame of late.frames.filter((f) => f.type === 'error'))
+      expect(frame).toMatchObject({ error: { code: expect.stringMatching(/^[a-z_]+$/), message: expect.any(String) } });
     expect(late.closed).toBeNull();
   });
 

@@ -10,7 +10,7 @@ const PROCESSORS = 2;
 const t = useFaultStack({ label: 'nats-restart', rows: ROWS, processors: PROCESSORS, privateNats: true });
 
 describe('the acceptance run', () => {
-  it(`a ${ROWS.toLocaleString('en-US')}-row import survives two SIGKILLs of every processor and a NATS restart, and ends exact`, async () => {
+  it(`a ${ROWS.toLocaleString('en-US')}-row import survives two SIGKILLs of every processor and a NATS restart, exactly`, async () => {
     const { db } = t;
     const started = Date.now();
     const job = await t.upload();

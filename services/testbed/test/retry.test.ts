@@ -22,11 +22,21 @@ async function retryToCleanResult(failed: { id: string; attempt: number }): Prom
   const retried = await t.api<Job>('POST', `/api/imports/${failed.id}/retry`);
   expect(retried).toMatchObject({ status: 202, body: { status: 'pending', processedRows: 0, attempt: failed.attempt + 1, error: null } });
   const done = await db.waitForFinal(failed.id);
-  expect(done).toMatchObject({ status: 'completed', processedRows: file.rows, successRows: file.rows - file.invalid, failedRows: file.invalid, error: null });
+  expect(done).toMatchObject({
+    status: 'completed',
+    processedRows: file.rows,
+    successRows: file.rows - file.invalid,
+    failedRows: file.invalid,
+    error: null,
+  });
   expect(done.attempt).toBeGreaterThan(failed.attempt);
   expect(await db.contactsChecksum()).toEqual(clean.table);
   expect(await db.errorRows(failed.id)).toEqual(clean.errors);
-  expect(await db.footprint(failed.id)).toMatchObject({ rows: file.rows - file.invalid, distinctIds: file.rows - file.invalid, errors: file.invalid });
+  expect(await db.footprint(failed.id)).toMatchObject({
+    rows: file.rows - file.invalid,
+    distinctIds: file.rows - file.invalid,
+    errors: file.invalid,
+  });
   // The retry is a new run from row 1: its own events never go backwards.
   const run = await t.events.untilFinal(failed.id, (e) => e.job.attempt === done.attempt);
   const since = run.findLastIndex((e) => e.type === 'created');

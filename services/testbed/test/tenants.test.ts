@@ -61,7 +61,11 @@ async function until<T>(what: string, read: () => Promise<T> | T, done: (value: 
 }
 
 const finished = (key: string, id: string) =>
-  until(`job ${id} to finish`, async () => (await api(key, 'GET', `/api/imports/${id}`)).body as Job, (job) => TERMINAL.has(job.status));
+  until(
+    `job ${id} to finish`,
+    async () => (await api(key, 'GET', `/api/imports/${id}`)).body as Job,
+    (job) => TERMINAL.has(job.status),
+  );
 
 /** A /ws client that keeps every frame it receives, raw and parsed. */
 class WsRecorder {
@@ -94,7 +98,11 @@ class WsRecorder {
   async subscribe(jobId?: string): Promise<Job[]> {
     const before = this.snapshots().length;
     this.socket.send(JSON.stringify(jobId ? { op: 'subscribe', jobId } : { op: 'subscribe' }));
-    const snapshots = await until('a snapshot', () => this.snapshots(), (all) => all.length > before);
+    const snapshots = await until(
+      'a snapshot',
+      () => this.snapshots(),
+      (all) => all.length > before,
+    );
     return snapshots[before]!.jobs;
   }
 
@@ -133,7 +141,10 @@ beforeAll(async () => {
   aSpareId = spare.id;
   const probe = await api(keys.a, 'GET', '/api/imports');
   if (probe.status === 401)
-    throw new Error('ingest refuses a key from the api_keys table: services/ingest/src/main.ts and services/gateway/src/main.ts must call createKeyAuthenticator(config.API_KEYS, { db: db.db })');
+    throw new Error(
+      'ingest refuses a key from the api_keys table: services/ingest/src/main.ts and services/gateway/src/main.ts ' +
+        'must call createKeyAuthenticator(config.API_KEYS, { db: db.db })',
+    );
   expect(probe.status).toBe(200);
 }, 120_000);
 
@@ -161,12 +172,22 @@ describe('two tenants', { timeout: 180_000 }, () => {
     jobs.bFailed = bFailed.job.id;
     expect(a.job.id).not.toBe(bWithErrors.job.id);
     expect(a.job.duplicateOf).toBeNull();
-    const [doneA, doneB1, doneB2] = await Promise.all([finished(keys.a, jobs.a), finished(keys.b, jobs.bWithErrors), finished(keys.b, jobs.bFailed)]);
+    const [doneA, doneB1, doneB2] = await Promise.all([
+      finished(keys.a, jobs.a),
+      finished(keys.b, jobs.bWithErrors),
+      finished(keys.b, jobs.bFailed),
+    ]);
     expect([doneA.status, doneB1.status, doneB2.status]).toEqual(['completed', 'completed', 'failed']);
     // A job is final in the database a moment before its last event is out: wait for the events too.
-    await until("A's client to get its job's completed event", () => wsA.eventsOf(jobs.a).map((e) => e.type), (types) => types.includes('completed'));
-    await until("B's client to get its jobs' final events", () => [...wsB.eventsOf(jobs.bWithErrors), ...wsB.eventsOf(jobs.bFailed)].map((e) => e.type), (types) =>
-      types.includes('completed') && types.includes('failed'),
+    await until(
+      "A's client to get its job's completed event",
+      () => wsA.eventsOf(jobs.a).map((e) => e.type),
+      (types) => types.includes('completed'),
+    );
+    await until(
+      "B's client to get its jobs' final events",
+      () => [...wsB.eventsOf(jobs.bWithErrors), ...wsB.eventsOf(jobs.bFailed)].map((e) => e.type),
+      (types) => types.includes('completed') && types.includes('failed'),
     );
   }, 180_000);
 
@@ -212,7 +233,9 @@ describe('two tenants', { timeout: 180_000 }, () => {
   });
 
   it("a key cannot cancel or retry another tenant's job, and the job is left as it was", async () => {
-    const before = await Promise.all([jobs.bWithErrors, jobs.bFailed].map(async (id) => (await api(keys.b, 'GET', `/api/imports/${id}`)).body as Job));
+    const before = await Promise.all(
+      [jobs.bWithErrors, jobs.bFailed].map(async (id) => (await api(keys.b, 'GET', `/api/imports/${id}`)).body as Job),
+    );
     const seenBefore = new Set([...wsB.eventsOf(jobs.bWithErrors), ...wsB.eventsOf(jobs.bFailed)]);
     for (const id of [jobs.bWithErrors, jobs.bFailed])
       for (const action of ['cancel', 'retry']) {
@@ -220,10 +243,14 @@ describe('two tenants', { timeout: 180_000 }, () => {
         expect({ id, action, status: answer.status }).toEqual({ id, action, status: 404 });
       }
     await new Promise((r) => setTimeout(r, 1000));
-    const after = await Promise.all([jobs.bWithErrors, jobs.bFailed].map(async (id) => (await api(keys.b, 'GET', `/api/imports/${id}`)).body as Job));
+    const after = await Promise.all(
+      [jobs.bWithErrors, jobs.bFailed].map(async (id) => (await api(keys.b, 'GET', `/api/imports/${id}`)).body as Job),
+    );
     expect(after).toEqual(before);
     // A cancel or a retry would have been announced to tenant B's client (a retry starts with a new `created`).
-    const newTypes = [...wsB.eventsOf(jobs.bWithErrors), ...wsB.eventsOf(jobs.bFailed)].filter((e) => !seenBefore.has(e)).map((e) => e.type);
+    const newTypes = [...wsB.eventsOf(jobs.bWithErrors), ...wsB.eventsOf(jobs.bFailed)]
+      .filter((e) => !seenBefore.has(e))
+      .map((e) => e.type);
     expect(newTypes.filter((type) => ['created', 'started', 'cancelled'].includes(type))).toEqual([]);
   });
 
@@ -262,8 +289,18 @@ describe('two tenants', { timeout: 180_000 }, () => {
     expect(await revokeApiKey(db.db, aSpareId)).toBe(true);
     expect(await closed).toBe(1008);
     expect(open.frames.at(-1)).toMatchObject({ type: 'error', error: { code: 'unauthorized' } });
-    await until('ingest to refuse the revoked key', async () => (await api(keys.aSpare, 'GET', '/api/imports')).status, (status) => status === 401, 30_000);
-    await until('the gateway to refuse the revoked key', () => upgradeStatus(keys.aSpare), (status) => status === 401, 30_000);
+    await until(
+      'ingest to refuse the revoked key',
+      async () => (await api(keys.aSpare, 'GET', '/api/imports')).status,
+      (status) => status === 401,
+      30_000,
+    );
+    await until(
+      'the gateway to refuse the revoked key',
+      () => upgradeStatus(keys.aSpare),
+      (status) => status === 401,
+      30_000,
+    );
     // The tenant's other key is untouched.
     expect((await api(keys.a, 'GET', `/api/imports/${jobs.a}`)).status).toBe(200);
   });

@@ -8,7 +8,11 @@ const t = useFaultStack({
   env: { WATCHDOG_STALL_MS: '5000', WATCHDOG_PENDING_MS: '4000', WATCHDOG_MAX_STALLS: '2', WATCHDOG_INTERVAL_MS: '500' },
 });
 
-const watchdogLines = () => t.stack.logs('processor').split('\n').filter((line) => line.includes('"msg":"stalled job handed back'));
+const watchdogLines = () =>
+  t.stack
+    .logs('processor')
+    .split('\n')
+    .filter((line) => line.includes('"msg":"stalled job handed back'));
 
 describe('the stuck-job watchdog', () => {
   it('hands back a processing job whose worker died and whose work item is gone; the next worker resumes it exactly', async () => {

@@ -75,7 +75,14 @@ describe('readSheet', () => {
   describe('with two sheets', () => {
     const sheets: TestSheet[] = [
       { name: 'Summary', rows: [['total'], [2]] },
-      { name: 'Data', rows: [['sku', 'qty'], ['A-1', 3], ['B-2', 4]] },
+      {
+        name: 'Data',
+        rows: [
+          ['sku', 'qty'],
+          ['A-1', 3],
+          ['B-2', 4],
+        ],
+      },
     ];
 
     it('reads the first by default, and either by name or by number', async () => {
@@ -84,7 +91,11 @@ describe('readSheet', () => {
       expect(first.rows).toEqual([['total'], ['2']]);
       expect(first.sheets.map((s) => s.name)).toEqual(['Summary', 'Data']);
       expect(first.chosen).toMatchObject({ name: 'Summary', number: 1 });
-      const data = [['sku', 'qty'], ['A-1', '3'], ['B-2', '4']];
+      const data = [
+        ['sku', 'qty'],
+        ['A-1', '3'],
+        ['B-2', '4'],
+      ];
       expect((await readAll(bytes, 'Data')).rows).toEqual(data);
       expect((await readAll(bytes, 'data')).rows).toEqual(data);
       expect((await readAll(bytes, '2')).rows).toEqual(data);
@@ -137,7 +148,10 @@ describe('readSheet', () => {
     const xml = await zip.file('xl/sharedStrings.xml')!.async('string');
     zip.file(
       'xl/sharedStrings.xml',
-      xml.replace(/<si><t>placeholder<\/t><\/si>/, '<si><t>東京</t><rPh sb="0" eb="2"><t>トウキョウ</t></rPh><phoneticPr fontId="1"/></si>'),
+      xml.replace(
+        /<si><t>placeholder<\/t><\/si>/,
+        '<si><t>東京</t><rPh sb="0" eb="2"><t>トウキョウ</t></rPh><phoneticPr fontId="1"/></si>',
+      ),
     );
     const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
     expect((await readAll(bytes)).rows).toEqual([['city'], ['東京']]);

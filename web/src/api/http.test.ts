@@ -66,9 +66,11 @@ describe('createHttp', () => {
   });
 
   it('downloads errors.csv with the key and the server’s file name', async () => {
-    const fetchImpl = vi.fn<typeof fetch>().mockResolvedValue(
-      new Response('row,column\n', { status: 200, headers: { 'content-disposition': 'attachment; filename="import-j-errors.csv"' } }),
-    );
+    const fetchImpl = vi
+      .fn<typeof fetch>()
+      .mockResolvedValue(
+        new Response('row,column\n', { status: 200, headers: { 'content-disposition': 'attachment; filename="import-j-errors.csv"' } }),
+      );
     const { api } = http(fetchImpl);
     const { blob, filename } = await api.downloadErrorsCsv('j');
     expect(filename).toBe('import-j-errors.csv');
@@ -135,7 +137,7 @@ describe('templates, previews and commits', () => {
     const book = new File([new Uint8Array(PREVIEW_HEAD_BYTES + 10)], 'big.xlsx');
     await api.preview(big, {});
     await api.preview(book, {});
-    const sent = fetchImpl.mock.calls.map(([, init]) => (init?.body as FormData).get('file') as File);
+    const sent = fetchImpl.mock.calls.map(([, init]) => (init!.body as FormData).get('file') as File);
     expect(sent.map((f) => [f.name, f.size])).toEqual([
       ['big.csv', PREVIEW_HEAD_BYTES],
       ['big.xlsx', PREVIEW_HEAD_BYTES + 10],

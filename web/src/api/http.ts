@@ -1,12 +1,4 @@
-import {
-  Job,
-  MappingProposal,
-  Preview,
-  RowErrorList,
-  Template,
-  type TemplateChange,
-  type TemplateInput,
-} from '@docprocessor/contracts';
+import { Job, MappingProposal, Preview, RowErrorList, Template, type TemplateChange, type TemplateInput } from '@docprocessor/contracts';
 import { ApiError, abortedError, invalidResponse, networkError, toApiError } from './errors';
 import { importForm, previewForm, type PreviewFields, type UploadFields } from './upload-form';
 
@@ -120,7 +112,14 @@ export function createHttp(options: HttpOptions): Api {
       await send('/api/imports?limit=1');
     },
     upload: (file, fields, uploadOptions) =>
-      xhrUpload({ url: `${base}/api/imports`, key: options.getKey(), file, fields, options: uploadOptions, XHR: options.XMLHttpRequest }).then(
+      xhrUpload({
+        url: `${base}/api/imports`,
+        key: options.getKey(),
+        file,
+        fields,
+        options: uploadOptions,
+        XHR: options.XMLHttpRequest,
+      }).then(
         (body) => {
           const parsed = Job.safeParse(body);
           if (!parsed.success) throw invalidResponse(parsed.error);
@@ -158,7 +157,11 @@ function xhrUpload({ url, key, file, fields, options, XHR }: XhrUploadInput): Pr
     };
     xhr.onerror = () =>
       reject(
-        new ApiError(0, 'network_error', 'The upload stopped before the server answered. Check the connection; a very large file may also be over the server’s limit.'),
+        new ApiError(
+          0,
+          'network_error',
+          'The upload stopped before the server answered. Check the connection; a very large file may also be over the server’s limit.',
+        ),
       );
     xhr.onabort = () => reject(abortedError());
     options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });

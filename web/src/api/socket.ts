@@ -1,12 +1,4 @@
-import {
-  CLOSE_RECONNECT,
-  CLOSE_TOO_SLOW,
-  ErrorFrame,
-  ImportEvent,
-  Job,
-  type ClientFrame,
-  type ServerFrame,
-} from '@docprocessor/contracts';
+import { CLOSE_RECONNECT, CLOSE_TOO_SLOW, ErrorFrame, ImportEvent, Job, type ClientFrame, type ServerFrame } from '@docprocessor/contracts';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -75,8 +67,7 @@ export function connectSocket(options: SocketOptions): LiveSocket {
   let failures = 0;
   let stopped = false;
 
-  const report = (state: ConnectionState, retryInMs: number | null = null) =>
-    options.onConnection?.({ state, failures, retryInMs });
+  const report = (state: ConnectionState, retryInMs: number | null = null) => options.onConnection?.({ state, failures, retryInMs });
 
   function open(): void {
     timer = null;

@@ -23,6 +23,7 @@ export function DryRunPlan(props: { job: Job }) {
   }
 
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a group of figures, not form controls, so no fieldset.
     <div class="plan" data-testid="dry-run-plan" role="group" aria-label="Dry run">
       <p class="plan-title">Dry run: nothing was written to the table.</p>
       <Show

@@ -7,7 +7,14 @@ import { StatusBadge } from './status-badge';
 import { JobSummary } from './job-summary';
 import { JobNotes } from './job-notes';
 
-const TONES = { pending: 'muted', processing: 'active', completed: 'done', failed: 'failed', cancelled: 'muted', reverted: 'muted' } as const;
+const TONES = {
+  pending: 'muted',
+  processing: 'active',
+  completed: 'done',
+  failed: 'failed',
+  cancelled: 'muted',
+  reverted: 'muted',
+} as const;
 
 /** One job: a header that toggles its summary, with live progress while it runs. */
 export function JobRow(props: { job: Job }) {
@@ -17,13 +24,7 @@ export function JobRow(props: { job: Job }) {
   const summaryId = () => `summary-${props.job.id}`;
 
   return (
-    <li
-      class="job"
-      classList={{ 'job-open': open() }}
-      data-testid="job-row"
-      data-job-id={props.job.id}
-      data-status={props.job.status}
-    >
+    <li class="job" classList={{ 'job-open': open() }} data-testid="job-row" data-job-id={props.job.id} data-status={props.job.status}>
       <button
         type="button"
         class="job-head"

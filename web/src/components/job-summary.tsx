@@ -19,7 +19,7 @@ export function JobSummary(props: { job: Job; id?: string }) {
   };
 
   return (
-    <div class="summary" id={props.id} data-testid="job-summary" data-job-id={job().id} role="region" aria-label={`Summary of ${job().filename}`}>
+    <section class="summary" id={props.id} data-testid="job-summary" data-job-id={job().id} aria-label={`Summary of ${job().filename}`}>
       <dl class="counts">
         <Count label="Processed" testId="summary-processed" value={job().processedRows} />
         <Count label="Succeeded" testId="summary-success" value={job().successRows} tone="ok" />
@@ -89,7 +89,7 @@ export function JobSummary(props: { job: Job; id?: string }) {
 
       <Actions job={job()} />
       <ErrorsTable job={job()} />
-    </div>
+    </section>
   );
 }
 
@@ -143,12 +143,24 @@ function Actions(props: { job: Job }) {
   return (
     <div class="actions">
       <Show when={canCancel()}>
-        <button type="button" class="button-danger" data-testid="job-cancel" disabled={!!busy()} onClick={() => run('cancel', () => store.cancel(props.job.id))}>
+        <button
+          type="button"
+          class="button-danger"
+          data-testid="job-cancel"
+          disabled={!!busy()}
+          onClick={() => run('cancel', () => store.cancel(props.job.id))}
+        >
           {busy() === 'cancel' ? 'Cancelling…' : 'Cancel import'}
         </button>
       </Show>
       <Show when={canRetry()}>
-        <button type="button" class="button-primary" data-testid="job-retry" disabled={!!busy()} onClick={() => run('retry', () => store.retry(props.job.id))}>
+        <button
+          type="button"
+          class="button-primary"
+          data-testid="job-retry"
+          disabled={!!busy()}
+          onClick={() => run('retry', () => store.retry(props.job.id))}
+        >
           {busy() === 'retry' ? 'Retrying…' : 'Retry'}
         </button>
       </Show>

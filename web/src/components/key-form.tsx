@@ -18,9 +18,7 @@ export function KeyForm() {
   return (
     <form class="card key-form" onSubmit={submit} aria-labelledby="key-title">
       <h1 id="key-title">Sign in</h1>
-      <p class="muted">
-        Enter your API key to upload CSV files and follow their imports live. It is kept only for this browser session.
-      </p>
+      <p class="muted">Enter your API key to upload CSV files and follow their imports live. It is kept only for this browser session.</p>
       <Show when={store.session.notice()}>
         {(notice) => (
           <p class="notice notice-error" role="alert">

@@ -67,7 +67,7 @@ export function createAppStore(deps: AppDeps = {}): AppStore {
 
   function onFrame(frame: ServerFrame): void {
     if (frame.type === 'snapshot') {
-      jobs.applySnapshot(frame.jobs).forEach((change) => noticeChange(change, false));
+      for (const change of jobs.applySnapshot(frame.jobs)) noticeChange(change, false);
       connection.markSynced();
     } else if (frame.type === 'error') {
       if (frame.error.code === 'unauthorized') session.signOut(KEY_REFUSED);

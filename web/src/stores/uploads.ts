@@ -40,12 +40,20 @@ export function createUploads({ api, onUploaded, concurrency = 3, doneLingerMs =
   const controllers = new Map<string, AbortController>();
 
   const update = (id: string, fn: (item: UploadItem) => void) =>
-    setItems(produce((list) => { const item = list.find((i) => i.id === id); if (item) fn(item); }));
+    setItems(
+      produce((list) => {
+        const item = list.find((i) => i.id === id);
+        if (item) fn(item);
+      }),
+    );
   const remove = (id: string) => setItems((list) => list.filter((i) => i.id !== id));
 
   function pump(): void {
     const running = items.filter((i) => i.state === 'uploading').length;
-    items.filter((i) => i.state === 'queued').slice(0, Math.max(0, concurrency - running)).forEach((i) => void start(i.id));
+    items
+      .filter((i) => i.state === 'queued')
+      .slice(0, Math.max(0, concurrency - running))
+      .forEach((i) => void start(i.id));
   }
 
   async function start(id: string): Promise<void> {
@@ -53,19 +61,35 @@ export function createUploads({ api, onUploaded, concurrency = 3, doneLingerMs =
     if (!item) return;
     const controller = new AbortController();
     controllers.set(id, controller);
-    update(id, (i) => { i.state = 'uploading'; i.error = null; i.loaded = 0; });
+    update(id, (i) => {
+      i.state = 'uploading';
+      i.error = null;
+      i.loaded = 0;
+    });
     try {
       const job = await api.upload(item.file, item.fields, {
         idempotencyKey: item.idempotencyKey,
         signal: controller.signal,
-        onProgress: (loaded, total) => update(id, (i) => { i.loaded = loaded; i.total = total; }),
+        onProgress: (loaded, total) =>
+          update(id, (i) => {
+            i.loaded = loaded;
+            i.total = total;
+          }),
       });
-      update(id, (i) => { i.state = 'done'; i.loaded = i.total; i.jobId = job.id; });
+      update(id, (i) => {
+        i.state = 'done';
+        i.loaded = i.total;
+        i.jobId = job.id;
+      });
       onUploaded?.(job);
       setTimeout(() => remove(id), doneLingerMs);
     } catch (error) {
       if (isApiError(error) && error.code === 'aborted') remove(id);
-      else update(id, (i) => { i.state = 'failed'; i.error = describe(error); });
+      else
+        update(id, (i) => {
+          i.state = 'failed';
+          i.error = describe(error);
+        });
     } finally {
       controllers.delete(id);
       pump();
@@ -78,14 +102,26 @@ export function createUploads({ api, onUploaded, concurrency = 3, doneLingerMs =
     },
     add(files, fields) {
       const added = files.map<UploadItem>((file) => ({
-        id: newId(), file, fields: { ...fields }, idempotencyKey: newId(),
-        state: 'queued', loaded: 0, total: file.size, error: null, jobId: null,
+        id: newId(),
+        file,
+        fields: { ...fields },
+        idempotencyKey: newId(),
+        state: 'queued',
+        loaded: 0,
+        total: file.size,
+        error: null,
+        jobId: null,
       }));
       setItems((list) => [...added, ...list]);
       pump();
     },
     retry(id) {
-      update(id, (i) => { if (i.state === 'failed') { i.state = 'queued'; i.error = null; } });
+      update(id, (i) => {
+        if (i.state === 'failed') {
+          i.state = 'queued';
+          i.error = null;
+        }
+      });
       pump();
     },
     cancel(id) {

@@ -13,7 +13,7 @@ export function formatCreatedKey(created: CreatedApiKey): string {
     `  name    ${created.name}`,
     `  prefix  ${created.prefix}`,
     '',
-    'Send it as the X-API-Key header (WebSocket: /ws?apiKey=<key>). Revoke it with: npm run keys -- revoke ' + created.id,
+    `Send it as the X-API-Key header (WebSocket: /ws?apiKey=<key>). Revoke it with: npm run keys -- revoke ${created.id}`,
   ].join('\n');
 }
 
@@ -23,6 +23,10 @@ export function formatKeyTable(keys: readonly ApiKeyInfo[]): string {
   const header = ['ID', 'TENANT', 'NAME', 'PREFIX', 'CREATED', 'LAST USED', 'REVOKED'];
   const rows = keys.map((k) => [k.id, k.tenantId, k.name, k.prefix, when(k.createdAt), when(k.lastUsedAt), when(k.revokedAt)]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }

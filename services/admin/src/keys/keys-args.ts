@@ -42,21 +42,24 @@ function valid<T>(schema: Parameters<typeof parseApiKeyInput<T>>[0], input: unkn
   }
 }
 
+const readOptions = (argv: readonly string[]) =>
+  parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      tenant: { type: 'string', short: 't' },
+      name: { type: 'string', short: 'n' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+
 /** Reads the command line; throws UsageError for anything it cannot run. */
 export function parseKeysArgs(argv: readonly string[]): KeysCommand {
-  let parsed;
+  let parsed: ReturnType<typeof readOptions>;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        tenant: { type: 'string', short: 't' },
-        name: { type: 'string', short: 'n' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
+    parsed = readOptions(argv);
   } catch (error) {
     // Node's message goes on to explain `--`, which is no help here: keep its first sentence.
     throw new UsageError((error as Error).message.replace(/\. To specify.*$/s, ''), { cause: error });

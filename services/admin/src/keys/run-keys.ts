@@ -52,7 +52,12 @@ export async function runKeysCli(argv: readonly string[], io: CliIo): Promise<nu
   }
 }
 
-async function execute(command: Exclude<KeysCommand, { command: 'help' }>, db: Database, print: (text: string) => void, fail: (text: string) => void): Promise<number> {
+async function execute(
+  command: Exclude<KeysCommand, { command: 'help' }>,
+  db: Database,
+  print: (text: string) => void,
+  fail: (text: string) => void,
+): Promise<number> {
   switch (command.command) {
     case 'create': {
       const created = await createApiKey(db, { tenantId: command.tenantId, name: command.name });
@@ -62,7 +67,8 @@ async function execute(command: Exclude<KeysCommand, { command: 'help' }>, db: D
     case 'list': {
       const keys = (await listApiKeys(db)).filter((key) => command.tenantId === undefined || key.tenantId === command.tenantId);
       if (command.json) print(JSON.stringify(keys));
-      else print(keys.length === 0 && command.tenantId !== undefined ? `No API keys for tenant ${command.tenantId}.` : formatKeyTable(keys));
+      else
+        print(keys.length === 0 && command.tenantId !== undefined ? `No API keys for tenant ${command.tenantId}.` : formatKeyTable(keys));
       return 0;
     }
     case 'revoke': {

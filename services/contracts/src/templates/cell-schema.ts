@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { COUNTRY_CODES } from './countries.js';
-import { compileDateParser, compileTimestampParser, DateFormat, isoDateOf, isoTimestampOf, TimestampFormat, type TimestampValue } from './date-formats.js';
+import {
+  compileDateParser,
+  compileTimestampParser,
+  DateFormat,
+  isoDateOf,
+  isoTimestampOf,
+  TimestampFormat,
+  type TimestampValue,
+} from './date-formats.js';
 import type { RowErrorCode, Template, TemplateColumn } from './template.js';
 
 /**
@@ -137,5 +145,4 @@ export function cellSchema(column: TemplateColumn): z.ZodType<CellValue, string>
 }
 
 /** Schemas of every column of a template, in template order; built once per template. */
-export const templateCellSchemas = (template: Template): ReadonlyArray<z.ZodType<CellValue, string>> =>
-  template.columns.map(cellSchema);
+export const templateCellSchemas = (template: Template): ReadonlyArray<z.ZodType<CellValue, string>> => template.columns.map(cellSchema);

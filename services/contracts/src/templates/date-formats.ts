@@ -63,7 +63,10 @@ export interface TimestampValue {
 
 /** The layout of each date format, read from its name: the order of Y, M and D and the character between them. */
 function layoutOf(format: DateFormat): DateLayout {
-  const order = format.replace(/[^YMD]/g, '').replace(/(.)\1+/g, '$1').toLowerCase() as DateLayout['order'];
+  const order = format
+    .replace(/[^YMD]/g, '')
+    .replace(/(.)\1+/g, '$1')
+    .toLowerCase() as DateLayout['order'];
   const separator = format.replace(/[YMD]/g, '');
   return { order, separator: separator === '' ? NO_SEPARATOR : separator.charCodeAt(0) };
 }

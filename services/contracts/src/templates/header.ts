@@ -11,8 +11,7 @@ export interface HeaderMatch {
 }
 
 const BOM = '\uFEFF';
-export const normalizeHeaderName = (name: string): string =>
-  (name.startsWith(BOM) ? name.slice(1) : name).trim().toLowerCase();
+export const normalizeHeaderName = (name: string): string => (name.startsWith(BOM) ? name.slice(1) : name).trim().toLowerCase();
 
 /**
  * A header name as matching compares it: normalized as above, and any run of spaces, `_` and `-` one `_`, so
@@ -34,8 +33,12 @@ export function matchHeader(template: Pick<Template, 'columns'>, header: readonl
   const columns = template.columns;
   const explicit = new Map(Object.entries(options.mapping ?? {}).map(([h, column]) => [normalizeHeaderName(h), column]));
   const byName = new Map<string, number>();
-  columns.forEach((c, i) => byName.set(comparableHeaderName(c.name), i));
-  columns.forEach((c, i) => c.aliases?.forEach((alias) => byName.has(comparableHeaderName(alias)) || byName.set(comparableHeaderName(alias), i)));
+  for (const [i, c] of columns.entries()) byName.set(comparableHeaderName(c.name), i);
+  for (const [i, c] of columns.entries()) {
+    for (const alias of c.aliases ?? []) {
+      if (!byName.has(comparableHeaderName(alias))) byName.set(comparableHeaderName(alias), i);
+    }
+  }
   const sourceIndex = columns.map(() => -1);
   const ignored: string[] = [];
   const repeated = new Set<string>();
@@ -43,10 +46,16 @@ export function matchHeader(template: Pick<Template, 'columns'>, header: readonl
     const picked = explicit.get(normalizeHeaderName(name));
     const comparable = comparableHeaderName(name);
     const column =
-      picked !== undefined ? (picked === null ? undefined : columns.findIndex((c) => c.name === picked)) : comparable === '' ? undefined : byName.get(comparable);
-    if (column === undefined || column < 0) return void ignored.push(name);
-    if (sourceIndex[column] !== -1) return void repeated.add(columns[column]!.name);
-    sourceIndex[column] = index;
+      picked !== undefined
+        ? picked === null
+          ? undefined
+          : columns.findIndex((c) => c.name === picked)
+        : comparable === ''
+          ? undefined
+          : byName.get(comparable);
+    if (column === undefined || column < 0) ignored.push(name);
+    else if (sourceIndex[column] !== -1) repeated.add(columns[column]!.name);
+    else sourceIndex[column] = index;
   });
   const missingRequired = columns.filter((c, i) => c.required && sourceIndex[i] === -1).map((c) => c.name);
   return { sourceIndex, missingRequired, ignored, repeated: [...repeated] };

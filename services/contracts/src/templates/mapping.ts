@@ -93,10 +93,12 @@ function candidates(columns: readonly MappableColumn[], headers: readonly string
   headerNames.forEach((name, header) => {
     if (name === '') return;
     columns.forEach((_, column) => {
-      if (name === names[column]) return found.push({ header, column, rank: Rank.Name, confidence: 1 });
-      if (aliases[column]!.includes(name)) return found.push({ header, column, rank: Rank.Alias, confidence: ALIAS_CONFIDENCE });
-      const similarity = Math.max(...[names[column]!, ...aliases[column]!].map((n) => nameSimilarity(name, n)));
-      if (similarity >= SUGGESTION_THRESHOLD) found.push({ header, column, rank: Rank.Suggestion, confidence: similarity });
+      if (name === names[column]) found.push({ header, column, rank: Rank.Name, confidence: 1 });
+      else if (aliases[column]!.includes(name)) found.push({ header, column, rank: Rank.Alias, confidence: ALIAS_CONFIDENCE });
+      else {
+        const similarity = Math.max(...[names[column]!, ...aliases[column]!].map((n) => nameSimilarity(name, n)));
+        if (similarity >= SUGGESTION_THRESHOLD) found.push({ header, column, rank: Rank.Suggestion, confidence: similarity });
+      }
     });
   });
   return found.sort((x, y) => x.rank - y.rank || y.confidence - x.confidence || x.header - y.header || x.column - y.column);

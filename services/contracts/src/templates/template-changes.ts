@@ -23,10 +23,13 @@ function columnReasons(before: TemplateColumn, after: TemplateColumn): string[] 
   const name = before.name;
   if (before.type !== after.type) return [`column ${name} cannot change its type (${before.type} → ${after.type})`];
   const reasons: string[] = [];
-  if (!before.required && after.required) reasons.push(`column ${name} cannot become required: rows already in the table may have it empty`);
+  if (!before.required && after.required)
+    reasons.push(`column ${name} cannot become required: rows already in the table may have it empty`);
   for (const bound of ['min', 'max', 'minLength', 'maxLength', 'maxDecimals'] as const)
-    if (tightened(before, after, bound)) reasons.push(`column ${name}: ${bound} can only be relaxed (${before[bound] ?? 'none'} → ${after[bound]})`);
-  if (after.pattern !== undefined && after.pattern !== before.pattern) reasons.push(`column ${name}: a new pattern could refuse rows already in the table`);
+    if (tightened(before, after, bound))
+      reasons.push(`column ${name}: ${bound} can only be relaxed (${before[bound] ?? 'none'} → ${after[bound]})`);
+  if (after.pattern !== undefined && after.pattern !== before.pattern)
+    reasons.push(`column ${name}: a new pattern could refuse rows already in the table`);
   const dropped = (before.values ?? []).filter((value) => !(after.values ?? []).includes(value));
   if (dropped.length > 0) reasons.push(`column ${name}: values cannot be removed (${dropped.join(', ')})`);
   return reasons;
@@ -37,9 +40,13 @@ function columnReasons(before: TemplateColumn, after: TemplateColumn): string[] 
  * rules relaxed, aliases, descriptions and input formats changed. Everything else could orphan or refuse data
  * already imported, so it is refused (409 incompatible_change) with every reason.
  */
-export function compareTemplates(before: Pick<Template, 'key' | 'keyCaseInsensitive' | 'columns'>, after: Pick<Template, 'key' | 'keyCaseInsensitive' | 'columns'>): ChangeVerdict {
+export function compareTemplates(
+  before: Pick<Template, 'key' | 'keyCaseInsensitive' | 'columns'>,
+  after: Pick<Template, 'key' | 'keyCaseInsensitive' | 'columns'>,
+): ChangeVerdict {
   const reasons: string[] = [];
-  if (before.key.join('\u0000') !== after.key.join('\u0000')) reasons.push(`the key cannot change (${before.key.join(', ')} → ${after.key.join(', ')})`);
+  if (before.key.join('\u0000') !== after.key.join('\u0000'))
+    reasons.push(`the key cannot change (${before.key.join(', ')} → ${after.key.join(', ')})`);
   if (before.keyCaseInsensitive !== after.keyCaseInsensitive) reasons.push('keyCaseInsensitive cannot change: it is part of the key');
   const next = new Map(after.columns.map((c) => [c.name, c]));
   const table: TableChanges = { add: [], dropNotNull: [] };

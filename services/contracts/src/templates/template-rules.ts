@@ -19,7 +19,17 @@ export const RULES_BY_TYPE: Readonly<Record<ColumnType, readonly RuleName[]>> = 
   country: [],
 };
 
-const RULE_NAMES: readonly RuleName[] = ['minLength', 'maxLength', 'min', 'max', 'maxDecimals', 'pattern', 'patternHint', 'values', 'formats'];
+const RULE_NAMES: readonly RuleName[] = [
+  'minLength',
+  'maxLength',
+  'min',
+  'max',
+  'maxDecimals',
+  'pattern',
+  'patternHint',
+  'values',
+  'formats',
+];
 
 /** Columns every template table carries besides its own: which job and run wrote a row, from which data row, when. */
 export const LINEAGE_COLUMNS = ['import_job_id', 'import_run_id', 'source_row', 'imported_at'] as const;
@@ -40,15 +50,24 @@ export interface TemplateIssue {
 }
 type Issue = TemplateIssue;
 
+/** "an integer column", "a date column". */
+const article = (word: string) => (/^[aeiou]/.test(word) ? 'an' : 'a');
+
 function checkColumn(column: TemplateColumn, at: number, managed: boolean): Issue[] {
   const issues: Issue[] = [];
   const path = (field: string) => ['columns', at, field];
   const allowed = RULES_BY_TYPE[column.type];
   for (const rule of RULE_NAMES)
     if (column[rule] !== undefined && !allowed.includes(rule))
-      issues.push({ path: path(rule), message: `is not a rule of ${/^[aeiou]/.test(column.type) ? 'an' : 'a'} ${column.type} column (its rules: ${allowed.join(', ') || 'none'})` });
+      issues.push({
+        path: path(rule),
+        message: `is not a rule of ${article(column.type)} ${column.type} column (its rules: ${allowed.join(', ') || 'none'})`,
+      });
   if (managed && !TemplateName.safeParse(column.name).success)
-    issues.push({ path: path('name'), message: 'must be a lowercase letter, then lowercase letters, digits or _ (at most 63) in a table the service makes' });
+    issues.push({
+      path: path('name'),
+      message: 'must be a lowercase letter, then lowercase letters, digits or _ (at most 63) in a table the service makes',
+    });
   if ((LINEAGE_COLUMNS as readonly string[]).includes(column.name))
     issues.push({ path: path('name'), message: `is a lineage column every template table has (${LINEAGE_COLUMNS.join(', ')})` });
   if (column.minLength !== undefined && column.maxLength !== undefined && column.minLength > column.maxLength)
@@ -68,7 +87,8 @@ function checkColumn(column: TemplateColumn, at: number, managed: boolean): Issu
       issues.push({ path: path('pattern'), message: `is not a valid regular expression: ${(error as Error).message}` });
     }
   }
-  if (column.type === 'enum' && column.values === undefined) issues.push({ path: path('values'), message: 'is required for an enum column' });
+  if (column.type === 'enum' && column.values === undefined)
+    issues.push({ path: path('values'), message: 'is required for an enum column' });
   if (column.values && new Set(column.values).size !== column.values.length)
     issues.push({ path: path('values'), message: 'must not list a value twice' });
   const formats = column.type === 'date' ? DateFormat : column.type === 'timestamp' ? TimestampFormat : null;
@@ -88,7 +108,10 @@ function checkNames(columns: readonly TemplateColumn[]): Issue[] {
       const comparable = comparableHeaderName(name);
       const earlier = owner.get(comparable);
       if (earlier !== undefined && (earlier !== at || field === 'name'))
-        issues.push({ path: ['columns', at, ...field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p))], message: `"${name}" is the same header name as column ${columns[earlier]?.name}'s` });
+        issues.push({
+          path: ['columns', at, ...field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p))],
+          message: `"${name}" is the same header name as column ${columns[earlier]?.name}'s`,
+        });
       owner.set(comparable, at);
     }
   });
@@ -115,7 +138,8 @@ export function checkTemplateDefinition(input: Omit<z.infer<typeof TemplateField
   const columns = input.columns ?? [];
   issues.push(...columns.flatMap((column, at) => checkColumn(column, at, managed)), ...checkNames(columns));
   input.key?.forEach((name, i) => {
-    if (input.columns && !columns.some((c) => c.name === name)) issues.push({ path: ['key', i], message: `"${name}" is not one of the columns` });
+    if (input.columns && !columns.some((c) => c.name === name))
+      issues.push({ path: ['key', i], message: `"${name}" is not one of the columns` });
   });
   if (input.key && new Set(input.key).size !== input.key.length) issues.push({ path: ['key'], message: 'must not name a column twice' });
   return issues;
@@ -131,7 +155,10 @@ export const TemplateInput = TemplateFields.superRefine((input, ctx) => {
 });
 export type TemplateInput = z.infer<typeof TemplateInput>;
 
-/** PUT /api/templates/:name: the whole new definition; its name and table stay the template's own (check it with checkTemplateDefinition). */
+/**
+ * PUT /api/templates/:name: the whole new definition; its name and table stay the template's own
+ * (check it with checkTemplateDefinition).
+ */
 export const TemplateChange = TemplateFields.omit({ name: true, table: true });
 export type TemplateChange = z.infer<typeof TemplateChange>;
 

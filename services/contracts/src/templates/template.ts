@@ -41,7 +41,11 @@ export const TemplateColumn = z
     /** The accepted values of an `enum` column, compared exactly after trimming. */
     values: z.array(z.string().min(1).max(1000)).min(1).max(10_000).optional(),
     /** Accepted input formats of a `date` or `timestamp` column, tried in order (default: ISO). */
-    formats: z.array(z.union([DateFormat, TimestampFormat])).min(1).max(20).optional(),
+    formats: z
+      .array(z.union([DateFormat, TimestampFormat]))
+      .min(1)
+      .max(20)
+      .optional(),
   })
   .strict();
 export type TemplateColumn = z.infer<typeof TemplateColumn>;

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
 /** A tenant's id as it appears in keys and jobs: what a person types after --tenant. */
-export const TenantId = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a tenant must be 1 to 64 characters of letters, digits, "-" and "_"');
+export const TenantId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a tenant must be 1 to 64 characters of letters, digits, "-" and "_"');
 export type TenantId = z.infer<typeof TenantId>;
 
 /** A key's name is for people (e.g. "ci", "billing export"): printable, trimmed, not empty. */

@@ -11,7 +11,13 @@ import { heldBy, type Fence } from './fences.js';
  * target, in the same statement as the caller's fence and extra assignments. Undefined: the job was not
  * in a state (or not held by the attempt) that allows it, and nothing changed.
  */
-async function transition(sql: Queries, name: JobTransitionName, jobId: string, fence: SqlFragment, set?: SqlFragment): Promise<JobChangeRow | undefined> {
+async function transition(
+  sql: Queries,
+  name: JobTransitionName,
+  jobId: string,
+  fence: SqlFragment,
+  set?: SqlFragment,
+): Promise<JobChangeRow | undefined> {
   const { from, to, event } = JOB_TRANSITIONS[name];
   const [record] = await sql`
     update import_jobs set status = ${to}, updated_at = now() ${set ? sql`, ${set}` : sql``}
@@ -95,13 +101,19 @@ export const resumeJob = (db: DbClient, jobId: string, leaseMs: number): Promise
   );
 
 /** `complete`: written only by the attempt that holds the job; every row it read is counted by now. A dry run says its plan. */
-export const completeJob = (db: DbClient, jobId: string, attempt: number, plan: ImportPlan | null = null): Promise<JobChangeRow | undefined> =>
+export const completeJob = (
+  db: DbClient,
+  jobId: string,
+  attempt: number,
+  plan: ImportPlan | null = null,
+): Promise<JobChangeRow | undefined> =>
   transition(
     db.sql,
     'complete',
     jobId,
     heldBy(db.sql, { attempt }),
-    db.sql`total_rows = processed_rows, bytes_processed = size_bytes, plan = ${plan ? JSON.stringify(plan) : null}::jsonb, ${finished(db.sql)}`,
+    db.sql`total_rows = processed_rows, bytes_processed = size_bytes,
+      plan = ${plan ? JSON.stringify(plan) : null}::jsonb, ${finished(db.sql)}`,
   );
 
 /** `fail`: the file cannot be imported; rows of earlier batches stay written. */

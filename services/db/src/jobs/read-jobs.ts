@@ -9,8 +9,7 @@ export interface JobScope {
   tenantId: string | null;
 }
 
-const tenantFilter = (scope: JobScope): SQL | undefined =>
-  scope.tenantId === null ? undefined : eq(importJobs.tenantId, scope.tenantId);
+const tenantFilter = (scope: JobScope): SQL | undefined => (scope.tenantId === null ? undefined : eq(importJobs.tenantId, scope.tenantId));
 
 export async function findJobRow(db: Database, id: string, scope: JobScope): Promise<ImportJobRow | undefined> {
   if (!isUuid(id)) return undefined;
@@ -57,8 +56,7 @@ export async function listJobs(db: Database, scope: JobScope, input: ListJobsInp
   };
 }
 
-export const encodeCursor = (createdAt: Date, id: string): string =>
-  Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
+export const encodeCursor = (createdAt: Date, id: string): string => Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
 
 /** Returns undefined for a cursor we did not make; callers answer 400. */
 export function decodeCursor(cursor: string): { createdAt: Date; id: string } | undefined {

@@ -11,9 +11,7 @@ export function toJob(row: ImportJobRow, now: Date = new Date()): Job {
   const seconds = row.startedAt ? (end.getTime() - row.startedAt.getTime()) / 1000 : 0;
   const rowsPerSecond = seconds > 0 && row.processedRows > 0 ? Math.round(row.processedRows / seconds) : null;
   const etaSeconds =
-    row.status === 'processing' && progress > 0 && progress < 1 && seconds > 0
-      ? Math.round((seconds * (1 - progress)) / progress)
-      : null;
+    row.status === 'processing' && progress > 0 && progress < 1 && seconds > 0 ? Math.round((seconds * (1 - progress)) / progress) : null;
   return {
     id: row.id,
     status: row.status,

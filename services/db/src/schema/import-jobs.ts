@@ -1,6 +1,17 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { Delimiter, FileEncoding, FileFormat, JobStatus, OnDuplicate, type HeaderMappingInput, type ImportPlan, type JobError, type JobFix, type JobRevert } from '@docprocessor/contracts';
+import {
+  Delimiter,
+  FileEncoding,
+  FileFormat,
+  JobStatus,
+  OnDuplicate,
+  type HeaderMappingInput,
+  type ImportPlan,
+  type JobError,
+  type JobFix,
+  type JobRevert,
+} from '@docprocessor/contracts';
 
 // Millisecond precision, like JS dates, so a (createdAt, id) cursor compares exactly.
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
@@ -16,16 +27,24 @@ export const importJobs = pgTable(
     tenantId: text('tenant_id').notNull().default('default'),
     status: text('status', { enum: valuesOf(JobStatus.options) }).notNull(),
     template: text('template').notNull(),
-    onDuplicate: text('on_duplicate', { enum: valuesOf(OnDuplicate.options) }).notNull().default('error'),
+    onDuplicate: text('on_duplicate', { enum: valuesOf(OnDuplicate.options) })
+      .notNull()
+      .default('error'),
     filename: text('filename').notNull(),
     sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
     sha256: text('sha256').notNull(),
     objectName: text('object_name').notNull(),
     /** Text encoding of the stored file, declared by the uploader or detected from its first bytes. */
-    encoding: text('encoding', { enum: valuesOf(FileEncoding.options) }).notNull().default('utf-8'),
+    encoding: text('encoding', { enum: valuesOf(FileEncoding.options) })
+      .notNull()
+      .default('utf-8'),
     /** Field delimiter, declared or sniffed from the header line. */
-    delimiter: text('delimiter', { enum: valuesOf(Delimiter.options) }).notNull().default(','),
-    format: text('format', { enum: valuesOf(FileFormat.options) }).notNull().default('csv'),
+    delimiter: text('delimiter', { enum: valuesOf(Delimiter.options) })
+      .notNull()
+      .default(','),
+    format: text('format', { enum: valuesOf(FileFormat.options) })
+      .notNull()
+      .default('csv'),
     sheet: text('sheet'),
     mapping: jsonb('mapping').$type<HeaderMappingInput>(),
     dryRun: boolean('dry_run').notNull().default(false),

@@ -81,7 +81,8 @@ function sameColumns(a: readonly string[], b: readonly string[]): boolean {
 
 /** The key: the one given, if a unique index or the primary key covers exactly those columns, else the table's own. */
 function chooseKey(keys: CatalogKey[], input: BindInput): CatalogKey | TemplateIssue {
-  if (!input.key) return keys[0] ?? { path: ['table'], message: 'has no primary key or unique index to match rows by: add one, or give a key with one' };
+  if (!input.key)
+    return keys[0] ?? { path: ['table'], message: 'has no primary key or unique index to match rows by: add one, or give a key with one' };
   const given = input.key;
   return (
     keys.find((k) => sameColumns(k.columns, given)) ?? {
@@ -106,7 +107,8 @@ export function bindToCatalog(table: CatalogTable, input: BindInput): Bound {
     const column = byName.get(given.name);
     const fromTable = column && columnFromCatalog(column);
     if (!column) issues.push({ path: ['columns', at, 'name'], message: `the table has no column "${given.name}" it can write` });
-    else if (!fromTable) issues.push({ path: ['columns', at, 'type'], message: `the column's type ${column.displayType} cannot be imported into` });
+    else if (!fromTable)
+      issues.push({ path: ['columns', at, 'type'], message: `the column's type ${column.displayType} cannot be imported into` });
     else if (given.type !== fromTable.type && !(ALSO_READ_AS[fromTable.type] ?? []).includes(given.type))
       issues.push({ path: ['columns', at, 'type'], message: `a ${column.displayType} column cannot be read as ${given.type}` });
     else columns.push(input.columns ? tighten(given, fromTable) : fromTable);
@@ -123,14 +125,21 @@ export function bindToCatalog(table: CatalogTable, input: BindInput): Bound {
   if ('message' in key) issues.push(key);
   else {
     const missing = key.columns.filter((name) => !columns.some((c) => c.name === name));
-    if (missing.length > 0) issues.push({ path: ['key'], message: `the key's columns (${missing.join(', ')}) must be columns of the template` });
+    if (missing.length > 0)
+      issues.push({ path: ['key'], message: `the key's columns (${missing.join(', ')}) must be columns of the template` });
     // Case-insensitive means every text key column is lower()ed in the index, and nothing else is.
     const text = key.columns.map((name) => isTextLike(table.columns.find((c) => c.name === name)?.typeName ?? ''));
     const lowered = text.some(Boolean) && key.lowered.every((l, i) => l === text[i]);
     if (key.lowered.some(Boolean) && !lowered)
-      issues.push({ path: ['key'], message: 'its unique index lowers some text columns of the key and not others, which a template cannot match' });
+      issues.push({
+        path: ['key'],
+        message: 'its unique index lowers some text columns of the key and not others, which a template cannot match',
+      });
     if (input.keyCaseInsensitive !== undefined && input.keyCaseInsensitive !== lowered)
-      issues.push({ path: ['keyCaseInsensitive'], message: `must be ${lowered}: the table's unique index on the key ${lowered ? 'lowers' : 'does not lower'} its text` });
+      issues.push({
+        path: ['keyCaseInsensitive'],
+        message: `must be ${lowered}: the table's unique index on the key ${lowered ? 'lowers' : 'does not lower'} its text`,
+      });
     for (const c of columns) if (key.columns.includes(c.name)) c.required = true;
     if (issues.length === 0) return { definition: { key: key.columns, keyCaseInsensitive: lowered, columns } };
   }

@@ -45,7 +45,14 @@ const withKeyRequired = (definition: StoredDefinition): StoredDefinition => ({
   columns: definition.columns.map((c) => (definition.key.includes(c.name) ? { ...c, required: true } : c)),
 });
 
-async function insertTemplate(sql: Queries, tenantId: string, name: string, table: TableName, managed: boolean, definition: StoredDefinition) {
+async function insertTemplate(
+  sql: Queries,
+  tenantId: string,
+  name: string,
+  table: TableName,
+  managed: boolean,
+  definition: StoredDefinition,
+) {
   const [record] = await sql`
     insert into import_templates (tenant_id, name, table_schema, table_name, managed, definition)
     values (${tenantId}, ${name}, ${table.schema}, ${table.table}, ${managed}, ${JSON.stringify(definition)}::jsonb)
@@ -82,12 +89,21 @@ async function bindDefinition(sql: Queries, table: TableName, input: Pick<Templa
  */
 export async function createTemplate(db: DbClient, tenantId: string, input: TemplateInput): Promise<Template> {
   return db.sql.begin(async (sql) => {
-    if (await findTemplateRow(sql, tenantId, input.name)) throw new AppError('template_exists', `A template named ${input.name} exists already`);
+    if (await findTemplateRow(sql, tenantId, input.name))
+      throw new AppError('template_exists', `A template named ${input.name} exists already`);
     if (input.table === undefined) {
       const table = { schema: tenantSchema(tenantId), table: input.name };
-      const definition = withKeyRequired({ key: input.key!, keyCaseInsensitive: input.keyCaseInsensitive ?? false, columns: input.columns!, ...thresholds(input) });
+      const definition = withKeyRequired({
+        key: input.key!,
+        keyCaseInsensitive: input.keyCaseInsensitive ?? false,
+        columns: input.columns!,
+        ...thresholds(input),
+      });
       if (await readCatalog(sql, table))
-        throw new AppError('template_exists', `A table ${displayName(table)} exists already: bind to it with "table": "${displayName(table)}"`);
+        throw new AppError(
+          'template_exists',
+          `A table ${displayName(table)} exists already: bind to it with "table": "${displayName(table)}"`,
+        );
       await createManagedTable(sql, table, definition);
       await insertTemplate(sql, tenantId, input.name, table, true, definition);
     } else {
@@ -111,8 +127,16 @@ export async function changeTemplate(db: DbClient, tenantId: string, name: strin
     const issue = checkTemplateDefinition(change, row.managed)[0];
     if (issue) throw invalid(issue);
     const next = row.managed
-      ? withKeyRequired({ key: change.key ?? row.definition.key, keyCaseInsensitive: change.keyCaseInsensitive ?? row.definition.keyCaseInsensitive, columns: change.columns ?? row.definition.columns })
-      : await bindDefinition(sql, table, { key: change.key ?? row.definition.key, keyCaseInsensitive: change.keyCaseInsensitive, columns: change.columns ?? row.definition.columns });
+      ? withKeyRequired({
+          key: change.key ?? row.definition.key,
+          keyCaseInsensitive: change.keyCaseInsensitive ?? row.definition.keyCaseInsensitive,
+          columns: change.columns ?? row.definition.columns,
+        })
+      : await bindDefinition(sql, table, {
+          key: change.key ?? row.definition.key,
+          keyCaseInsensitive: change.keyCaseInsensitive,
+          columns: change.columns ?? row.definition.columns,
+        });
     Object.assign(next, thresholds(change));
     const verdict = compareTemplates(row.definition, next);
     if (!verdict.compatible) throw new AppError('incompatible_change', `This change cannot be applied: ${verdict.reasons.join('; ')}`);
@@ -132,7 +156,8 @@ export async function deleteTemplate(db: DbClient, tenantId: string, name: strin
     if (!row) throw new AppError('not_found', `No template ${name}`);
     if (row.tenantId === null) throw new AppError('built_in_template', `${name} is a built-in template: it cannot be deleted`);
     const [busy] = await sql<{ n: number }[]>`
-      select count(*)::int as n from import_jobs where tenant_id = ${tenantId} and template = ${name} and status not in ${sql(FINAL_STATUSES)}`;
+      select count(*)::int as n from import_jobs
+      where tenant_id = ${tenantId} and template = ${name} and status not in ${sql(FINAL_STATUSES)}`;
     if (busy && busy.n > 0) throw new AppError('template_in_use', `${busy.n} import(s) of template ${name} have not finished yet`);
     if (row.managed) await dropManagedTable(sql, { schema: row.tableSchema, table: row.tableName });
     await sql`delete from import_templates where id = ${row.id}`;

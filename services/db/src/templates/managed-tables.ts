@@ -53,7 +53,9 @@ export async function createManagedTable(sql: Queries, name: TableName, definiti
   await sql.unsafe(`create schema if not exists ${quoteIdent(name.schema)}`);
   await sql.unsafe(`create table ${qualified(name)} (${[...columns, ...LINEAGE_DDL].join(', ')})`);
   await sql.unsafe(
-    `create unique index ${quoteIdent(`${name.table}_key`)} on ${qualified(name)} (${keyIndexExpressions(definition).map((e) => `(${e})`).join(', ')})`,
+    `create unique index ${quoteIdent(`${name.table}_key`)} on ${qualified(name)} (${keyIndexExpressions(definition)
+      .map((e) => `(${e})`)
+      .join(', ')})`,
   );
 }
 

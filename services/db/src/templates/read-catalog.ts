@@ -46,7 +46,9 @@ export async function readCatalog(sql: Queries, name: TableName): Promise<Catalo
     select a.attname as name, t.typname as "typeName", t.typtype as "typeKind", format_type(a.atttypid, a.atttypmod) as "displayType",
       a.attnotnull as "notNull", a.atthasdef as "hasDefault", (a.attgenerated <> '' or a.attidentity = 'a') as "writeProtected",
       a.atttypmod as typmod,
-      case when t.typtype = 'e' then array(select e.enumlabel::text from pg_enum e where e.enumtypid = t.oid order by e.enumsortorder) end as "enumValues"
+      case when t.typtype = 'e' then array(
+        select e.enumlabel::text from pg_enum e where e.enumtypid = t.oid order by e.enumsortorder
+      ) end as "enumValues"
     from pg_attribute a join pg_type t on t.oid = a.atttypid
     where a.attrelid = ${relation.oid} and a.attnum > 0 and not a.attisdropped
     order by a.attnum`;

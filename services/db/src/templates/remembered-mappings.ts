@@ -7,7 +7,13 @@ export const headerHash = (header: readonly string[]): string =>
   createHash('sha256').update(header.map(normalizeHeaderName).join('\u0000')).digest('hex');
 
 /** Keeps the mapping a tenant confirmed for this header, so the next file with the same header gets it proposed. */
-export async function rememberMapping(db: DbClient, tenantId: string, template: string, header: readonly string[], mapping: HeaderMappingInput): Promise<void> {
+export async function rememberMapping(
+  db: DbClient,
+  tenantId: string,
+  template: string,
+  header: readonly string[],
+  mapping: HeaderMappingInput,
+): Promise<void> {
   await db.sql`
     insert into template_mappings (tenant_id, template, header_hash, mapping)
     values (${tenantId}, ${template}, ${headerHash(header)}, ${JSON.stringify(mapping)}::jsonb)
@@ -15,7 +21,12 @@ export async function rememberMapping(db: DbClient, tenantId: string, template: 
 }
 
 /** The mapping remembered for this header, or an empty one. */
-export async function recallMapping(db: DbClient, tenantId: string, template: string, header: readonly string[]): Promise<HeaderMappingInput> {
+export async function recallMapping(
+  db: DbClient,
+  tenantId: string,
+  template: string,
+  header: readonly string[],
+): Promise<HeaderMappingInput> {
   const [row] = await db.sql<{ mapping: HeaderMappingInput }[]>`
     select mapping from template_mappings where tenant_id = ${tenantId} and template = ${template} and header_hash = ${headerHash(header)}`;
   return row?.mapping ?? {};

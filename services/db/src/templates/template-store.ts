@@ -24,7 +24,12 @@ export function toTemplate(row: ImportTemplateRow): Template {
 const templateFromSql = rowFromSql(importTemplates);
 
 /** A template a tenant can use: its own, or a built-in. `forUpdate` locks the row for the rest of a transaction. */
-export async function findTemplateRow(sql: Queries, tenantId: string, name: string, forUpdate = false): Promise<ImportTemplateRow | undefined> {
+export async function findTemplateRow(
+  sql: Queries,
+  tenantId: string,
+  name: string,
+  forUpdate = false,
+): Promise<ImportTemplateRow | undefined> {
   const [record] = await sql`
     select * from import_templates where name = ${name} and (tenant_id = ${tenantId} or tenant_id is null)
     order by tenant_id nulls last limit 1 ${forUpdate ? sql`for update` : sql``}`;
@@ -59,5 +64,3 @@ export async function seedBuiltInTemplates(sql: Queries): Promise<void> {
       where import_templates.definition is distinct from excluded.definition`;
   }
 }
-
-

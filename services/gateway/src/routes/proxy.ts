@@ -59,7 +59,8 @@ export async function proxyRoutes(app: FastifyInstance, { upstream }: { upstream
       disableRequestLogging: true,
       preHandler: detachBody,
       replyOptions: {
-        onResponse: (request, reply, answer) => relayAnswer(request as FastifyRequest, reply as FastifyReply, answer as { stream: NodeJS.ReadableStream }),
+        onResponse: (request, reply, answer) =>
+          relayAnswer(request as FastifyRequest, reply as FastifyReply, answer as { stream: NodeJS.ReadableStream }),
         // A refused or reset connection is an outage of ingest: one error shape, and no blind retries.
         onError: (reply, { error }) => void reply.send(upstreamUnavailable(error)),
         retryDelay: () => null,

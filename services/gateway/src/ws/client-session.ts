@@ -155,7 +155,10 @@ export class ClientSession implements FanoutClient {
   private closeTooSlow(): void {
     if (this.ended) return;
     this.options.metrics.slowClientDisconnects.inc();
-    this.options.logger.warn({ pendingJobs: this.pending.size, bufferedBytes: this.options.socket.bufferedAmount }, 'closing a client that fell too far behind');
+    this.options.logger.warn(
+      { pendingJobs: this.pending.size, bufferedBytes: this.options.socket.bufferedAmount },
+      'closing a client that fell too far behind',
+    );
     this.closeWith(CLOSE_TOO_SLOW, 'too slow to keep up: reconnect for a fresh snapshot');
   }
 

@@ -9,13 +9,24 @@ import type { IngestContext } from './context.js';
  * POST /api/imports/:id/commit: imports a completed dry run's stored file for real, with the same template,
  * mapping and options, as a new job whose `dryRunOf` names the dry run. Committing twice gives the same job.
  */
-export async function commitDryRun({ ctx, input }: { ctx: IngestContext; input: { principal: Principal; jobId: string } }): Promise<{ job: Job; created: boolean }> {
+export async function commitDryRun({
+  ctx,
+  input,
+}: {
+  ctx: IngestContext;
+  input: { principal: Principal; jobId: string };
+}): Promise<{ job: Job; created: boolean }> {
   const { tenantId } = input.principal;
   const dryRun = await findJobRow(ctx.db.db, input.jobId, { tenantId });
   if (!dryRun) throw new AppError('not_found', `No import ${input.jobId}`);
   if (!dryRun.dryRun) throw new AppError('invalid_state', 'Only a dry run can be committed; this import was a real one');
-  if (dryRun.status !== 'completed') throw new AppError('invalid_state', `Only a completed dry run can be committed; this one is ${dryRun.status}`);
-  const [earlier] = await ctx.db.db.select().from(importJobs).where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.dryRunOf, dryRun.id))).limit(1);
+  if (dryRun.status !== 'completed')
+    throw new AppError('invalid_state', `Only a completed dry run can be committed; this one is ${dryRun.status}`);
+  const [earlier] = await ctx.db.db
+    .select()
+    .from(importJobs)
+    .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.dryRunOf, dryRun.id)))
+    .limit(1);
   if (earlier) return { job: toJob(earlier), created: false };
   if (!(await ctx.files.exists(dryRun.objectName)))
     throw new AppError('invalid_state', 'The uploaded file of this dry run is no longer stored; upload it again');

@@ -18,14 +18,21 @@ export interface CreateImportInput {
 }
 
 /** Turns a stored upload into a committed job and announces it. The stored object is removed on any refusal. */
-export async function createImport({ ctx, input }: { ctx: IngestContext; input: CreateImportInput }): Promise<{ job: Job; created: boolean }> {
+export async function createImport({
+  ctx,
+  input,
+}: {
+  ctx: IngestContext;
+  input: CreateImportInput;
+}): Promise<{ job: Job; created: boolean }> {
   const { principal, jobId, upload, idempotencyKey } = input;
   try {
     const fields = parseFields(upload.fields);
     if (upload.stored.size === 0) throw new AppError('empty_file', 'The file is empty: send a CSV with a header line');
     // A workbook's cells come typed and in UTF-8: encoding and delimiter are the CSV reader's, not its.
     const format = sniffFormat(upload.head);
-    if (format === 'csv' && fields.sheet !== undefined) throw new AppError('invalid_request', 'Field "sheet" is for .xlsx workbooks; this file is CSV');
+    if (format === 'csv' && fields.sheet !== undefined)
+      throw new AppError('invalid_request', 'Field "sheet" is for .xlsx workbooks; this file is CSV');
     const encoding = format === 'xlsx' ? 'utf-8' : (fields.encoding ?? detectEncoding(upload.head, upload.headTruncated));
     const template = await templateFor(ctx, principal, upload, fields, encoding, format);
     checkMapping(fields, template);
@@ -57,7 +64,10 @@ export async function createImport({ ctx, input }: { ctx: IngestContext; input: 
       return { job: existing, created: false };
     }
     const { row } = created;
-    ctx.logger.info({ jobId, template: row.template, sizeBytes: row.sizeBytes, duplicateOf: row.duplicateOf, dryRun: row.dryRun }, 'job created');
+    ctx.logger.info(
+      { jobId, template: row.template, sizeBytes: row.sizeBytes, duplicateOf: row.duplicateOf, dryRun: row.dryRun },
+      'job created',
+    );
     await announceJob(ctx, created);
     return { job: created.job, created: true };
   } catch (error) {
@@ -88,15 +98,22 @@ async function templateFor(
   format: Job['format'],
 ): Promise<Template> {
   const auto = fields.template === AUTO_TEMPLATE;
-  if (auto !== (fields.table !== undefined)) throw new AppError('invalid_request', 'Field "table" goes with template=auto, and template=auto needs it');
+  if (auto !== (fields.table !== undefined))
+    throw new AppError('invalid_request', 'Field "table" goes with template=auto, and template=auto needs it');
   if (!auto && fields.key !== undefined) throw new AppError('invalid_request', 'Field "key" goes with template=auto');
   const name = fields.table ?? fields.template;
   const existing = await findTemplate(ctx.db, principal.tenantId, name);
   if (existing) return existing;
   if (!auto) throw new AppError('unknown_template', `Unknown template "${name}": GET /api/templates lists them`);
-  const preview = format === 'xlsx' ? await previewStoredWorkbook(ctx, upload.stored.name, fields.sheet ?? null) : await previewStoredCsv(ctx, upload, encoding);
+  const preview =
+    format === 'xlsx'
+      ? await previewStoredWorkbook(ctx, upload.stored.name, fields.sheet ?? null)
+      : await previewStoredCsv(ctx, upload, encoding);
   const template = await createTemplate(ctx.db, principal.tenantId, inferTemplate(preview, name, fields.key));
-  ctx.logger.info({ template: template.name, table: template.table, columns: template.columns.length, key: template.key }, 'template inferred from an upload');
+  ctx.logger.info(
+    { template: template.name, table: template.table, columns: template.columns.length, key: template.key },
+    'template inferred from an upload',
+  );
   return template;
 }
 
@@ -118,7 +135,10 @@ async function previewStoredWorkbook(ctx: IngestContext, name: string, sheet: st
 function checkMapping(fields: ImportFormFields, template: Template): void {
   for (const [header, column] of Object.entries(fields.mapping ?? {}))
     if (column !== null && !template.columns.some((c) => c.name === column))
-      throw new AppError('invalid_request', `Field "mapping": "${header}" maps to "${column}", which is not a column of template ${template.name}`);
+      throw new AppError(
+        'invalid_request',
+        `Field "mapping": "${header}" maps to "${column}", which is not a column of template ${template.name}`,
+      );
 }
 
 export async function findByIdempotencyKey(ctx: IngestContext, principal: Principal, key: string): Promise<Job | undefined> {

@@ -19,7 +19,10 @@ export interface ReceivedUpload {
 const MAX_FILENAME = 255;
 // Control characters and path separators never reach metadata: the name is shown, never used as a path.
 const cleanFilename = (name: string): string =>
-  name.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069/\\]/g, '').trim().slice(0, MAX_FILENAME) || 'upload.csv';
+  name
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069/\\]/g, '')
+    .trim()
+    .slice(0, MAX_FILENAME) || 'upload.csv';
 
 /**
  * Streams the multipart body: the one `file` part goes through the guard straight into the object store
@@ -47,7 +50,8 @@ export async function receiveUpload(ctx: IngestContext, request: FastifyRequest,
         pipeline(part.file, expandGzip(ctx.config.MAX_UPLOAD_BYTES), guard),
         ctx.files.put(objectName, guard),
       ]);
-      if (part.file.truncated) throw new AppError('payload_too_large', `The file is larger than the limit of ${ctx.config.MAX_UPLOAD_BYTES} bytes`);
+      if (part.file.truncated)
+        throw new AppError('payload_too_large', `The file is larger than the limit of ${ctx.config.MAX_UPLOAD_BYTES} bytes`);
       upload = { stored, filename: cleanFilename(part.filename ?? ''), head: guard.head, headTruncated: guard.bytes > SNIFF_BYTES };
     }
   } catch (error) {

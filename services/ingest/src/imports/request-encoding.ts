@@ -21,7 +21,8 @@ class UnpackedLimit extends Transform {
   }
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.bytes += chunk.length;
-    if (this.bytes > this.maxBytes) callback(new AppError('payload_too_large', `The request unpacks to more than the limit of ${this.maxBytes} bytes`));
+    if (this.bytes > this.maxBytes)
+      callback(new AppError('payload_too_large', `The request unpacks to more than the limit of ${this.maxBytes} bytes`));
     else callback(null, chunk);
   }
 }
@@ -38,7 +39,8 @@ export function decodedRequest(request: FastifyRequest, maxFileBytes: number): F
   if (!decoder)
     throw new AppError(
       'unsupported_media_type',
-      `Content-Encoding ${encoding} is not supported: use gzip, deflate or br, or send the compressed file itself (e.g. contacts.csv.gz) in the form`,
+      `Content-Encoding ${encoding} is not supported: use gzip, deflate or br, ` +
+        'or send the compressed file itself (e.g. contacts.csv.gz) in the form',
     );
   const raw = request.raw;
   const unpack = decoder();
@@ -46,7 +48,11 @@ export function decodedRequest(request: FastifyRequest, maxFileBytes: number): F
   unpack.on('error', (error) => {
     // Unpiped, not destroyed: the client's request stays readable, so the error handler can drain it and answer.
     raw.unpipe(unpack);
-    body.destroy(new AppError('unsupported_media_type', `The request body is declared ${encoding} but cannot be unpacked: ${error.message}`, { cause: error }));
+    body.destroy(
+      new AppError('unsupported_media_type', `The request body is declared ${encoding} but cannot be unpacked: ${error.message}`, {
+        cause: error,
+      }),
+    );
   });
   body.on('error', () => raw.unpipe(unpack));
   raw.on('close', () => {

@@ -16,7 +16,9 @@ async function errorPage(db: Database, jobId: string, page: Page): Promise<{ ite
     .where(
       and(
         eq(importRowErrors.jobId, jobId),
-        after ? or(gt(importRowErrors.row, after.row), and(eq(importRowErrors.row, after.row), gt(importRowErrors.id, after.id))) : undefined,
+        after
+          ? or(gt(importRowErrors.row, after.row), and(eq(importRowErrors.row, after.row), gt(importRowErrors.id, after.id)))
+          : undefined,
       ),
     )
     .orderBy(asc(importRowErrors.row), asc(importRowErrors.id))
@@ -42,7 +44,13 @@ async function ownedJob(db: Database, principal: Principal, jobId: string) {
 }
 
 /** Row errors in file order, one page at a time, with the total (which counts errors past the storage cap too). */
-export async function listRowErrors({ db, input }: { db: Database; input: { principal: Principal; jobId: string } & Page }): Promise<RowErrorList> {
+export async function listRowErrors({
+  db,
+  input,
+}: {
+  db: Database;
+  input: { principal: Principal; jobId: string } & Page;
+}): Promise<RowErrorList> {
   const job = await ownedJob(db, input.principal, input.jobId);
   const [page, [stored]] = await Promise.all([
     errorPage(db, job.id, input),
@@ -60,7 +68,7 @@ const csvCell = (value: string | number | null): string => {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 
-const csvLine = (cells: ReadonlyArray<string | number | null>): string => cells.map(csvCell).join(',') + '\r\n';
+const csvLine = (cells: ReadonlyArray<string | number | null>): string => `${cells.map(csvCell).join(',')}\r\n`;
 
 /**
  * Every row error as CSV, streamed page by page so a large report never sits in memory. When the job
@@ -81,7 +89,13 @@ export async function rowErrorsCsv({ db, input }: { db: Database; input: { princ
     } while (cursor);
     const unstored = job.errorsTotal - written;
     if (unstored > 0)
-      yield csvLine([null, null, null, 'errors_not_stored', `${unstored} more row errors were found; only the first ${written} are stored with detail`]);
+      yield csvLine([
+        null,
+        null,
+        null,
+        'errors_not_stored',
+        `${unstored} more row errors were found; only the first ${written} are stored with detail`,
+      ]);
   }
   return Readable.from(lines());
 }

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
-import { Delimiter, type FileEncoding, type FileFormat } from '@docprocessor/contracts';
+import type { Delimiter, FileEncoding, FileFormat } from '@docprocessor/contracts';
 
 /** Magic numbers of formats people upload by mistake, with a name they will recognise. */
 const SIGNATURES: ReadonlyArray<{ bytes: number[]; name: string }> = [

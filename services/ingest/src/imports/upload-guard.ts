@@ -40,7 +40,9 @@ export function expandGzip(maxBytes: number) {
       await done;
     } catch (error) {
       if (error instanceof AppError) throw error;
-      throw new AppError('unsupported_media_type', `The file looks gzip-compressed but cannot be unpacked: ${(error as Error).message}`, { cause: error });
+      throw new AppError('unsupported_media_type', `The file looks gzip-compressed but cannot be unpacked: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   };
 }

@@ -27,7 +27,12 @@ export const metricsPlugin = fp(
     const metrics: IngestMetrics = {
       registry,
       uploadedBytes: new Counter({ name: 'docprocessor_uploaded_bytes_total', help: 'Bytes of accepted uploads', registers: [registry] }),
-      jobsCreated: new Counter({ name: 'docprocessor_jobs_created_total', help: 'Jobs created', labelNames: ['template'], registers: [registry] }),
+      jobsCreated: new Counter({
+        name: 'docprocessor_jobs_created_total',
+        help: 'Jobs created',
+        labelNames: ['template'],
+        registers: [registry],
+      }),
     };
     app.decorate('metrics', metrics);
     app.addHook('onResponse', async (request, reply) => {

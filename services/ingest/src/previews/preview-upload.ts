@@ -27,10 +27,12 @@ async function readHead(file: AsyncIterable<Buffer>, maxUpload: number, sheet: s
     chunks.push(next.value);
     length += next.value.length;
     if (chunks.length === 1 && sniffFormat(next.value) === 'xlsx') {
-      const rest = Readable.from((async function* () {
-        yield* chunks;
-        for (let more = await source.next(); !more.done; more = await source.next()) yield more.value;
-      })());
+      const rest = Readable.from(
+        (async function* () {
+          yield* chunks;
+          for (let more = await source.next(); !more.done; more = await source.next()) yield more.value;
+        })(),
+      );
       try {
         return { kind: 'xlsx', preview: await previewWorkbook(rest, { sheet }) };
       } finally {
@@ -68,7 +70,8 @@ export async function previewUpload(ctx: IngestContext, request: FastifyRequest,
       fields[part.fieldname] = String(part.value);
       continue;
     }
-    if (part.fieldname !== 'file') throw new AppError('invalid_request', `Unexpected file field "${part.fieldname}": send the file in the field "file"`);
+    if (part.fieldname !== 'file')
+      throw new AppError('invalid_request', `Unexpected file field "${part.fieldname}": send the file in the field "file"`);
     read = await readHead(part.file, ctx.config.MAX_UPLOAD_BYTES, fields.sheet ?? null);
     part.file.resume();
     break;

@@ -44,7 +44,7 @@ export async function previewWorkbook(file: Readable, options: { sheet: string |
   const tallies = Array.from({ length: width }, () => new ColumnTally());
   for (const row of rows) {
     while (row.length < width) row.push('');
-    tallies.forEach((tally, c) => tally.add(row[c]));
+    for (const [c, tally] of tallies.entries()) tally.add(row[c]);
   }
   const columns: PreviewColumn[] = tallies.map((tally, index) => ({ index, header: columnName(header[index], index), ...tally.result() }));
   // readSheet knows the sheet once the workbook lists it, before any row, or it throws; an empty sheet has no columns.

@@ -47,8 +47,7 @@ export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestC
     const { key: idempotencyKey, replayOf } = idempotencyOf(ctx, request);
     const existing = await replayOf;
     if (existing) return reply.code(200).send(existing);
-    if (!request.isMultipart())
-      throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data with the field "file"');
+    if (!request.isMultipart()) throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data with the field "file"');
     const jobId = randomUUID();
     const upload = await receiveUpload(ctx, request, jobId);
     const { job, created } = await createImport({ ctx, input: { principal, jobId, upload, idempotencyKey } });
@@ -92,7 +91,8 @@ export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestC
 
   app.post('/api/imports/:id/fixes', async (request, reply) => {
     const { id } = JobIdParams.parse(request.params);
-    if (!request.isMultipart()) throw new AppError('unsupported_media_type', 'Send the corrected file as multipart/form-data with the field "file"');
+    if (!request.isMultipart())
+      throw new AppError('unsupported_media_type', 'Send the corrected file as multipart/form-data with the field "file"');
     return reply.code(202).send(await addFix({ ctx, input: { principal: principalOf(request), jobId: id, request } }));
   });
 

@@ -14,9 +14,6 @@ export async function rowErrorRoutes(app: FastifyInstance, { ctx }: { ctx: Inges
   app.get('/api/imports/:id/errors.csv', async (request, reply) => {
     const { id } = JobIdParams.parse(request.params);
     const csv = await rowErrorsCsv({ db: ctx.db.db, input: { principal: principalOf(request), jobId: id } });
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="import-${id}-errors.csv"`)
-      .send(csv);
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="import-${id}-errors.csv"`).send(csv);
   });
 }

@@ -5,7 +5,14 @@ import type { IngestContext } from '../imports/context.js';
 import { principalOf } from '../plugins/auth.js';
 
 /** A definition in a request body, or `400 invalid_template` naming the first field that is wrong. */
-function definitionOf<T>(schema: { safeParse(body: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, body: unknown): T {
+function definitionOf<T>(
+  schema: {
+    safeParse(
+      body: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  body: unknown,
+): T {
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new AppError('invalid_template', describeTemplateIssue(parsed.error.issues[0]!));
   return parsed.data;

@@ -1,4 +1,11 @@
-import { AppError, comparableHeaderName, TemplateName, type Preview, type TemplateColumn, type TemplateInput } from '@docprocessor/contracts';
+import {
+  AppError,
+  comparableHeaderName,
+  TemplateName,
+  type Preview,
+  type TemplateColumn,
+  type TemplateInput,
+} from '@docprocessor/contracts';
 
 /** A header as a column name of a table the service makes: lower case, letters, digits and _ only. */
 export function columnNameOf(header: string, index: number, taken: Set<string>): string {
@@ -35,7 +42,10 @@ function chooseKey(preview: Preview, names: string[], asked: string | undefined)
   const rank = (c: Preview['columns'][number]) => (KEY_NAMES.test(names[c.index]!) ? 0 : c.type === 'integer' || c.type === 'uuid' ? 1 : 2);
   const best = [...unique].sort((a, b) => rank(a) - rank(b) || a.index - b.index)[0];
   if (!best)
-    throw new AppError('invalid_template', 'key: no column has a value in every sampled row and no value twice; send the field key=<column>');
+    throw new AppError(
+      'invalid_template',
+      'key: no column has a value in every sampled row and no value twice; send the field key=<column>',
+    );
   return names[best.index]!;
 }
 

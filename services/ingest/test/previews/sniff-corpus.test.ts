@@ -56,7 +56,10 @@ describe('sniffCsv: what the rows and columns hold', () => {
 
   it('reads the whole text when it is not cut: a last line without a line end is a row', () => {
     const preview = sniffCsv({ text: 'a,b\n1,x\n2,y', encoding: 'utf-8', cut: false });
-    expect(preview.rows).toEqual([['1', 'x'], ['2', 'y']]);
+    expect(preview.rows).toEqual([
+      ['1', 'x'],
+      ['2', 'y'],
+    ]);
   });
 
   it('drops the byte-order mark from the first header', () => {
@@ -75,7 +78,10 @@ describe('sniffCsv: what the rows and columns hold', () => {
     expect(empty).toMatchObject({ columns: [], rows: [], dialect: { header: false } });
     const header = sniffCsv({ text: 'id;name\r\n', encoding: 'utf-8', cut: false });
     expect(header.dialect).toMatchObject({ delimiter: ';', header: true, lineEnd: '\r\n' });
-    expect(header.columns.map((c) => [c.header, c.type])).toEqual([['id', 'string'], ['name', 'string']]);
+    expect(header.columns.map((c) => [c.header, c.type])).toEqual([
+      ['id', 'string'],
+      ['name', 'string'],
+    ]);
     expect(header.rows).toEqual([]);
   });
 

@@ -48,11 +48,19 @@ export class BatchWriter {
     claimed: ImportJobRow,
   ) {
     this.job = claimed;
-    this.totals = { processed: claimed.processedRows, success: claimed.successRows, failed: claimed.failedRows, errors: claimed.errorsTotal };
+    this.totals = {
+      processed: claimed.processedRows,
+      success: claimed.successRows,
+      failed: claimed.failedRows,
+      errors: claimed.errorsTotal,
+    };
   }
 
   startProgress(log: Logger): void {
-    this.progress = new ProgressReporter(this.ctx.bus, log, this.job, { committedAt: this.lease.claimedAt, quietAfterMs: quietAfterMs(this.ctx) });
+    this.progress = new ProgressReporter(this.ctx.bus, log, this.job, {
+      committedAt: this.lease.claimedAt,
+      quietAfterMs: quietAfterMs(this.ctx),
+    });
   }
 
   /** Every progress event is out: a final event may follow. */
@@ -81,7 +89,11 @@ export class BatchWriter {
   }
 
   /** What the completed log line reports. */
-  summary(): { totals: Totals; stages: { totalMs: number; waitingForDatabaseMs: number }; batches: { straight: number; upserted: number } } {
+  summary(): {
+    totals: Totals;
+    stages: { totalMs: number; waitingForDatabaseMs: number };
+    batches: { straight: number; upserted: number };
+  } {
     return {
       totals: this.totals,
       stages: { totalMs: Date.now() - this.clock.startedAt, waitingForDatabaseMs: this.clock.waitingForDatabaseMs },

@@ -30,7 +30,12 @@ export type { Lease } from './batch-writer.js';
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-const validationError = (code: JobError['code'], message: string, row?: number): JobError => ({ kind: 'validation', code, message, row: row ?? null });
+const validationError = (code: JobError['code'], message: string, row?: number): JobError => ({
+  kind: 'validation',
+  code,
+  message,
+  row: row ?? null,
+});
 
 /** How reading the file ended: every row is in a batch, or the run stops early at a batch boundary. */
 type ReadOutcome = 'read' | 'cancelled' | 'released' | JobError;
@@ -44,7 +49,8 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
   const claimed = claim.row;
   const log = ctx.logger.child({ jobId: claimed.id, attempt: claimed.attempt });
   const template = await findTemplate(ctx.db, claimed.tenantId, claimed.template);
-  if (!template) return finishFailed(ctx, claimed, validationError('unknown_template', `The template ${claimed.template} no longer exists`));
+  if (!template)
+    return finishFailed(ctx, claimed, validationError('unknown_template', `The template ${claimed.template} no longer exists`));
   await publishChange(ctx.bus, claim);
   const file = await ctx.files.read(claimed.objectName);
   if (!file) return finishFailed(ctx, claimed, { kind: 'system', code: 'file_missing', message: 'The uploaded file is no longer stored' });
@@ -78,7 +84,8 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
       await releaseJob(ctx.db, run.jobId, run.attempt);
       return 'released';
     }
-    if (outcome === 'cancelled' || writer.cancelled) return await finish(ctx, await stopJob(ctx.db, run.jobId, { attempt: run.attempt }), writer.job);
+    if (outcome === 'cancelled' || writer.cancelled)
+      return await finish(ctx, await stopJob(ctx.db, run.jobId, { attempt: run.attempt }), writer.job);
     const plan = claimed.dryRun ? await planOf(connection, table, target) : null;
     log.info({ ...writer.summary(), plan }, 'import completed');
     if (claimed.atomic && !claimed.dryRun) {
@@ -94,7 +101,8 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
   } finally {
     await writer?.stopProgress();
     file.destroy();
-    if (claimed.dryRun || claimed.atomic) await dropShadowIfEnded(ctx, connection, claimed).catch((error: unknown) => log.warn({ err: error }, 'shadow table not dropped'));
+    if (claimed.dryRun || claimed.atomic)
+      await dropShadowIfEnded(ctx, connection, claimed).catch((error: unknown) => log.warn({ err: error }, 'shadow table not dropped'));
     connection.release();
   }
 }
@@ -172,7 +180,8 @@ async function startBatches(
     const plural = match.missingRequired.length > 1 ? 's' : '';
     return validationError(
       'missing_columns',
-      `The header lacks required column${plural} ${match.missingRequired.join(', ')} (template ${template.name} needs ${required.join(', ')})`,
+      `The header lacks required column${plural} ${match.missingRequired.join(', ')} ` +
+        `(template ${template.name} needs ${required.join(', ')})`,
     );
   }
   if (match.repeated.length > 0) return validationError('invalid_header', `The header names ${match.repeated.join(', ')} more than once`);

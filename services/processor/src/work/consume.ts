@@ -123,7 +123,12 @@ export class WorkConsumer {
     }
     // Hand the job back at its checkpoint so the retry can claim it at once; if the database is away for that
     // too, the retry comes only once the lease has run out, or it would find the job "held" and waste a delivery.
-    const released = attempt === null || (await releaseJob(this.ctx.db, jobId, attempt).then(() => true, () => false));
+    const released =
+      attempt === null ||
+      (await releaseJob(this.ctx.db, jobId, attempt).then(
+        () => true,
+        () => false,
+      ));
     const backoff = retryDelayMs(this.ctx.config, message.info.deliveryCount);
     const delay = released ? backoff : Math.max(backoff, this.ctx.config.ACK_WAIT_MS + 500);
     log.warn({ err: error, dependency: dependencyErrorCode(error), retryInMs: delay }, 'import attempt failed; will retry');

@@ -50,7 +50,10 @@ export async function sendDeadLetter(bus: Bus, logger: Logger, message: JsMsg, d
     await ensureStream(bus);
     // One dead letter per work item, even if two workers give the same one up.
     await bus.js.publish(subject, JSON.stringify(letter), { msgID: `${bus.names.stream}.${message.info.streamSequence}` });
-    logger.warn({ subject, jobId: details.jobId, deliveries: letter.deliveryCount, reason: letter.reason }, 'work item sent to the dead letters');
+    logger.warn(
+      { subject, jobId: details.jobId, deliveries: letter.deliveryCount, reason: letter.reason },
+      'work item sent to the dead letters',
+    );
     return true;
   } catch (error) {
     logger.error({ err: error, subject, jobId: details.jobId }, 'dead letter not published');

@@ -76,7 +76,10 @@ export async function giveUp(ctx: ProcessorContext, message: JsMsg, jobId: strin
   const sent = await sendDeadLetter(ctx.bus, log, message, { reason: 'delivery_limit', jobId, lastError });
   const announced = await publishChange(ctx.bus, failed).then(
     () => true,
-    (publishError: unknown) => (log.warn({ err: publishError }, 'failed event not published yet'), false),
+    (publishError: unknown) => {
+      log.warn({ err: publishError }, 'failed event not published yet');
+      return false;
+    },
   );
   if (sent && announced) settle(message, 'term');
   else retryLater();

@@ -12,7 +12,8 @@ import { CpuMeter } from './cpu-accounting.js';
 const run = promisify(execFile);
 
 export const CONTACTS_COLUMNS =
-  'id bigint primary key, email text not null, first_name text not null, last_name text not null, company text, country char(2) not null, signup_date date not null, amount numeric not null, active boolean not null, notes text';
+  'id bigint primary key, email text not null, first_name text not null, last_name text not null, company text, ' +
+  'country char(2) not null, signup_date date not null, amount numeric not null, active boolean not null, notes text';
 
 export async function psql(databaseUrl: string, command: string): Promise<void> {
   await run('psql', [databaseUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', command], { maxBuffer: 1 << 20 });
@@ -114,7 +115,11 @@ function postMultipart(url: string, apiKey: string, file: string, fields: Record
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return new Promise((resolve, reject) => {
-    const headers = { 'x-api-key': apiKey, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + statSync(file).size + tail.length };
+    const headers = {
+      'x-api-key': apiKey,
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+      'content-length': head.length + statSync(file).size + tail.length,
+    };
     const req = request(url, { method: 'POST', headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
@@ -142,7 +147,9 @@ export async function timeTogether(stack: Stack, files: string[]): Promise<numbe
 export function peakRssMiB(pid: number | undefined): number | null {
   if (!pid) return null;
   try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('VmHWM:'));
     return line ? Math.round(Number(line.replace(/\D+/g, '')) / 1024) : null;
   } catch {
     return null;

@@ -22,7 +22,11 @@ const totals = { rows: 0, written: 0, failed: 0, copyBytes: 0 };
 const cpu = process.cpuUsage();
 const started = performance.now();
 
-const source = readCsv(createReadStream(path, { highWaterMark: 512 * 1024 }), { encoding: 'utf-8', delimiter: ',', maxRowBytes: MAX_ROW_BYTES });
+const source = readCsv(createReadStream(path, { highWaterMark: 512 * 1024 }), {
+  encoding: 'utf-8',
+  delimiter: ',',
+  maxRowBytes: MAX_ROW_BYTES,
+});
 let builder: BatchBuilder | null = null;
 const take = (batch: ReturnType<BatchBuilder['take']>) => {
   digest.update(batch.rows.bytes).update(JSON.stringify(batch.errors));
@@ -46,5 +50,6 @@ if (builder) take(builder.take(0));
 const used = process.cpuUsage(cpu);
 console.log(
   `${totals.rows} rows (${totals.written} to write, ${totals.failed} failed), ${totals.copyBytes} bytes of COPY data, ` +
-    `${((performance.now() - started) / 1000).toFixed(2)} s wall, ${((used.user + used.system) / 1e6).toFixed(2)} s CPU, digest ${digest.digest('hex').slice(0, 16)}`,
+    `${((performance.now() - started) / 1000).toFixed(2)} s wall, ${((used.user + used.system) / 1e6).toFixed(2)} s CPU, ` +
+    `digest ${digest.digest('hex').slice(0, 16)}`,
 );

@@ -9,7 +9,8 @@ import { CONTACTS_HEADER } from '../../src/bench/generate-contacts.js';
 export { CONTACTS_HEADER as HEADER };
 
 /** One valid contacts line with the given id (and first name and notes, when a test needs them). */
-export const row = (id: number, first = 'Ada', notes = ''): string => `${id},p${id}@example.com,${first},Lovelace,ACME,GB,2020-02-29,10.50,true,${notes}`;
+export const row = (id: number, first = 'Ada', notes = ''): string =>
+  `${id},p${id}@example.com,${first},Lovelace,ACME,GB,2020-02-29,10.50,true,${notes}`;
 
 /** A stack for the bad-input test files, with the helpers they share; started before and stopped after the file. */
 export class BadInputStack extends TestStack {

@@ -7,7 +7,14 @@ export const CHROMIUM = '/usr/bin/chromium';
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -39,7 +46,8 @@ const RECORD_JOB_ROWS = `(() => {
       if (!Number.isNaN(value) && entry.progress.at(-1) !== value) entry.progress.push(value);
     }
   };
-  new MutationObserver(look).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status', 'data-value'] });
+  const watched = { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status', 'data-value'] };
+  new MutationObserver(look).observe(document.body, watched);
   look();
 })()`;
 

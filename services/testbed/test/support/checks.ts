@@ -11,7 +11,9 @@ export async function expectStackAlive(stack: Stack): Promise<void> {
     dead.length ? stack.logs() : 'every process alive',
   ).toEqual([]);
   expect(new Set(stack.services.map((s) => s.name))).toEqual(new Set(['ingest', 'gateway', 'processor']));
-  const health = await call<{ status: string; checks: { database: { ok: boolean }; nats: { ok: boolean } } }>(stack, '/api/health', { key: false });
+  const health = await call<{ status: string; checks: { database: { ok: boolean }; nats: { ok: boolean } } }>(stack, '/api/health', {
+    key: false,
+  });
   expect(health.status).toBe(200);
   expect(health.body).toMatchObject({ status: 'ok', checks: { database: { ok: true }, nats: { ok: true } } });
 }

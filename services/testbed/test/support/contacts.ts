@@ -68,7 +68,13 @@ function fieldsOf(line: string): string[] {
  * commas and multi-line notes included), every `brokenEvery`-th row breaking one rule, then one extra row per
  * id in `duplicateIds` (valid, first_name "Repeat") repeating that id.
  */
-export function contactsFixture(options: { rows: number; brokenEvery?: number; duplicateIds?: number[]; seed?: number; eol?: string }): ContactsFixture {
+export function contactsFixture(options: {
+  rows: number;
+  brokenEvery?: number;
+  duplicateIds?: number[];
+  seed?: number;
+  eol?: string;
+}): ContactsFixture {
   const random = mulberry32(options.seed ?? 7);
   const eol = options.eol ?? '\n';
   const lines = [CONTACTS_HEADER];

@@ -16,11 +16,13 @@ export async function expectImportedContacts(sql: postgres.Sql, fixture: Contact
   expect(n).toBe(fixture.validIds.length);
   const ids = (await sql`select id::int as id from contacts order by id`).map((r) => r.id as number);
   expect(ids).toEqual(fixture.validIds);
-  const repeated = await sql`select id::int as id, first_name from contacts where id = any(${fixture.duplicateRows.map((d) => d.id)}) order by id`;
+  const repeated =
+    await sql`select id::int as id, first_name from contacts where id = any(${fixture.duplicateRows.map((d) => d.id)}) order by id`;
   expect(repeated.map((r) => r.first_name)).not.toContain('Repeat');
   // Values arrive typed and intact: quoted commas, doubled quotes, multi-line notes, accents, upper-cased countries.
   const source = parse(fixture.csv, { columns: true }) as Array<Record<string, string>>;
-  const sample = await sql`select id::int as id, email, first_name, last_name, company, country, to_char(signup_date, 'YYYY-MM-DD') as signup_date,
+  const sample =
+    await sql`select id::int as id, email, first_name, last_name, company, country, to_char(signup_date, 'YYYY-MM-DD') as signup_date,
       amount::text as amount, active, notes, source_row::int as source_row from contacts where id in (1, 2, 3, 4, 11, 12) order by id`;
   for (const row of sample) {
     const original = source[row.id - 1]!;

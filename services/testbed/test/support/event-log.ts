@@ -37,8 +37,19 @@ export class EventLog {
    */
   on(match: (event: ImportEvent) => boolean, act: (event: ImportEvent) => void = () => undefined): Promise<ImportEvent> {
     const seen = this.events.find(match);
-    if (seen) return Promise.resolve((act(seen), seen));
-    return new Promise((resolve) => this.waiters.push({ match, resolve: (event) => (act(event), resolve(event)) }));
+    if (seen) {
+      act(seen);
+      return Promise.resolve(seen);
+    }
+    return new Promise((resolve) =>
+      this.waiters.push({
+        match,
+        resolve: (event) => {
+          act(event);
+          resolve(event);
+        },
+      }),
+    );
   }
 
   of(jobId: string): ImportEvent[] {

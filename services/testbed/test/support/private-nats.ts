@@ -40,10 +40,14 @@ export class PrivateNats {
     const args = ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.dir.path];
     this.child = spawn('/usr/sbin/nats-server', args, { stdio: 'ignore' });
     const child = this.child;
-    await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`nats-server exited with ${child.exitCode}`);
-      return listening(this.port);
-    }, `nats-server on port ${this.port}`, 20_000);
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`nats-server exited with ${child.exitCode}`);
+        return listening(this.port);
+      },
+      `nats-server on port ${this.port}`,
+      20_000,
+    );
   }
 
   async stop(): Promise<void> {

@@ -21,10 +21,14 @@ export class TestDb {
   }
 
   waitForFinal(id: string, timeoutMs = 120_000): Promise<ImportJobRow> {
-    return eventually(async () => {
-      const job = await this.job(id);
-      return isTerminal(job.status) && job;
-    }, `job ${id} to reach a final state`, timeoutMs);
+    return eventually(
+      async () => {
+        const job = await this.job(id);
+        return isTerminal(job.status) && job;
+      },
+      `job ${id} to reach a final state`,
+      timeoutMs,
+    );
   }
 
   /** What the job left behind: its rows in `contacts` and its stored row errors, counted every way that could hide a double. */

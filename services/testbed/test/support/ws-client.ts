@@ -3,10 +3,7 @@ import type { ImportEvent, Job } from '@docprocessor/contracts';
 import type { Stack } from '../../src/stack.js';
 import { eventually } from './wait.js';
 
-export type Frame =
-  | { type: 'snapshot'; jobs: Job[] }
-  | { type: 'error'; error: { code: string; message: string } }
-  | ImportEvent;
+export type Frame = { type: 'snapshot'; jobs: Job[] } | { type: 'error'; error: { code: string; message: string } } | ImportEvent;
 
 /** A real WebSocket client of /ws on the stack's one origin, keeping every frame it receives in order. */
 export class WsClient {
@@ -35,7 +32,11 @@ export class WsClient {
   }
 
   /** Tries an upgrade and returns the HTTP status it was refused with (or 101 if it opened). */
-  static async upgradeStatus(stack: Stack, key: string | false, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  static async upgradeStatus(
+    stack: Stack,
+    key: string | false,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: string }> {
     const socket = new WebSocket(WsClient.url(stack, key), { headers });
     return new Promise((resolve, reject) => {
       socket.once('open', () => {

@@ -40,6 +40,7 @@ export function DeleteTemplate(props: { name: string; onDeleted: () => void }) {
           </button>
         }
       >
+        {/* biome-ignore lint/a11y/useSemanticElements: a question and two buttons, not a form, so no fieldset. */}
         <div class="confirm" role="group" aria-labelledby="delete-question" data-testid="template-delete-confirm">
           <p id="delete-question">
             Delete the template <strong>{props.name}</strong>? Files can no longer be imported with it.

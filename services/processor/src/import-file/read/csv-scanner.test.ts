@@ -3,14 +3,25 @@ import { parse } from 'csv-parse';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { describe, expect, it } from 'vitest';
-import { AppError, type Delimiter } from '@docprocessor/contracts';
+import type { AppError, Delimiter } from '@docprocessor/contracts';
 import { CsvScanner } from './csv-scanner.js';
 import { readCsv } from './read-csv.js';
 
 /** What csv-parse alone makes of a whole text with our options: the reference the scanner must match. */
-async function csvParseAlone(text: string, delimiter: Delimiter, maxRowBytes: number): Promise<{ records: string[][]; error: string | null; row: number }> {
+async function csvParseAlone(
+  text: string,
+  delimiter: Delimiter,
+  maxRowBytes: number,
+): Promise<{ records: string[][]; error: string | null; row: number }> {
   const records: string[][] = [];
-  const parser = parse({ bom: true, delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, max_record_size: maxRowBytes });
+  const parser = parse({
+    bom: true,
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    max_record_size: maxRowBytes,
+  });
   try {
     for await (const record of Readable.from([Buffer.from(text)]).pipe(parser)) records.push(record as string[]);
     return { records, error: null, row: 0 };
@@ -46,7 +57,9 @@ function randomText(next: () => number, delimiter: Delimiter): string {
   const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
   if (next() < 0.4) return Array.from({ length: Math.floor(next() * 40) }, () => pick(PIECES)).join('');
   const lineEnd = next() < 0.5 ? '\n' : '\r\n';
-  const rows = Array.from({ length: 1 + Math.floor(next() * 8) }, () => Array.from({ length: 1 + Math.floor(next() * 4) }, () => pick(FIELDS)).join(delimiter));
+  const rows = Array.from({ length: 1 + Math.floor(next() * 8) }, () =>
+    Array.from({ length: 1 + Math.floor(next() * 4) }, () => pick(FIELDS)).join(delimiter),
+  );
   let text = rows.join(lineEnd) + (next() < 0.5 ? lineEnd : '');
   if (next() < 0.3) {
     const at = Math.floor(next() * text.length);
@@ -67,7 +80,11 @@ describe('CsvScanner', () => {
     const out: string[][] = [];
     expect(scanner.push('\uFEFFid,name\r\n1,"Smith, ""J""\r\nline two"\r\n\r\n2,', out)).toBe(true);
     expect(scanner.finish(out)).toBe(true);
-    expect(out).toEqual([['id', 'name'], ['1', 'Smith, "J"\r\nline two'], ['2', '']]);
+    expect(out).toEqual([
+      ['id', 'name'],
+      ['1', 'Smith, "J"\r\nline two'],
+      ['2', ''],
+    ]);
     expect(scanner.lineEnd).toBe('\r\n');
   });
 
@@ -75,7 +92,10 @@ describe('CsvScanner', () => {
     const scanner = new CsvScanner(',', 1000);
     const out: string[][] = [];
     expect(scanner.push('a,b\n1,2\n5" screen,3\n4,5\n', out)).toBe(false);
-    expect(out).toEqual([['a', 'b'], ['1', '2']]);
+    expect(out).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
     expect(scanner.remainder).toBe('5" screen,3\n4,5\n');
     expect(scanner.records).toBe(2);
   });

@@ -73,7 +73,10 @@ export class CsvScanner {
       else {
         const lf = text.indexOf('\n', pos);
         if (quote === -2 || (quote !== -1 && quote < pos)) quote = text.indexOf('"', pos);
-        next = quote === -1 || (lf !== -1 && quote > lf) ? this.plainRecord(text, pos, lf, final, out) : this.quotedRecord(text, pos, final, out);
+        next =
+          quote === -1 || (lf !== -1 && quote > lf)
+            ? this.plainRecord(text, pos, lf, final, out)
+            : this.quotedRecord(text, pos, final, out);
       }
       if (next === INCOMPLETE) {
         if (text.length - pos > this.maxRecordChars) return this.handOver(text, pos);
@@ -200,7 +203,10 @@ export class CsvScanner {
     return crlf ? k + 2 : HAND_OVER;
   }
 
-  /** Hands out the record that ran from `start` to `next`, or leaves one too long for us to csv-parse, which measures it against the limit. */
+  /**
+   * Hands out the record that ran from `start` to `next`, or leaves one too long for us to csv-parse,
+   * which measures it against the limit.
+   */
   private emit(out: string[][], fields: string[], start: number, next: number): number {
     if (next - start > this.maxRecordChars + 2) return HAND_OVER;
     out.push(fields);

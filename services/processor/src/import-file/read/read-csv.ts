@@ -101,7 +101,11 @@ async function* readRecords(text: AsyncGenerator<string>, options: CsvOptions): 
   }
 }
 
-async function* readWithCsvParse(scanner: CsvScanner, rest: AsyncGenerator<string> | null, options: CsvOptions): AsyncGenerator<string[][]> {
+async function* readWithCsvParse(
+  scanner: CsvScanner,
+  rest: AsyncGenerator<string> | null,
+  options: CsvOptions,
+): AsyncGenerator<string[][]> {
   const parser: Parser = parse({
     delimiter: options.delimiter,
     ...(scanner.lineEnd ? { record_delimiter: scanner.lineEnd } : {}),

@@ -60,7 +60,16 @@ describe('readXlsx', () => {
   });
 
   it('fails at the row larger than maxRowBytes, as a CSV would', async () => {
-    const bytes = await workbookBytes([{ name: 'Wide', rows: [['id', 'notes'], [1, 'short'], [2, 'é'.repeat(600)]] }]);
+    const bytes = await workbookBytes([
+      {
+        name: 'Wide',
+        rows: [
+          ['id', 'notes'],
+          [1, 'short'],
+          [2, 'é'.repeat(600)],
+        ],
+      },
+    ]);
     await expect(recordsOf(bytes, { maxRowBytes: 1000 })).rejects.toMatchObject({ code: 'field_too_large', kind: 'validation', row: 2 });
     expect((await recordsOf(bytes, { maxRowBytes: 1300 })).records).toHaveLength(3);
   });
@@ -73,7 +82,10 @@ describe('readXlsx', () => {
     const source = readRecords(stream(Buffer.from('id,email\n1,a@b.c\n')), { ...XLSX, format: 'csv' });
     const records: string[][] = [];
     for await (const group of source.records) records.push(...group);
-    expect(records).toEqual([['id', 'email'], ['1', 'a@b.c']]);
+    expect(records).toEqual([
+      ['id', 'email'],
+      ['1', 'a@b.c'],
+    ]);
     expect(source.utf8).not.toBeNull();
   });
 });

@@ -30,7 +30,7 @@ describe('Utf8Checker', () => {
 
   it('agrees with the decoder on how many replacement characters random bytes make, across chunk cuts', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (let n = 0; n < 300; n++) {
       const bytes = Buffer.from(Array.from({ length: 1 + Math.floor(random() * 40) }, () => Math.floor(random() * 256)));
       const cut = Math.floor(random() * bytes.length);

@@ -40,7 +40,8 @@ export class BatchBuilder {
     this.numbers = new Float64Array(template.columns.length).fill(NaN);
     this.encodeRow = compileRowEncoder(table.types, lineage);
     this.keys = new BatchKeys(template);
-    this.integerKey = table.keyIndexes.length === 1 && template.columns[table.keyIndexes[0]!]?.type === 'integer' ? table.keyIndexes[0]! : -1;
+    this.integerKey =
+      table.keyIndexes.length === 1 && template.columns[table.keyIndexes[0]!]?.type === 'integer' ? table.keyIndexes[0]! : -1;
   }
 
   private static empty(): Omit<Batch, 'rows'> {
@@ -54,7 +55,10 @@ export class BatchBuilder {
   add(row: number, record: readonly string[]): void {
     const batch = this.batch;
     batch.processed++;
-    if (record.length !== this.headerWidth && !(record.length > this.headerWidth && record.slice(this.headerWidth).every((f) => f === ''))) {
+    if (
+      record.length !== this.headerWidth &&
+      !(record.length > this.headerWidth && record.slice(this.headerWidth).every((f) => f === ''))
+    ) {
       this.fail(row, record);
       batch.errors.push({
         row,
@@ -89,7 +93,13 @@ export class BatchBuilder {
     } else {
       this.fail(row, record);
       const value = this.table.keyIndexes.map((i) => values[i] ?? '').join(', ');
-      batch.errors.push({ row, column: this.table.keyNames.join(', '), value, code: 'duplicate_key', message: 'repeats the key of an earlier row' });
+      batch.errors.push({
+        row,
+        column: this.table.keyNames.join(', '),
+        value,
+        code: 'duplicate_key',
+        message: 'repeats the key of an earlier row',
+      });
     }
   }
 

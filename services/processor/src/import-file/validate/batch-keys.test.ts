@@ -24,7 +24,9 @@ describe('BatchKeys', () => {
         const r = next();
         if (r < 0.5) return String(Math.floor(next() * 60_000));
         if (r < 0.8) return String(Math.floor((next() - 0.5) * 2 * Number.MAX_SAFE_INTEGER));
-        return ['0', '-1', String(Number.MAX_SAFE_INTEGER), String(-Number.MAX_SAFE_INTEGER), String(2 ** 32), String(-(2 ** 32))][Math.floor(next() * 6)]!;
+        return ['0', '-1', String(Number.MAX_SAFE_INTEGER), String(-Number.MAX_SAFE_INTEGER), String(2 ** 32), String(-(2 ** 32))][
+          Math.floor(next() * 6)
+        ]!;
       };
       // Half the time with the number the validator read, half without (NaN: the table reads the text).
       const numberOf = (key: string) => (next() < 0.5 ? Number(key) : NaN);

@@ -74,12 +74,26 @@ function allDigits(v: string, from: number, to: number): boolean {
 /** The spellings the boolean rule accepts, in any case. */
 function booleanOf(v: string): 't' | 'f' | typeof INVALID {
   switch (v) {
-    case 'true': case 'TRUE': case 'yes': case 'YES': case '1': return 't';
-    case 'false': case 'FALSE': case 'no': case 'NO': case '0': return 'f';
+    case 'true':
+    case 'TRUE':
+    case 'yes':
+    case 'YES':
+    case '1':
+      return 't';
+    case 'false':
+    case 'FALSE':
+    case 'no':
+    case 'NO':
+    case '0':
+      return 'f';
   }
   switch (v.toLowerCase()) {
-    case 'true': case 'yes': return 't';
-    case 'false': case 'no': return 'f';
+    case 'true':
+    case 'yes':
+      return 't';
+    case 'false':
+    case 'no':
+      return 'f';
   }
   return INVALID;
 }
@@ -254,7 +268,12 @@ export function compileValidator(template: Template): RowValidator {
         }
         const issue = result.error.issues[0] as { message: string; params?: { code?: RowErrorCode } } | undefined;
         if (errors === NO_ERRORS) errors = [];
-        errors.push({ column: c.column.name, value: raw, code: issue?.params?.code ?? 'invalid_format', message: issue?.message ?? 'is not valid' });
+        errors.push({
+          column: c.column.name,
+          value: raw,
+          code: issue?.params?.code ?? 'invalid_format',
+          message: issue?.message ?? 'is not valid',
+        });
       }
       return errors;
     },

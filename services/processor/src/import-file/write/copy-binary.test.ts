@@ -15,7 +15,10 @@ const lineage = { jobId: '00000000-0000-4000-8000-00000000000a', runId: 'fffffff
 
 /** Reads binary COPY data back into fields (null for NULL), checking its framing on the way. */
 function readRows(rows: CopyRows): (Buffer | null)[][] {
-  if (rows.count === 0) return (expect(rows.bytes.length).toBe(0), []);
+  if (rows.count === 0) {
+    expect(rows.bytes.length).toBe(0);
+    return [];
+  }
   const bytes = rows.bytes;
   expect(bytes.subarray(0, 19)).toEqual(Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]));
   const read: (Buffer | null)[][] = [];
@@ -116,11 +119,16 @@ describe('binary COPY rows', () => {
     const fifth = builder.take();
     write('six', 6);
     expect(builder.take().bytes.buffer).not.toBe(fourth.bytes.buffer);
-    expect([second, third, fourth, fifth].map(readRows)).toEqual([2, 3, 4, 5].map((n) => [expected(['two', 'three', 'four', 'five'][n - 2]!, null, n)]));
+    expect([second, third, fourth, fifth].map(readRows)).toEqual(
+      [2, 3, 4, 5].map((n) => [expected(['two', 'three', 'four', 'five'][n - 2]!, null, n)]),
+    );
   });
 
   it('writes an integer from the number the validator read exactly as from its text', () => {
-    const numbered = typesOf([{ name: 'n', type: 'integer', required: true }, { name: 'm', type: 'integer', required: false }]);
+    const numbered = typesOf([
+      { name: 'n', type: 'integer', required: true },
+      { name: 'm', type: 'integer', required: false },
+    ]);
     const encode = compileRowEncoder(numbered, lineage);
     const values = ['-123456789012345', '0', '4294967296', '-1', '9007199254740993'];
     const fromText = new CopyRowsBuilder();

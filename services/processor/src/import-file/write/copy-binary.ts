@@ -20,7 +20,12 @@ export interface Lineage {
  * Writes one validated row into a batch; returns its index there. `numbers`: the values of its integer columns
  * as the validator read them (NaN where it did not), or null to read them from the text.
  */
-export type RowEncoder = (rows: CopyRowsBuilder, values: readonly CellValue[], numbers: ArrayLike<number> | null, sourceRow: number) => number;
+export type RowEncoder = (
+  rows: CopyRowsBuilder,
+  values: readonly CellValue[],
+  numbers: ArrayLike<number> | null,
+  sourceRow: number,
+) => number;
 
 const TEXT = 0;
 const INT8 = 1;
@@ -158,7 +163,8 @@ function writeNumeric(rows: CopyRowsBuilder, value: string): void {
   int16At(bytes, at + 10, scale);
   at += 12;
   // The first integer group takes what is left over from groups of four; the last fraction group is padded with zeros.
-  for (let pos = from, take = intDigits % 4 || 4; pos < intEnd; pos += take, take = 4, at += 2) int16At(bytes, at, digitsOf(value, pos, take));
+  for (let pos = from, take = intDigits % 4 || 4; pos < intEnd; pos += take, take = 4, at += 2)
+    int16At(bytes, at, digitsOf(value, pos, take));
   for (let pos = intEnd + 1; pos < length; pos += 4, at += 2) {
     const take = Math.min(4, length - pos);
     int16At(bytes, at, digitsOf(value, pos, take) * 10 ** (4 - take));
@@ -178,7 +184,8 @@ function daysFromUnixEpoch(year: number, month: number, day: number): number {
 
 /** YYYY-MM-DD as days since 2000-01-01. */
 function writeDate(rows: CopyRowsBuilder, value: string): void {
-  if (value.length !== 10 || value.charCodeAt(4) !== MINUS || value.charCodeAt(7) !== MINUS) throw new TypeError(`${JSON.stringify(value)} is not a validated date`);
+  if (value.length !== 10 || value.charCodeAt(4) !== MINUS || value.charCodeAt(7) !== MINUS)
+    throw new TypeError(`${JSON.stringify(value)} is not a validated date`);
   const year = digitsOf(value, 0, 4);
   const month = digitsOf(value, 5, 2);
   const day = digitsOf(value, 8, 2);
@@ -221,9 +228,11 @@ const MICROS_PER_DAY = 86_400_000_000;
  * a day count times a day's microseconds can pass 2^53, so the 64 bits are written as two 32-bit halves.
  */
 function writeTimestamp(rows: CopyRowsBuilder, value: string): void {
-  if (value.length !== 27 || value.charCodeAt(10) !== 0x54 || value.charCodeAt(26) !== 0x5a) throw new TypeError(`${JSON.stringify(value)} is not a validated timestamp`);
+  if (value.length !== 27 || value.charCodeAt(10) !== 0x54 || value.charCodeAt(26) !== 0x5a)
+    throw new TypeError(`${JSON.stringify(value)} is not a validated timestamp`);
   const days = daysFromUnixEpoch(digitsOf(value, 0, 4), digitsOf(value, 5, 2), digitsOf(value, 8, 2)) - PG_EPOCH_DAYS;
-  const micros = ((digitsOf(value, 11, 2) * 60 + digitsOf(value, 14, 2)) * 60 + digitsOf(value, 17, 2)) * 1_000_000 + digitsOf(value, 20, 6);
+  const micros =
+    ((digitsOf(value, 11, 2) * 60 + digitsOf(value, 14, 2)) * 60 + digitsOf(value, 17, 2)) * 1_000_000 + digitsOf(value, 20, 6);
   const big = BigInt(days) * BigInt(MICROS_PER_DAY) + BigInt(micros);
   const bytes = rows.room(12);
   int32At(bytes, rows.end, 8);
@@ -252,17 +261,28 @@ function uuidField(uuid: string): Buffer {
 /** One value of a column of the given encoding (never null). */
 function writeValue(rows: CopyRowsBuilder, encoding: number, value: string): void {
   switch (encoding) {
-    case TEXT: return writeText(rows, value);
-    case NUMERIC: return writeNumeric(rows, value);
-    case DATE: return writeDate(rows, value);
-    case BOOL: return writeBool(rows, value);
-    case INT4: return writeInt4(rows, value, 4);
-    case INT2: return writeInt4(rows, value, 2);
-    case FLOAT8: return writeFloat(rows, value, 8);
-    case FLOAT4: return writeFloat(rows, value, 4);
-    case TIMESTAMP: return writeTimestamp(rows, value);
-    case UUID: return writeUuid(rows, value);
-    default: return writeInt8Text(rows, value);
+    case TEXT:
+      return writeText(rows, value);
+    case NUMERIC:
+      return writeNumeric(rows, value);
+    case DATE:
+      return writeDate(rows, value);
+    case BOOL:
+      return writeBool(rows, value);
+    case INT4:
+      return writeInt4(rows, value, 4);
+    case INT2:
+      return writeInt4(rows, value, 2);
+    case FLOAT8:
+      return writeFloat(rows, value, 8);
+    case FLOAT4:
+      return writeFloat(rows, value, 4);
+    case TIMESTAMP:
+      return writeTimestamp(rows, value);
+    case UUID:
+      return writeUuid(rows, value);
+    default:
+      return writeInt8Text(rows, value);
   }
 }
 
@@ -300,7 +320,11 @@ export function compileRowEncoder(types: readonly SqlType[], lineage: Lineage): 
 }
 
 /** Validated rows as one batch's COPY data, for callers that have their rows at hand (tests, tools). */
-export function encodeRows(types: readonly SqlType[], lineage: Lineage, rows: ReadonlyArray<{ values: readonly CellValue[]; sourceRow: number }>): CopyRows {
+export function encodeRows(
+  types: readonly SqlType[],
+  lineage: Lineage,
+  rows: ReadonlyArray<{ values: readonly CellValue[]; sourceRow: number }>,
+): CopyRows {
   const encode = compileRowEncoder(types, lineage);
   const builder = new CopyRowsBuilder();
   for (const row of rows) encode(builder, row.values, null, row.sourceRow);

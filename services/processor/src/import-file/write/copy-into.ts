@@ -12,7 +12,13 @@ const errorCode = (error: unknown): string | undefined => (error as { code?: str
  * (it has handed its stream back already), so a query sent right behind the COPY tells: it fails with
  * "transaction aborted" exactly when the COPY failed.
  */
-export async function copyInto(tx: Connection, target: string, columns: string[], data: string | Buffer, format: 'text' | 'binary' = 'text'): Promise<void> {
+export async function copyInto(
+  tx: Connection,
+  target: string,
+  columns: string[],
+  data: string | Buffer,
+  format: 'text' | 'binary' = 'text',
+): Promise<void> {
   if (data.length === 0) return;
   const writable = await tx.unsafe(`copy ${target} (${columns.join(', ')}) from stdin with (format ${format})`).writable();
   const finished = new Promise<void>((resolve, reject) => {
@@ -25,7 +31,8 @@ export async function copyInto(tx: Connection, target: string, columns: string[]
   try {
     await tx.unsafe('select 1');
   } catch (error) {
-    if (errorCode(error) === '25P02') throw new CopyRefusedError(`PostgreSQL refused the COPY into ${target} (its reason is in the server log)`);
+    if (errorCode(error) === '25P02')
+      throw new CopyRefusedError(`PostgreSQL refused the COPY into ${target} (its reason is in the server log)`);
     if (errorCode(error) !== 'COPY_IN_PROGRESS') throw error;
   }
   await finished;

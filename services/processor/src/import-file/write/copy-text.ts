@@ -10,4 +10,4 @@ export function copyField(value: CellValue | number): string {
   return text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
-export const copyLine = (fields: ReadonlyArray<CellValue | number>): string => fields.map(copyField).join('\t') + '\n';
+export const copyLine = (fields: ReadonlyArray<CellValue | number>): string => `${fields.map(copyField).join('\t')}\n`;

@@ -14,6 +14,9 @@ export function limitPassed(limits: ErrorLimits, totals: Pick<BatchTotals, 'proc
   if (limits.maxErrors !== null && failed > limits.maxErrors)
     return `Stopped after ${failed} of ${processed} rows read failed: more than maxErrors (${limits.maxErrors})`;
   if (limits.maxErrorRate !== null && processed > 0 && failed / processed > limits.maxErrorRate)
-    return `Stopped after ${failed} of ${processed} rows read failed (${percent(failed / processed)}): more than maxErrorRate (${percent(limits.maxErrorRate)})`;
+    return (
+      `Stopped after ${failed} of ${processed} rows read failed (${percent(failed / processed)}): ` +
+      `more than maxErrorRate (${percent(limits.maxErrorRate)})`
+    );
   return null;
 }

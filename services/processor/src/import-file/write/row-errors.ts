@@ -27,7 +27,13 @@ function storable(value: string | null): string | null {
  * A batch's row errors, and its failed rows' cells, in the batch's transaction; past `room` (MAX_STORED_ERRORS
  * in all) errors are only counted. A failed row is kept while any of its errors is.
  */
-export async function storeRowErrors(conn: Connection, run: { jobId: string }, errors: readonly StoredRowError[], failedRows: readonly FailedRow[], room: number): Promise<void> {
+export async function storeRowErrors(
+  conn: Connection,
+  run: { jobId: string },
+  errors: readonly StoredRowError[],
+  failedRows: readonly FailedRow[],
+  room: number,
+): Promise<void> {
   const kept = errors.slice(0, room);
   await copyInto(
     conn,

@@ -29,13 +29,20 @@ export interface TargetTable {
 }
 
 /** The target table of a template whose column types are known (the catalog's, or the service's own for a managed table). */
-export function targetTableOf(template: Pick<Template, 'table' | 'key' | 'keyCaseInsensitive' | 'columns'>, types: readonly SqlType[]): TargetTable {
+export function targetTableOf(
+  template: Pick<Template, 'table' | 'key' | 'keyCaseInsensitive' | 'columns'>,
+  types: readonly SqlType[],
+): TargetTable {
   const name = parseTableName(template.table, 'public');
   const columns = template.columns.map((c) => quoteIdent(c.name));
   const keyIndexes = template.key.map((k) => template.columns.findIndex((c) => c.name === k));
   const lowered = keyIndexes.map((i) => template.keyCaseInsensitive && isTextLike(types[i]!.name));
-  const keyExpr = (alias: string, n: number) => (lowered[n] ? `lower(${alias}.${columns[keyIndexes[n]!]})` : `${alias}.${columns[keyIndexes[n]!]}`);
-  const shape = createHash('sha256').update(JSON.stringify([name, columns, types])).digest('hex').slice(0, 16);
+  const keyExpr = (alias: string, n: number) =>
+    lowered[n] ? `lower(${alias}.${columns[keyIndexes[n]!]})` : `${alias}.${columns[keyIndexes[n]!]}`;
+  const shape = createHash('sha256')
+    .update(JSON.stringify([name, columns, types]))
+    .digest('hex')
+    .slice(0, 16);
   return {
     table: qualified(name),
     staging: quoteIdent(`stage_${shape}`),

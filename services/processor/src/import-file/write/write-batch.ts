@@ -71,8 +71,17 @@ async function copyStraightIn(conn: Connection, table: TargetTable, rows: CopyRo
   }
 }
 
-/** COPY into the session's staging table and one set-based upsert; returns how many rows turned out to be duplicates, their errors added. */
-async function upsertThroughStaging(conn: Connection, table: TargetTable, run: RunIdentity, batch: Batch, errors: StoredRowError[]): Promise<number> {
+/**
+ * COPY into the session's staging table and one set-based upsert; returns how many rows turned out to be
+ * duplicates, their errors added.
+ */
+async function upsertThroughStaging(
+  conn: Connection,
+  table: TargetTable,
+  run: RunIdentity,
+  batch: Batch,
+  errors: StoredRowError[],
+): Promise<number> {
   const all = [...table.columns, ...lineageColumns];
   await copyInto(conn, table.staging, all, batch.rows.bytes, 'binary');
   if (run.keepBeforeImages) await captureBeforeImages(conn, table, table.staging, run);
@@ -90,7 +99,14 @@ async function upsertThroughStaging(conn: Connection, table: TargetTable, run: R
      where t.import_run_id = $1 and t.source_row <> s.source_row`,
     [run.runId],
   );
-  for (const d of dupes) errors.push({ row: d.source_row, column: table.keyNames.join(', '), value: d.key, code: 'duplicate_key', message: 'repeats the key of an earlier row' });
+  for (const d of dupes)
+    errors.push({
+      row: d.source_row,
+      column: table.keyNames.join(', '),
+      value: d.key,
+      code: 'duplicate_key',
+      message: 'repeats the key of an earlier row',
+    });
   errors.sort((a, b) => a.row - b.row);
   return dupes.length;
 }
@@ -101,7 +117,13 @@ async function upsertThroughStaging(conn: Connection, table: TargetTable, run: R
  * errors via COPY; the job's counters and checkpoint. All of it commits, or none of it. Statements
  * that need no answer in between are pipelined.
  */
-export async function writeBatch(conn: Connection, table: TargetTable, run: RunIdentity, batch: Batch, before: Totals): Promise<{ job: ImportJobRow; totals: Totals }> {
+export async function writeBatch(
+  conn: Connection,
+  table: TargetTable,
+  run: RunIdentity,
+  batch: Batch,
+  before: Totals,
+): Promise<{ job: ImportJobRow; totals: Totals }> {
   // postgres.js sends a query only when awaited or executed: execute now so BEGIN is pipelined ahead of the COPY.
   const begun = conn.unsafe('begin').execute();
   try {

@@ -1,0 +1,237 @@
+import { z } from 'zod';
+import { ErrorBody, Health, ImportFormFields, JobIdParams, JobList, ListErrorsQuery, ListImportsQuery, RowErrorList } from './api.js';
+import { Job } from './job.js';
+import { Preview } from './previews.js';
+import { MappingProposal } from './templates/mapping.js';
+import { TemplateChange, TemplateInput } from './templates/template-rules.js';
+import { Template, TemplateName } from './templates/template.js';
+
+/** The API's version in the OpenAPI document: the minor moves when routes or fields are added. */
+export const API_VERSION = '0.2.0';
+
+/** A response of a route: its schema (JSON), or another media type it sends as is. */
+export interface RouteResponse {
+  description: string;
+  schema?: z.ZodType;
+  /** For a body that is not JSON (errors.csv, metrics). */
+  mediaType?: string;
+}
+
+/**
+ * One HTTP route as the API documents it. The handlers parse with these same schemas; services/ingest/test
+ * checks every registered route is here and that real answers validate against the document built from them.
+ */
+export interface ApiRoute {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** OpenAPI style: `/api/imports/{id}`. */
+  path: string;
+  summary: string;
+  tag: 'imports' | 'templates' | 'previews' | 'service';
+  /** false: no API key needed. */
+  auth?: false;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  json?: z.ZodType;
+  /** multipart/form-data: these fields, then `file`. */
+  multipart?: z.ZodObject;
+  responses: Record<number, RouteResponse>;
+}
+
+export const PreviewFormFields = z.object({
+  template: z.string().optional().describe('A template to match the header against (adds the mapping proposal).'),
+  sheet: ImportFormFields.shape.sheet,
+  encoding: ImportFormFields.shape.encoding,
+  delimiter: ImportFormFields.shape.delimiter,
+});
+export const PreviewAnswer = Preview.extend(MappingProposal.partial().shape);
+export type PreviewAnswer = z.infer<typeof PreviewAnswer>;
+
+export const TemplateParams = z.object({ name: TemplateName });
+export const FixFormFields = z.object({});
+
+const job = (description: string): RouteResponse => ({ description, schema: Job });
+const refused = (description: string): RouteResponse => ({ description, schema: ErrorBody });
+const notFound = refused('no such job of this tenant (`not_found`)');
+const conflict = refused('the job is not in a state that allows it (`invalid_state`)');
+
+export const API_ROUTES: readonly ApiRoute[] = [
+  {
+    method: 'post',
+    path: '/api/imports',
+    tag: 'imports',
+    summary: 'Upload a file (CSV or .xlsx) to import; fields first, then `file`',
+    multipart: ImportFormFields,
+    responses: {
+      202: job('the job, `pending`'),
+      200: job('the job an earlier upload with the same Idempotency-Key created'),
+      400: refused('a bad field or file (see docs/errors.md)'),
+      413: refused('the file is over MAX_UPLOAD_BYTES'),
+      415: refused('not multipart, or not a CSV or workbook'),
+      429: refused('too many uploads this minute'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/imports',
+    tag: 'imports',
+    summary: "The tenant's jobs, newest first",
+    query: ListImportsQuery,
+    responses: { 200: { description: 'a page of jobs', schema: JobList } },
+  },
+  {
+    method: 'get',
+    path: '/api/imports/{id}',
+    tag: 'imports',
+    summary: 'One job',
+    params: JobIdParams,
+    responses: { 200: job('the job'), 404: notFound },
+  },
+  {
+    method: 'get',
+    path: '/api/imports/{id}/errors',
+    tag: 'imports',
+    summary: "The job's row errors, in file order",
+    params: JobIdParams,
+    query: ListErrorsQuery,
+    responses: { 200: { description: 'a page of row errors', schema: RowErrorList }, 404: notFound },
+  },
+  {
+    method: 'get',
+    path: '/api/imports/{id}/errors.csv',
+    tag: 'imports',
+    summary: "The failed rows under the file's own header, with `_row` and `_errors`, to fix in a spreadsheet",
+    params: JobIdParams,
+    responses: { 200: { description: 'a CSV download, formula-safe', mediaType: 'text/csv' }, 404: notFound },
+  },
+  {
+    method: 'post',
+    path: '/api/imports/{id}/cancel',
+    tag: 'imports',
+    summary: 'Cancel a pending job, or stop a processing one at its next batch',
+    params: JobIdParams,
+    responses: { 200: job('cancelled'), 202: job('stopping at the next batch'), 404: notFound, 409: conflict },
+  },
+  {
+    method: 'post',
+    path: '/api/imports/{id}/retry',
+    tag: 'imports',
+    summary: 'Run a failed or cancelled job again',
+    params: JobIdParams,
+    responses: { 202: job('pending again'), 404: notFound, 409: conflict },
+  },
+  {
+    method: 'post',
+    path: '/api/imports/{id}/commit',
+    tag: 'imports',
+    summary: "Import a completed dry run's stored file for real",
+    params: JobIdParams,
+    responses: { 202: job('the new job'), 200: job('the job an earlier commit created'), 404: notFound, 409: conflict },
+  },
+  {
+    method: 'post',
+    path: '/api/imports/{id}/revert',
+    tag: 'imports',
+    summary: 'Take the import back: delete the rows it inserted, restore the rows it updated',
+    params: JobIdParams,
+    responses: {
+      202: job('the revert is under way; the job ends `reverted`'),
+      404: notFound,
+      409: refused('`revert_conflict`, `revert_expired` or `invalid_state`; nothing changed'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/imports/{id}/fixes',
+    tag: 'imports',
+    summary: 'Upload the corrected errors.csv (multipart `file`) into the same job',
+    params: JobIdParams,
+    multipart: FixFormFields,
+    responses: {
+      202: job('the job, with the fix in `fixes`'),
+      400: refused('another header, or a row the job never failed'),
+      404: notFound,
+      409: conflict,
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/previews',
+    tag: 'previews',
+    summary: "Read a file's head: dialect, columns with inferred types, rows, and (with a template) the mapping",
+    multipart: PreviewFormFields,
+    responses: { 200: { description: 'the preview', schema: PreviewAnswer }, 400: refused('a file that cannot be read') },
+  },
+  {
+    method: 'get',
+    path: '/api/templates',
+    tag: 'templates',
+    summary: "The built-in templates and the tenant's own",
+    responses: { 200: { description: 'every template', schema: z.array(Template) } },
+  },
+  {
+    method: 'post',
+    path: '/api/templates',
+    tag: 'templates',
+    summary: 'Define a template (and create or bind its table)',
+    json: TemplateInput,
+    responses: {
+      201: { description: 'the template', schema: Template },
+      400: refused('`invalid_template`: the message names the field'),
+      409: refused('`template_exists`'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/templates/{name}',
+    tag: 'templates',
+    summary: 'One template',
+    params: TemplateParams,
+    responses: { 200: { description: 'the template', schema: Template }, 404: refused('no such template') },
+  },
+  {
+    method: 'put',
+    path: '/api/templates/{name}',
+    tag: 'templates',
+    summary: 'Change a template: compatible changes are applied to its table, others refused',
+    params: TemplateParams,
+    json: TemplateChange,
+    responses: {
+      200: { description: 'the template as changed', schema: Template },
+      400: refused('`invalid_template`'),
+      404: refused('no such template'),
+      409: refused('an incompatible change, or a built-in template'),
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/templates/{name}',
+    tag: 'templates',
+    summary: 'Delete a template (its table stays)',
+    params: TemplateParams,
+    responses: { 204: { description: 'deleted' }, 404: refused('no such template'), 409: refused('an import of it is running') },
+  },
+  {
+    method: 'get',
+    path: '/api/health',
+    tag: 'service',
+    auth: false,
+    summary: 'Whether the database and NATS answer',
+    responses: { 200: { description: 'ok', schema: Health }, 503: { description: 'degraded', schema: Health } },
+  },
+  {
+    method: 'get',
+    path: '/api/openapi.json',
+    tag: 'service',
+    auth: false,
+    summary: 'This document',
+    responses: { 200: { description: 'OpenAPI 3.1', mediaType: 'application/json' } },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    tag: 'service',
+    auth: false,
+    summary: 'Prometheus metrics (docs/operations.md lists them)',
+    responses: { 200: { description: 'the text exposition format', mediaType: 'text/plain' } },
+  },
+];
