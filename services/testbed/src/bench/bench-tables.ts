@@ -23,6 +23,11 @@ export interface Target {
   resetCopy(): Promise<void>;
 }
 
+async function emptyAndSettle(databaseUrl: string, table: string): Promise<void> {
+  await psql(databaseUrl, `truncate ${table}`);
+  await settle(databaseUrl);
+}
+
 /** The bench's own fresh database: both tables start empty. */
 export async function emptyTarget(databaseUrl: string): Promise<Target> {
   await psql(databaseUrl, `create table if not exists bench_copy (${CONTACTS_COLUMNS})`);
@@ -31,8 +36,8 @@ export async function emptyTarget(databaseUrl: string): Promise<Target> {
     databaseUrl,
     existing: 0,
     copyTable: 'bench_copy',
-    resetContacts: async () => (await psql(databaseUrl, 'truncate contacts'), await settle(databaseUrl)),
-    resetCopy: async () => (await psql(databaseUrl, 'truncate bench_copy'), await settle(databaseUrl)),
+    resetContacts: () => emptyAndSettle(databaseUrl, 'contacts'),
+    resetCopy: () => emptyAndSettle(databaseUrl, 'bench_copy'),
   };
 }
 
@@ -59,7 +64,10 @@ export async function keptTarget(baseUrl: string, existing: number): Promise<{ t
   const databaseUrl = url.toString();
   await ensureDatabase(databaseUrl);
   await migrateDatabase(databaseUrl);
-  await psql(databaseUrl, `create table if not exists bench_copy (${CONTACTS_COLUMNS}); create table if not exists bench_made (existing bigint not null)`);
+  await psql(
+    databaseUrl,
+    `create table if not exists bench_copy (${CONTACTS_COLUMNS}); create table if not exists bench_made (existing bigint not null)`,
+  );
   await psql(databaseUrl, 'truncate import_jobs cascade; truncate import_before_images');
   let builtSeconds: number | null = null;
   if (Number(await psqlValue(databaseUrl, 'select coalesce(max(existing), -1) from bench_made')) !== existing) {
@@ -87,7 +95,8 @@ async function fillExisting(databaseUrl: string, existing: number): Promise<void
   await psql(
     databaseUrl,
     `truncate contacts, bench_copy, bench_made;
-     insert into contacts (id, email, first_name, last_name, company, country, signup_date, amount, active, notes, import_job_id, import_run_id, source_row)
+     insert into contacts (id, email, first_name, last_name, company, country, signup_date, amount, active, notes,
+       import_job_id, import_run_id, source_row)
      select id, 'contact' || id || '@example.com',
        (array['Ada', 'Grace', 'Zoë', 'José', 'Søren', 'Mary Ann'])[1 + id % 6],
        (array['Lovelace', 'Hopper', 'Müller', 'Nguyễn', 'Turing'])[1 + id % 5],

@@ -37,7 +37,11 @@ function classifier(stack: Stack): (pid: number) => string | null {
         if (/: (walwriter|checkpointer|background writer)\s*$/.test(args)) return 'PostgreSQL WAL/checkpoint';
         return null;
       }
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'nats-server' && (!/(-p|--port)[ =]\d/.test(args) || new RegExp(`(-p|--port)[ =]${natsPort}\\b`).test(args))) return 'NATS';
+      if (
+        readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'nats-server' &&
+        (!/(-p|--port)[ =]\d/.test(args) || new RegExp(`(-p|--port)[ =]${natsPort}\\b`).test(args))
+      )
+        return 'NATS';
     } catch {
       // gone meanwhile
     }

@@ -10,6 +10,8 @@ const COMPANIES = ['ACME', 'Globex', 'Initech', 'Umbrella', '', 'Hooli', 'Vandel
 const COUNTRIES = ['GB', 'us', 'DE', 'fr', 'NL', 'SE', 'JP', 'BR', 'IN', 'ZA'];
 const NOTES = ['', '', '', 'VIP customer', 'prefers "email" contact', 'multi\nline note', 'called twice; no answer'];
 
+const twoDigits = (n: number) => String(n).padStart(2, '0');
+
 /** A small, fast, seeded generator so every run produces the same file. */
 export function mulberry32(seed: number): () => number {
   let a = seed;
@@ -46,12 +48,15 @@ export function contactRow(id: number, random: () => number, invalidFraction: nu
   const last = pick(LAST);
   const fields = [
     String(id),
-    `${first.normalize('NFD').replace(/[^a-z]/gi, '').toLowerCase()}.${last.toLowerCase()}${id}@example.com`,
+    `${first
+      .normalize('NFD')
+      .replace(/[^a-z]/gi, '')
+      .toLowerCase()}.${last.toLowerCase()}${id}@example.com`,
     first,
     last,
     pick(COMPANIES),
     pick(COUNTRIES),
-    `20${10 + Math.floor(random() * 15)}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`,
+    `20${10 + Math.floor(random() * 15)}-${twoDigits(1 + Math.floor(random() * 12))}-${twoDigits(1 + Math.floor(random() * 28))}`,
     (random() * 10000).toFixed(2),
     random() < 0.5 ? 'true' : 'no',
     pick(NOTES),

@@ -57,18 +57,33 @@ const biggest = Math.max(...[...files.values()].map((f) => f.megabytes * 1e6));
 // The services' own defaults, as under `npm start`; only a file over the upload limit makes the bench raise it.
 const serviceEnv: Record<string, string> = biggest > DEFAULT_MAX_UPLOAD_BYTES ? { MAX_UPLOAD_BYTES: String(4 * 2 ** 30) } : {};
 
-console.log(`DocProcessor bench — ${rows.toLocaleString('en-US')} contacts rows per file, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${new Date().toISOString()}`);
-for (const f of files.values()) console.log(`  file ${f.name}: ${f.megabytes.toFixed(0)} MB`);
 console.log(
-  `  services as \`npm start\` runs them: their own defaults, node flags ${JSON.stringify({ ingest: nodeFlags('ingest'), gateway: nodeFlags('gateway'), processor: nodeFlags('processor') })}` +
-    `; the bench sets only database, NATS names, ports and the API key${Object.keys(serviceEnv).length ? `, and ${JSON.stringify(serviceEnv)}` : ''}`,
+  `DocProcessor bench — ${rows.toLocaleString('en-US')} contacts rows per file, ${cpus().length} cores, ` +
+    `${Math.round(totalmem() / 2 ** 30)} GiB, ${new Date().toISOString()}`,
+);
+for (const f of files.values()) console.log(`  file ${f.name}: ${f.megabytes.toFixed(0)} MB`);
+const flags = { ingest: nodeFlags('ingest'), gateway: nodeFlags('gateway'), processor: nodeFlags('processor') };
+const extra = Object.keys(serviceEnv).length ? `, and ${JSON.stringify(serviceEnv)}` : '';
+console.log(
+  `  services as \`npm start\` runs them: their own defaults, node flags ${JSON.stringify(flags)}` +
+    `; the bench sets only database, NATS names, ports and the API key${extra}`,
 );
 
 const figures: Figure[] = [];
-const newFigure = (target: Target, what: string, file: CaseFile): Figure => ({ table: target.label, what, seconds: [], copies: [], uploads: [], cpu: [], rows, megabytes: file.megabytes });
+const newFigure = (target: Target, what: string, file: CaseFile): Figure => ({
+  table: target.label,
+  what,
+  seconds: [],
+  copies: [],
+  uploads: [],
+  cpu: [],
+  rows,
+  megabytes: file.megabytes,
+});
 
 function checkRows(run: PipelineRun, what: string): PipelineRun {
-  if (run.job.successRows !== rows || run.job.failedRows !== 0) throw new Error(`${what}: expected ${rows} rows, job says ${run.job.successRows} written, ${run.job.failedRows} failed`);
+  if (run.job.successRows !== rows || run.job.failedRows !== 0)
+    throw new Error(`${what}: expected ${rows} rows, job says ${run.job.successRows} written, ${run.job.failedRows} failed`);
   return run;
 }
 
@@ -154,7 +169,10 @@ async function measureExtras(stack: Stack, target: Target): Promise<void> {
   const withErrors = await timePipeline(stack, brokenPath);
   await target.resetContacts();
   const exact = withErrors.job.failedRows === broken.invalid && withErrors.job.successRows === rows - broken.invalid;
-  console.log(`  with ${broken.invalid} invalid rows  ${fmt(withErrors.seconds)}   counts ${exact ? 'exact' : `WRONG: ${withErrors.job.failedRows} failed`}`);
+  console.log(
+    `  with ${broken.invalid} invalid rows  ${fmt(withErrors.seconds)}   ` +
+      `counts ${exact ? 'exact' : `WRONG: ${withErrors.job.failedRows} failed`}`,
+  );
   if (!exact) process.exitCode = 1;
 
   const small = join(dir, 'contacts-small-1000.csv');

@@ -105,7 +105,12 @@ export async function timePipeline(stack: Stack, file: string, options: Pipeline
  * fetch() with FormData spent a core of its own building the body, and on 2 cores the client's work
  * slowed the services it measures.
  */
-function postMultipart(url: string, apiKey: string, file: string, fields: Record<string, string>): Promise<{ status: number; body: string }> {
+function postMultipart(
+  url: string,
+  apiKey: string,
+  file: string,
+  fields: Record<string, string>,
+): Promise<{ status: number; body: string }> {
   const boundary = `bench-${randomUUID()}`;
   const head = Buffer.from(
     Object.entries(fields)

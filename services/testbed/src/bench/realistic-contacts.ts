@@ -8,7 +8,19 @@ const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Margaret'
 const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Hamilton', 'Thompson', 'Perlman', "O'Neil", 'Smith-Jones'];
 const FIRST_NON_ASCII = ['Zoë', 'José', 'Søren', 'Łukasz', 'Chloé', 'Jürgen', 'Dmitrij', 'Ana María', 'Ingrid', 'Björn', 'Дмитрий', '美咲'];
 const LAST_NON_ASCII = ['Müller', 'García Márquez', 'Østergaard', 'Ślusarczyk', 'Nguyễn', 'Çelik', 'Dvořák', 'Ångström', 'Иванова', '山田'];
-const COMPANIES = ['ACME', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Vandelay Industries', 'Stark, Inc.', 'Smith & Sons, Ltd.', 'The "Best" Bakery', 'Müller GmbH', 'Société Générale'];
+const COMPANIES = [
+  'ACME',
+  'Globex',
+  'Initech',
+  'Umbrella',
+  'Hooli',
+  'Vandelay Industries',
+  'Stark, Inc.',
+  'Smith & Sons, Ltd.',
+  'The "Best" Bakery',
+  'Müller GmbH',
+  'Société Générale',
+];
 const COUNTRIES = ['GB', 'us', 'DE', 'fr', 'NL', 'SE', 'JP', 'BR', 'IN', 'ZA'];
 const NOTES = [
   'VIP customer',
@@ -19,7 +31,11 @@ const NOTES = [
   'Umzug nach München, neue Adresse folgt',
   'paid late (invoice #1234)',
 ];
-const MULTI_LINE_NOTES = ['first call: interested\nsecond call: wants a demo', 'Address:\n221B Baker Street\nLondon', 'note from import:\n"duplicate?" checked, no'];
+const MULTI_LINE_NOTES = [
+  'first call: interested\nsecond call: wants a demo',
+  'Address:\n221B Baker Street\nLondon',
+  'note from import:\n"duplicate?" checked, no',
+];
 
 const BROKEN: Array<[number, string]> = [
   [1, 'not-an-email'],
@@ -33,11 +49,16 @@ const BROKEN: Array<[number, string]> = [
 /** Columns holding free text (email, first_name, last_name, company, notes): the ones an export may quote. */
 export const TEXT_COLUMNS = [1, 2, 3, 4, 9];
 
+const twoDigits = (n: number) => String(n).padStart(2, '0');
 const needsQuotes = (value: string): boolean => /[",\r\n]/.test(value);
 const quoted = (value: string): string => `"${value.replaceAll('"', '""')}"`;
 
 /** An address part from a name: accents dropped, other scripts replaced, as exports of real CRMs do. */
-const asciiOf = (name: string, fallback: string): string => name.normalize('NFD').replace(/[^a-z]/gi, '').toLowerCase() || fallback;
+const asciiOf = (name: string, fallback: string): string =>
+  name
+    .normalize('NFD')
+    .replace(/[^a-z]/gi, '')
+    .toLowerCase() || fallback;
 
 /** One realistic contacts row (without its line end); about `invalidFraction` of them break one rule. */
 export function realisticContactRow(id: number, random: () => number, invalidFraction: number): { line: string; valid: boolean } {
@@ -54,7 +75,7 @@ export function realisticContactRow(id: number, random: () => number, invalidFra
     last,
     random() < 0.25 ? '' : pick(COMPANIES),
     pick(COUNTRIES),
-    `20${10 + Math.floor(random() * 15)}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`,
+    `20${10 + Math.floor(random() * 15)}-${twoDigits(1 + Math.floor(random() * 12))}-${twoDigits(1 + Math.floor(random() * 28))}`,
     random() < 0.1 ? String(Math.floor(random() * 1000)) : (random() * 10000).toFixed(2),
     random() < 0.5 ? 'true' : 'no',
     notesDraw < 0.55 ? '' : notesDraw < 0.6 ? pick(MULTI_LINE_NOTES) : pick(NOTES),

@@ -35,7 +35,8 @@ export function summaryTable(figures: Figure[]): string {
     const seconds = median(f.seconds);
     const copy = median(f.copies);
     lines.push(
-      `| ${f.table} | ${f.what} | ${fmt(copy)} | ${fmt(seconds)} | ${perSecond(f.rows, seconds)} | ${(f.megabytes / seconds).toFixed(0)} | **${(seconds / copy).toFixed(2)}** |`,
+      `| ${f.table} | ${f.what} | ${fmt(copy)} | ${fmt(seconds)} | ${perSecond(f.rows, seconds)} | ` +
+        `${(f.megabytes / seconds).toFixed(0)} | **${(seconds / copy).toFixed(2)}** |`,
     );
   }
   return lines.join('\n');
@@ -48,14 +49,20 @@ export function summaryTable(figures: Figure[]): string {
  */
 export function cpuTable(figure: Figure): string {
   const names = [...new Set(figure.cpu.flatMap((m) => [...m.keys()]))];
-  const perName = names.map((name) => ({ name, seconds: median(figure.cpu.map((m) => m.get(name) ?? 0)) })).sort((a, b) => b.seconds - a.seconds);
+  const perName = names
+    .map((name) => ({ name, seconds: median(figure.cpu.map((m) => m.get(name) ?? 0)) }))
+    .sort((a, b) => b.seconds - a.seconds);
   const total = perName.reduce((sum, p) => sum + p.seconds, 0);
   const wall = median(figure.seconds);
   const processor = perName.find((p) => p.name === 'processor')?.seconds ?? 0;
   const lines = [`  CPU per run, ${figure.table}, ${figure.what} (median of ${figure.cpu.length}; wall ${fmt(wall)}):`];
-  for (const p of perName) lines.push(`    ${p.name.padEnd(28)} ${fmt(p.seconds).padStart(8)}   ${((100 * p.seconds) / total).toFixed(0).padStart(3)}%`);
+  for (const p of perName)
+    lines.push(`    ${p.name.padEnd(28)} ${fmt(p.seconds).padStart(8)}   ${((100 * p.seconds) / total).toFixed(0).padStart(3)}%`);
   lines.push(`    ${'all'.padEnd(28)} ${fmt(total).padStart(8)}   = ${(total / wall).toFixed(2)} cores busy on average`);
   const bound = (cores: number) => Math.max(processor, total / cores);
-  lines.push(`    lower bound on wall with 4 cores ${fmt(bound(4))}, with 8 cores ${fmt(bound(8))} (the larger of the processor's CPU and all CPU / cores)`);
+  lines.push(
+    `    lower bound on wall with 4 cores ${fmt(bound(4))}, with 8 cores ${fmt(bound(8))} ` +
+      `(the larger of the processor's CPU and all CPU / cores)`,
+  );
   return lines.join('\n');
 }
