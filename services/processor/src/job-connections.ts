@@ -30,6 +30,8 @@ export function withJobConnections(db: DbClient, url: string, applicationName: s
       copies.clear();
     };
     const watch = <Q extends Query>(query: Q): Q => {
+      // `sql(values)` and `sql(identifier)` give fragments for a query, not queries: nothing to watch.
+      if (typeof query?.writable !== 'function') return query;
       const [then, writable] = [query.then.bind(query), query.writable.bind(query)];
       // Whatever postgres.js does with the query, its outcome is known once the connection is gone.
       Object.assign(query, {

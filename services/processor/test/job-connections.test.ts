@@ -39,6 +39,16 @@ function copyRows(conn: Awaited<ReturnType<DbClient['sql']['reserve']>>, lines: 
 }
 
 describe("a job's own connection", () => {
+  it('takes queries with value and identifier fragments, as the fenced lifecycle functions write them', async () => {
+    const conn = await db.sql.reserve();
+    try {
+      const [row] = await conn`select ${conn('n')} from (values (1), (2)) as v (n) where n in ${conn([2, 3])}`;
+      expect(row).toEqual({ n: 2 });
+    } finally {
+      conn.release();
+    }
+  });
+
   it('is one session for the job: temp tables, pipelined transactions and COPY work as on a reserved connection', async () => {
     const conn = await db.sql.reserve();
     try {

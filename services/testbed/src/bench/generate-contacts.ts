@@ -1,7 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-
-const twoDigits = (n: number) => String(n).padStart(2, '0');
+import { realisticContactRow } from './realistic-contacts.js';
 
 export const CONTACTS_HEADER = 'id,email,first_name,last_name,company,country,signup_date,amount,active,notes';
 
@@ -10,6 +9,8 @@ const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Ha
 const COMPANIES = ['ACME', 'Globex', 'Initech', 'Umbrella', '', 'Hooli', 'Vandelay Industries', 'Stark, Inc.'];
 const COUNTRIES = ['GB', 'us', 'DE', 'fr', 'NL', 'SE', 'JP', 'BR', 'IN', 'ZA'];
 const NOTES = ['', '', '', 'VIP customer', 'prefers "email" contact', 'multi\nline note', 'called twice; no answer'];
+
+const twoDigits = (n: number) => String(n).padStart(2, '0');
 
 /** A small, fast, seeded generator so every run produces the same file. */
 export function mulberry32(seed: number): () => number {
@@ -32,7 +33,13 @@ export interface GenerateOptions {
   seed?: number;
   /** The first row's id (1 unless given), so two files can hold keys apart. */
   firstId?: number;
+  /** `classic` (default): the bench's first file, kept so figures stay comparable; `realistic`: see realistic-contacts.ts. */
+  style?: FileStyle;
+  /** Every record's end, the header's too (default `\n`); multi-line cells keep `\n` inside, as spreadsheets write them. */
+  lineEnd?: '\n' | '\r\n';
 }
+
+export type FileStyle = 'classic' | 'realistic';
 
 /** One contacts row; about `invalidFraction` of them break one rule. */
 export function contactRow(id: number, random: () => number, invalidFraction: number): { line: string; valid: boolean } {
@@ -73,14 +80,16 @@ export function contactRow(id: number, random: () => number, invalidFraction: nu
 /** Writes the file and says how many of its rows are invalid, so a run can check its counts exactly. */
 export async function generateContacts(path: string, options: GenerateOptions): Promise<{ rows: number; invalid: number }> {
   const random = mulberry32(options.seed ?? 42);
+  const makeRow = options.style === 'realistic' ? realisticContactRow : contactRow;
+  const eol = options.lineEnd ?? '\n';
   const out = createWriteStream(path);
-  let chunk = `${CONTACTS_HEADER}\n`;
+  let chunk = CONTACTS_HEADER + eol;
   let invalid = 0;
   const first = options.firstId ?? 1;
   for (let id = first; id < first + options.rows; id++) {
-    const row = contactRow(id, random, options.invalidFraction);
+    const row = makeRow(id, random, options.invalidFraction);
     if (!row.valid) invalid++;
-    chunk += `${row.line}\n`;
+    chunk += row.line + eol;
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await once(out, 'drain');
       chunk = '';

@@ -1,125 +1,247 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '@docprocessor/contracts';
+import { nodeFlags } from '../../../../scripts/lib/service-command.mjs';
 import { REPO_ROOT, Stack, stopProcess } from '../stack.js';
-import { generateContacts } from './generate-contacts.js';
-import { emptyContacts, median, peakRssMiB, settle, timePipeline, timePsqlCopy, timeTogether, type PipelineRun } from './measure.js';
+import { emptyTarget, keptTarget, type Target } from './bench-tables.js';
+import { generateContacts, type FileStyle } from './generate-contacts.js';
+import { median, peakRssMiB, psql, psqlValue, settle, timePipeline, timePsqlCopy, timeTogether, type PipelineRun } from './measure.js';
+import { cpuTable, figureLine, fmt, summaryTable, type Figure } from './report.js';
 
 const { values: args } = parseArgs({
   options: {
     rows: { type: 'string', default: '1000000' },
     pairs: { type: 'string', default: '3' },
+    cases: { type: 'string', default: 'classic,realistic,realistic-crlf' },
+    tables: { type: 'string', default: 'empty,existing' },
+    existing: { type: 'string', default: '10000000' },
     invalid: { type: 'string', default: '0.01' },
     'skip-extra': { type: 'boolean', default: false },
   },
 });
 const rows = Number(args.rows);
 const pairs = Math.max(1, Number(args.pairs));
+const existing = Number(args.existing);
 const dir = join(REPO_ROOT, '.bench');
 mkdirSync(dir, { recursive: true });
 
-async function file(name: string, invalidFraction: number, firstId = 1): Promise<{ path: string; invalid: number }> {
-  const path = join(dir, `${name}-${rows}.csv`);
-  const stats = await generateContacts(path, { rows, invalidFraction, firstId });
-  return { path, invalid: stats.invalid };
+/** The files a run can measure; `realistic` is the one the issue's goals are about, and the update path uses it. */
+const CASES: Record<string, { file: string; style: FileStyle; lineEnd: '\n' | '\r\n' }> = {
+  classic: { file: 'contacts-valid', style: 'classic', lineEnd: '\n' },
+  realistic: { file: 'realistic', style: 'realistic', lineEnd: '\n' },
+  'realistic-crlf': { file: 'realistic-crlf', style: 'realistic', lineEnd: '\r\n' },
+};
+const MAIN = 'realistic';
+const cases = args.cases.split(',').filter((name) => name in CASES);
+if (!cases.includes(MAIN)) cases.push(MAIN);
+
+interface CaseFile {
+  name: string;
+  path: string;
+  megabytes: number;
 }
 
-const fmt = (s: number) => `${s.toFixed(2)} s`;
-const rate = (s: number) => `${Math.round(rows / s).toLocaleString('en-US')} rows/s`;
+async function caseFile(name: string): Promise<CaseFile> {
+  const { file, style, lineEnd } = CASES[name]!;
+  const path = join(dir, `${file}-${rows}.csv`);
+  await generateContacts(path, { rows, invalidFraction: 0, style, lineEnd });
+  return { name, path, megabytes: statSync(path).size / 1e6 };
+}
 
-const valid = await file('contacts-valid', 0);
-const sizeMB = statSync(valid.path).size / 1e6;
+const files = new Map<string, CaseFile>();
+for (const name of cases) files.set(name, await caseFile(name));
+const main = files.get(MAIN)!;
+const biggest = Math.max(...[...files.values()].map((f) => f.megabytes * 1e6));
+// The services' own defaults, as under `npm start`; only a file over the upload limit makes the bench raise it.
+const serviceEnv: Record<string, string> = biggest > DEFAULT_MAX_UPLOAD_BYTES ? { MAX_UPLOAD_BYTES: String(4 * 2 ** 30) } : {};
+
 console.log(
-  `DocProcessor bench — ${rows.toLocaleString('en-US')} contacts rows, ${sizeMB.toFixed(0)} MB, ` +
-    `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, ${new Date().toISOString()}`,
+  `DocProcessor bench — ${rows.toLocaleString('en-US')} contacts rows per file, ${cpus().length} cores, ` +
+    `${Math.round(totalmem() / 2 ** 30)} GiB, ${new Date().toISOString()}`,
+);
+for (const f of files.values()) console.log(`  file ${f.name}: ${f.megabytes.toFixed(0)} MB`);
+const flags = { ingest: nodeFlags('ingest'), gateway: nodeFlags('gateway'), processor: nodeFlags('processor') };
+const extra = Object.keys(serviceEnv).length ? `, and ${JSON.stringify(serviceEnv)}` : '';
+console.log(
+  `  services as \`npm start\` runs them: their own defaults, node flags ${JSON.stringify(flags)}` +
+    `; the bench sets only database, NATS names, ports and the API key${extra}`,
 );
 
-// The services' own defaults, as under `npm start`, but for the upload limit: 10M rows make a file over 1 GiB.
-const stack = await Stack.start({ label: 'bench', env: { MAX_UPLOAD_BYTES: String(4 * 2 ** 30) } });
-try {
-  await stack.processorsReady();
-  // Not counted: the first import after a start runs while V8 is still compiling the hot paths of every service.
-  await timePsqlCopy(stack.databaseUrl, valid.path);
-  await emptyContacts(stack.databaseUrl);
-  const warmUp = await timePipeline(stack, valid.path);
-  console.log(`  warm-up (not counted): pipeline ${fmt(warmUp.seconds)}`);
-  const copies: number[] = [];
-  const runs: PipelineRun[] = [];
-  for (let i = 0; i < pairs; i++) {
-    copies.push(await timePsqlCopy(stack.databaseUrl, valid.path));
-    await emptyContacts(stack.databaseUrl);
-    const run = await timePipeline(stack, valid.path);
-    if (run.job.successRows !== rows) throw new Error(`expected ${rows} rows, job says ${run.job.successRows}`);
-    runs.push(run);
-    console.log(
-      `  pair ${i + 1}: psql \\copy ${fmt(copies.at(-1)!)}   pipeline ${fmt(run.seconds)} (upload+store ${fmt(run.uploadSeconds)})`,
-    );
-  }
-  const copy = median(copies);
-  const pipeline = median(runs.map((r) => r.seconds));
-  const upload = median(runs.map((r) => r.uploadSeconds));
-  console.log('');
-  console.log(`psql \\copy          ${fmt(copy)}   ${rate(copy)}   ${(sizeMB / copy).toFixed(0)} MB/s`);
-  console.log(`pipeline (new rows)  ${fmt(pipeline)}   ${rate(pipeline)}   ${(sizeMB / pipeline).toFixed(0)} MB/s`);
-  console.log(`  stages: upload+store ${fmt(upload)}, parse+validate+write ${fmt(pipeline - upload)}`);
-  const stages = stack
-    .logs('processor')
-    .match(/"waitingForDatabaseMs":(\d+)/g)
-    ?.map((m) => Number(m.split(':')[1]));
-  if (stages?.length) console.log(`  processor waited on the database ${fmt(median(stages) / 1000)} of that (median)`);
+const figures: Figure[] = [];
+const newFigure = (target: Target, what: string, file: CaseFile): Figure => ({
+  table: target.label,
+  what,
+  seconds: [],
+  copies: [],
+  uploads: [],
+  cpu: [],
+  rows,
+  megabytes: file.megabytes,
+});
 
-  if (!args['skip-extra']) {
-    await settle(stack.databaseUrl);
-    const reimport = await timePipeline(stack, valid.path);
-    console.log(`re-import (updates)  ${fmt(reimport.seconds)}   ratio ${(reimport.seconds / copy).toFixed(2)}`);
-    const broken = await file('contacts-invalid', Number(args.invalid));
-    await emptyContacts(stack.databaseUrl);
-    const withErrors = await timePipeline(stack, broken.path);
-    const exact = withErrors.job.failedRows === broken.invalid && withErrors.job.successRows === rows - broken.invalid;
-    console.log(
-      `with ${broken.invalid} invalid rows  ${fmt(withErrors.seconds)}   ratio ${(withErrors.seconds / copy).toFixed(2)}   ` +
-        `counts ${exact ? 'exact' : `WRONG: ${withErrors.job.failedRows} failed`}`,
-    );
-    if (!exact) process.exitCode = 1;
-  }
-  const processor = stack.services.find((s) => s.name === 'processor');
-  const ingest = stack.services.find((s) => s.name === 'ingest');
-  console.log(`peak RSS: processor ${peakRssMiB(processor?.child.pid)} MiB, ingest ${peakRssMiB(ingest?.child.pid)} MiB`);
-  if (!args['skip-extra']) {
-    // A small file uploaded while a large one is being processed, on the one processor (PROCESSOR_CONCURRENCY jobs at once).
-    const small = join(dir, 'contacts-small-1000.csv');
-    await generateContacts(small, { rows: 1000, invalidFraction: 0, firstId: 2 * rows + 1 });
-    await emptyContacts(stack.databaseUrl);
-    const large = timePipeline(stack, valid.path);
-    await new Promise((resolve) => setTimeout(resolve, Math.min(3000, (pipeline * 1000) / 3)));
-    const smallRun = await timePipeline(stack, small);
-    const largeRun = await large;
-    console.log(`1,000 rows during a large import  ${fmt(smallRun.seconds)}   (the large one took ${fmt(largeRun.seconds)})`);
-
-    // Two large files with keys apart, uploaded at once, on two processors that take one job each (so the two
-    // files do not share one JavaScript thread).
-    // Both processors are new, so a round of the two files at once warms them up first (not counted).
-    const other = await file('contacts-other', 0, rows + 1);
-    await Promise.all(stack.services.filter((s) => s.name === 'processor').map((s) => stopProcess(s.child)));
-    stack.spawn('processor', { PROCESSOR_CONCURRENCY: '1' });
-    stack.spawn('processor', { PROCESSOR_CONCURRENCY: '1' });
-    await stack.processorsReady();
-    const both = [valid.path, other.path];
-    await emptyContacts(stack.databaseUrl);
-    await timeTogether(stack, both);
-    let sum = 0;
-    for (const path of both) {
-      await emptyContacts(stack.databaseUrl);
-      sum += (await timePipeline(stack, path)).seconds;
-    }
-    await emptyContacts(stack.databaseUrl);
-    const together = await timeTogether(stack, both);
-    console.log(`two large files at once, two processors  ${fmt(together)}   (${fmt(sum)} one after the other)`);
-  }
-  console.log('');
-  console.log(`ratio pipeline / psql \\copy (median of ${pairs} pairs): ${(pipeline / copy).toFixed(2)}`);
-} finally {
-  await stack.stop();
+function checkRows(run: PipelineRun, what: string): PipelineRun {
+  if (run.job.successRows !== rows || run.job.failedRows !== 0)
+    throw new Error(`${what}: expected ${rows} rows, job says ${run.job.successRows} written, ${run.job.failedRows} failed`);
+  return run;
 }
-if (!existsSync(valid.path)) process.exitCode = 1;
+
+function record(figure: Figure, run: PipelineRun): void {
+  figure.seconds.push(run.seconds);
+  figure.uploads.push(run.uploadSeconds);
+  if (run.cpu) figure.cpu.push(run.cpu);
+}
+
+async function timedCopy(target: Target, file: CaseFile): Promise<number> {
+  const seconds = await timePsqlCopy(target.databaseUrl, file.path, target.copyTable);
+  await target.resetCopy();
+  return seconds;
+}
+
+/** New rows: per case, pairs of `psql \copy` and the pipeline; for the main file also atomic=true in the same pairs. */
+async function measureNewRows(stack: Stack, target: Target): Promise<void> {
+  for (const name of cases) {
+    const file = files.get(name)!;
+    const plain = newFigure(target, `new rows, ${name}`, file);
+    const atomic = name === MAIN ? newFigure(target, `new rows, ${name}, atomic=true`, file) : null;
+    for (let i = 0; i < pairs; i++) {
+      const copy = await timedCopy(target, file);
+      plain.copies.push(copy);
+      record(plain, checkRows(await timePipeline(stack, file.path, { cpu: true }), plain.what));
+      await target.resetContacts();
+      if (atomic) {
+        atomic.copies.push(copy);
+        record(atomic, checkRows(await timePipeline(stack, file.path, { cpu: true, fields: { atomic: 'true' } }), atomic.what));
+        await target.resetContacts();
+      }
+    }
+    for (const figure of atomic ? [plain, atomic] : [plain]) {
+      console.log(figureLine(figure));
+      figures.push(figure);
+    }
+    if (atomic) console.log(`    atomic=true / default: ${(median(atomic.seconds) / median(plain.seconds)).toFixed(2)}`);
+  }
+}
+
+const NO_BEFORE_IMAGES = 'bench_no_before_images';
+
+/**
+ * The update path: the main file imported again over its own rows (onDuplicate=last), with before-images as the
+ * product keeps them, and without: a rule the bench adds only for those runs turns the before-image INSERT into
+ * nothing, so PostgreSQL skips the statement and the processor's code stays as it is.
+ */
+async function measureUpdates(stack: Stack, target: Target): Promise<void> {
+  const url = target.databaseUrl;
+  const fields = { onDuplicate: 'last' };
+  const withImages = newFigure(target, `update path, ${MAIN} (before-images kept)`, main);
+  const without = newFigure(target, `update path, ${MAIN} (before-images off)`, main);
+  checkRows(await timePipeline(stack, main.path, { fields }), 'first import before the updates');
+  for (let i = 0; i < pairs; i++) {
+    const copy = await timedCopy(target, main);
+    for (const figure of i % 2 ? [without, withImages] : [withImages, without]) {
+      const off = figure === without;
+      await psql(url, 'truncate import_before_images');
+      if (off) await psql(url, `create rule ${NO_BEFORE_IMAGES} as on insert to import_before_images do instead nothing`);
+      await settle(url);
+      try {
+        figure.copies.push(copy);
+        record(figure, checkRows(await timePipeline(stack, main.path, { cpu: true, fields }), figure.what));
+      } finally {
+        if (off) await psql(url, `drop rule ${NO_BEFORE_IMAGES} on import_before_images`);
+      }
+      const images = Number(await psqlValue(url, 'select count(*) from import_before_images'));
+      if (images !== (off ? 0 : rows)) throw new Error(`${figure.what}: ${images} before-images, expected ${off ? 0 : rows}`);
+    }
+  }
+  await psql(url, 'truncate import_before_images');
+  await target.resetContacts();
+  console.log(figureLine(withImages));
+  console.log(figureLine(without));
+  console.log(`    before-images kept / off: ${(median(withImages.seconds) / median(without.seconds)).toFixed(2)}`);
+  figures.push(withImages, without);
+}
+
+/** Not part of the ratios: a run with invalid rows (counts checked), a small file during a large one, two at once. */
+async function measureExtras(stack: Stack, target: Target): Promise<void> {
+  const brokenPath = join(dir, `realistic-invalid-${rows}.csv`);
+  const broken = await generateContacts(brokenPath, { rows, invalidFraction: Number(args.invalid), style: 'realistic' });
+  const withErrors = await timePipeline(stack, brokenPath);
+  await target.resetContacts();
+  const exact = withErrors.job.failedRows === broken.invalid && withErrors.job.successRows === rows - broken.invalid;
+  console.log(
+    `  with ${broken.invalid} invalid rows  ${fmt(withErrors.seconds)}   ` +
+      `counts ${exact ? 'exact' : `WRONG: ${withErrors.job.failedRows} failed`}`,
+  );
+  if (!exact) process.exitCode = 1;
+
+  const small = join(dir, 'contacts-small-1000.csv');
+  await generateContacts(small, { rows: 1000, invalidFraction: 0, firstId: 2 * rows + 1, style: 'realistic' });
+  const large = timePipeline(stack, main.path);
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const smallRun = await timePipeline(stack, small);
+  const largeRun = await large;
+  await target.resetContacts();
+  console.log(`  1,000 rows during a large import  ${fmt(smallRun.seconds)}   (the large one took ${fmt(largeRun.seconds)})`);
+
+  // Two files with keys apart on two processors that take one job each; a first round warms the new processors up.
+  const otherPath = join(dir, `realistic-other-${rows}.csv`);
+  await generateContacts(otherPath, { rows, invalidFraction: 0, firstId: rows + 1, style: 'realistic' });
+  await Promise.all(stack.services.filter((s) => s.name === 'processor').map((s) => stopProcess(s.child)));
+  stack.spawn('processor', { PROCESSOR_CONCURRENCY: '1' });
+  stack.spawn('processor', { PROCESSOR_CONCURRENCY: '1' });
+  await stack.processorsReady();
+  const both = [main.path, otherPath];
+  await timeTogether(stack, both);
+  await target.resetContacts();
+  let sum = 0;
+  for (const path of both) {
+    sum += (await timePipeline(stack, path)).seconds;
+    await target.resetContacts();
+  }
+  const together = await timeTogether(stack, both);
+  await target.resetContacts();
+  console.log(`  two large files at once, two processors  ${fmt(together)}   (${fmt(sum)} one after the other)`);
+}
+
+/** Every figure into one table: `kept` (the database kept between runs), or else an empty table in a fresh database. */
+async function measureTarget(kept: Target | null): Promise<void> {
+  const stack = await Stack.start({ label: 'bench', asStarted: true, databaseUrl: kept?.databaseUrl, env: serviceEnv });
+  try {
+    const into = kept ?? (await emptyTarget(stack.databaseUrl));
+    console.log('');
+    console.log(`Into the ${into.label} (database ${new URL(into.databaseUrl).pathname.slice(1)}):`);
+    await stack.processorsReady();
+    await psql(into.databaseUrl, `drop rule if exists ${NO_BEFORE_IMAGES} on import_before_images`);
+    // Not counted: the first import after a start runs while V8 is still compiling the hot paths of every service.
+    await timedCopy(into, main);
+    const warmUp = await timePipeline(stack, main.path);
+    await into.resetContacts();
+    console.log(`  warm-up (not counted): pipeline ${fmt(warmUp.seconds)}`);
+    await measureNewRows(stack, into);
+    await measureUpdates(stack, into);
+    const processor = stack.services.find((s) => s.name === 'processor');
+    const ingest = stack.services.find((s) => s.name === 'ingest');
+    console.log(`  peak RSS: processor ${peakRssMiB(processor?.child.pid)} MiB, ingest ${peakRssMiB(ingest?.child.pid)} MiB`);
+    const accounted = [`new rows, ${MAIN}`, `update path, ${MAIN} (before-images kept)`];
+    for (const figure of figures.filter((f) => f.table === into.label && accounted.includes(f.what))) console.log(cpuTable(figure));
+    if (!args['skip-extra'] && !kept) await measureExtras(stack, into);
+  } finally {
+    await stack.stop();
+  }
+}
+
+const tables = args.tables.split(',');
+if (tables.includes('empty')) await measureTarget(null);
+if (tables.includes('existing') && existing > 0) {
+  const baseUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  console.log('');
+  console.log(`Preparing the ${existing.toLocaleString('en-US')}-row table (kept between runs; made only when missing)…`);
+  const { target, builtSeconds } = await keptTarget(baseUrl, existing);
+  console.log(builtSeconds === null ? '  found it from an earlier run' : `  made it in ${fmt(builtSeconds)}`);
+  await measureTarget(target);
+}
+
+console.log('');
+console.log(`Summary (median of ${pairs} alternating pairs after a warm-up; ratio = pipeline / psql \\copy of the same pairs):`);
+console.log(summaryTable(figures));

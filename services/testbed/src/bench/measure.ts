@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { connect } from '@nats-io/transport-node';
 import { ImportEvent, type Job } from '@docprocessor/contracts';
 import type { Stack } from '../stack.js';
+import { CpuMeter } from './cpu-accounting.js';
 
 const run = promisify(execFile);
 
@@ -14,8 +15,14 @@ export const CONTACTS_COLUMNS =
   'id bigint primary key, email text not null, first_name text not null, last_name text not null, company text, ' +
   'country char(2) not null, signup_date date not null, amount numeric not null, active boolean not null, notes text';
 
-async function psql(databaseUrl: string, command: string): Promise<void> {
+export async function psql(databaseUrl: string, command: string): Promise<void> {
   await run('psql', [databaseUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', command], { maxBuffer: 1 << 20 });
+}
+
+/** The first value psql prints for `query`. */
+export async function psqlValue(databaseUrl: string, query: string): Promise<string> {
+  const { stdout } = await run('psql', [databaseUrl, '-v', 'ON_ERROR_STOP=1', '-At', '-c', query]);
+  return stdout.trim().split('\n')[0] ?? '';
 }
 
 let settleWarned = false;
@@ -35,29 +42,31 @@ export async function settle(databaseUrl: string): Promise<void> {
   await run('sync');
 }
 
-/** PostgreSQL's own speed limit: `psql \copy` of the file into a scratch table of the same types. */
-export async function timePsqlCopy(databaseUrl: string, file: string): Promise<number> {
-  await psql(databaseUrl, `create table if not exists bench_copy (${CONTACTS_COLUMNS}); truncate bench_copy`);
+/** PostgreSQL's own speed limit: `psql \copy` of the file into `table`, a table of the contacts columns and key. */
+export async function timePsqlCopy(databaseUrl: string, file: string, table: string): Promise<number> {
   await settle(databaseUrl);
   const started = performance.now();
-  await psql(databaseUrl, `\\copy bench_copy from '${file.replaceAll("'", "''")}' csv header`);
+  await psql(databaseUrl, `\\copy ${table} from '${file.replaceAll("'", "''")}' csv header`);
   return (performance.now() - started) / 1000;
-}
-
-/** Empties the template's table and settles, before a timed import. */
-export async function emptyContacts(databaseUrl: string): Promise<void> {
-  await psql(databaseUrl, 'truncate contacts');
-  await settle(databaseUrl);
 }
 
 export interface PipelineRun {
   seconds: number;
   uploadSeconds: number;
   job: Job;
+  /** CPU seconds per watched process group over the run, when asked for. */
+  cpu?: Map<string, number>;
+}
+
+export interface PipelineOptions {
+  /** Upload form fields besides `template=contacts` and the file (`onDuplicate`, `atomic`, …). */
+  fields?: Record<string, string>;
+  /** Charge the run's CPU per process group (services, PostgreSQL, NATS, this client). */
+  cpu?: boolean;
 }
 
 /** The product's own path: from the first upload byte to the `completed` event on NATS. */
-export async function timePipeline(stack: Stack, file: string): Promise<PipelineRun> {
+export async function timePipeline(stack: Stack, file: string, options: PipelineOptions = {}): Promise<PipelineRun> {
   const nc = await connect({ servers: stack.env.NATS_URL!.split(',') });
   const finals = new Map<string, ImportEvent>();
   const waiters = new Map<string, (event: ImportEvent) => void>();
@@ -69,18 +78,23 @@ export async function timePipeline(stack: Stack, file: string): Promise<Pipeline
       waiters.get(event.jobId)?.(event);
     },
   });
+  let meter: CpuMeter | null = null;
   try {
     await nc.flush();
+    meter = options.cpu ? new CpuMeter(stack) : null;
+    meter?.start();
     const started = performance.now();
-    const response = await postMultipart(`${stack.url}/api/imports`, stack.apiKey, file);
+    const response = await postMultipart(`${stack.url}/api/imports`, stack.apiKey, file, { template: 'contacts', ...options.fields });
     const uploadSeconds = (performance.now() - started) / 1000;
     if (response.status !== 202) throw new Error(`upload refused: ${response.status} ${response.body}`);
     const accepted = JSON.parse(response.body) as Job;
     const final = finals.get(accepted.id) ?? (await new Promise<ImportEvent>((resolve) => waiters.set(accepted.id, resolve)));
     const seconds = (performance.now() - started) / 1000;
+    const cpu = meter?.stop();
     if (final.type !== 'completed') throw new Error(`import ${final.type}: ${JSON.stringify(final.job.error)}`);
-    return { seconds, uploadSeconds, job: final.job };
+    return { seconds, uploadSeconds, job: final.job, cpu };
   } finally {
+    meter?.stop();
     subscription.unsubscribe();
     await nc.close();
   }
@@ -91,10 +105,17 @@ export async function timePipeline(stack: Stack, file: string): Promise<Pipeline
  * fetch() with FormData spent a core of its own building the body, and on 2 cores the client's work
  * slowed the services it measures.
  */
-function postMultipart(url: string, apiKey: string, file: string): Promise<{ status: number; body: string }> {
+function postMultipart(
+  url: string,
+  apiKey: string,
+  file: string,
+  fields: Record<string, string>,
+): Promise<{ status: number; body: string }> {
   const boundary = `bench-${randomUUID()}`;
   const head = Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="template"\r\n\r\ncontacts\r\n` +
+    Object.entries(fields)
+      .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+      .join('') +
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${basename(file)}"\r\nContent-Type: text/csv\r\n\r\n`,
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
