@@ -27,7 +27,12 @@ export const ProcessorEnv = BaseEnv.extend({
     .max(65535)
     .optional()
     .describe("Port of a worker's own Prometheus `/metrics` on 127.0.0.1; unset, none (workers on one machine need different ports)."),
-  ACK_WAIT_MS: count().min(1000).default(30_000).describe('How long (ms) a worker may stay silent before its job goes to another worker.'),
+  // A killed worker's job resumes on another within this time; a live one renews its lease four times as often, so
+  // only a pause of several seconds (far past any GC pause measured) could cost it the job, and fences keep even that exact.
+  ACK_WAIT_MS: count()
+    .min(1000)
+    .default(4_000)
+    .describe('How long (ms) a worker may stay silent before its job goes to another worker (it renews its lease every quarter of it).'),
   MAX_DELIVER: count()
     .min(1)
     .default(5)
@@ -79,6 +84,9 @@ export type ProcessorConfig = z.output<typeof ProcessorEnv>;
 
 /** Parses the environment once at start. Empty values count as unset. */
 export const loadConfig = (env: Record<string, string | undefined>): ProcessorConfig => parseEnv(ProcessorEnv, env, 'processor');
+
+/** How often a worker renews the lease of the work it holds: four chances before the lease runs out. */
+export const leaseRenewalMs = (config: ProcessorConfig): number => Math.max(250, config.ACK_WAIT_MS / 4);
 
 /** The delay before delivery `deliveryCount + 1` after a failed attempt. */
 export const retryDelayMs = (config: ProcessorConfig, deliveryCount: number): number =>

@@ -17,7 +17,7 @@ describe('loadConfig', () => {
       MAX_STORED_ERRORS: 10_000,
       MAX_COLUMNS: 1000,
       MAX_ROW_BYTES: 8 * 1024 * 1024,
-      ACK_WAIT_MS: 30_000,
+      ACK_WAIT_MS: 4_000,
       MAX_DELIVER: 5,
       RETRY_BACKOFF_MS: 1000,
       RETRY_BACKOFF_MAX_MS: 30_000,

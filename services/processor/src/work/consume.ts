@@ -2,7 +2,7 @@ import type { Consumer, JsMsg } from '@nats-io/jetstream';
 import { dependencyErrorCode, ImportEvent } from '@docprocessor/contracts';
 import { publishChange } from '@docprocessor/bus';
 import { releaseJob, repeatFinal, stopJob } from '@docprocessor/db';
-import { retryDelayMs } from '../config.js';
+import { leaseRenewalMs, retryDelayMs } from '../config.js';
 import type { ProcessorContext } from '../context.js';
 import { sendDeadLetter } from './dead-letter.js';
 import { giveUp } from './give-up.js';
@@ -71,7 +71,7 @@ export class WorkConsumer {
     if (message.info.deliveryCount > this.ctx.config.MAX_DELIVER) return giveUp(this.ctx, message, jobId, { attempt: null, error: null });
 
     const renew = () => settle(message, 'working');
-    const leaseTimer = setInterval(renew, Math.max(1000, this.ctx.config.ACK_WAIT_MS / 3));
+    const leaseTimer = setInterval(renew, leaseRenewalMs(this.ctx.config));
     this.ctx.metrics.running.inc();
     let attempt: number | null = null;
     try {

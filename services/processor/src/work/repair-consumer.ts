@@ -1,6 +1,6 @@
 import type { Consumer, JsMsg } from '@nats-io/jetstream';
 import { repairConsumer, RepairItem, type RepairKind } from '@docprocessor/contracts';
-import { retryDelayMs } from '../config.js';
+import { leaseRenewalMs, retryDelayMs } from '../config.js';
 import type { ProcessorContext } from '../context.js';
 import { settle } from './settle.js';
 
@@ -62,7 +62,7 @@ export class RepairConsumer {
     const item = parsed.data;
     const log = this.ctx.logger.child({ jobId: item.jobId, repair: item.kind, delivery: message.info.deliveryCount });
     const renew = () => settle(message, 'working');
-    const timer = setInterval(renew, Math.max(1000, this.ctx.config.ACK_WAIT_MS / 3));
+    const timer = setInterval(renew, leaseRenewalMs(this.ctx.config));
     try {
       await this.handlers[item.kind](this.ctx, item, { renew, lastDelivery: message.info.deliveryCount >= this.ctx.config.MAX_DELIVER });
       settle(message, 'ack');
