@@ -27,6 +27,8 @@ describe('migrations', () => {
       'import_templates',
       'products',
       'template_mappings',
+      'webhook_deliveries',
+      'webhooks',
     ]);
   });
 
