@@ -9,6 +9,7 @@ import { emptyTarget, keptTarget, type Target } from './bench-tables.js';
 import { generateContacts, type FileStyle } from './generate-contacts.js';
 import { median, peakRssMiB, psql, psqlValue, settle, timePipeline, timePsqlCopy, timeTogether, type PipelineRun } from './measure.js';
 import { cpuTable, figureLine, fmt, summaryTable, type Figure } from './report.js';
+import { measureUserTemplate } from './user-template.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -162,6 +163,26 @@ async function measureUpdates(stack: Stack, target: Target): Promise<void> {
   figures.push(withImages, without);
 }
 
+const ratio = (figure: Figure) => median(figure.seconds) / median(figure.copies);
+
+/** The issue's yardstick for user templates: their ratio to `psql \copy` beside contacts' in the same table. */
+async function measureOwnTemplate(stack: Stack, target: Target): Promise<void> {
+  const own = await measureUserTemplate(stack, {
+    databaseUrl: target.databaseUrl,
+    label: target.label,
+    rows,
+    pairs,
+    dir,
+    check: checkRows,
+  });
+  console.log(figureLine(own));
+  for (const contacts of figures.filter((f) => f.table === target.label && f.what.startsWith('new rows,') && !f.what.includes('atomic')))
+    console.log(
+      `    user template / contacts (${contacts.what.slice('new rows, '.length)}), ratio to ratio: ${(ratio(own) / ratio(contacts)).toFixed(2)}`,
+    );
+  figures.push(own);
+}
+
 /** Not part of the ratios: a run with invalid rows (counts checked), a small file during a large one, two at once. */
 async function measureExtras(stack: Stack, target: Target): Promise<void> {
   const brokenPath = join(dir, `realistic-invalid-${rows}.csv`);
@@ -220,6 +241,7 @@ async function measureTarget(kept: Target | null): Promise<void> {
     console.log(`  warm-up (not counted): pipeline ${fmt(warmUp.seconds)}`);
     await measureNewRows(stack, into);
     await measureUpdates(stack, into);
+    await measureOwnTemplate(stack, into);
     const processor = stack.services.find((s) => s.name === 'processor');
     const ingest = stack.services.find((s) => s.name === 'ingest');
     console.log(`  peak RSS: processor ${peakRssMiB(processor?.child.pid)} MiB, ingest ${peakRssMiB(ingest?.child.pid)} MiB`);
