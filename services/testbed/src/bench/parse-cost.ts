@@ -3,14 +3,26 @@
 // CPU time, so two checkouts compare well; the digest of the COPY data and row errors shows they write the same.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { BUILT_IN_TEMPLATES, matchHeader } from '@docprocessor/contracts';
+import { BUILT_IN_TEMPLATES, matchHeader, Template } from '@docprocessor/contracts';
 import { loadConfig } from '@docprocessor/processor/config';
 import { BatchBuilder, managedTargetTable, readCsv } from '@docprocessor/processor/pipeline';
+import { TYPED_TEMPLATE } from './typed-orders.js';
+
+/** The bench's user-defined template as the service serves it once made. */
+const typedTemplate = Template.parse({
+  ...TYPED_TEMPLATE,
+  keyCaseInsensitive: false,
+  table: `tenant_bench.${TYPED_TEMPLATE.name}`,
+  managed: true,
+  builtIn: false,
+  createdAt: null,
+  updatedAt: null,
+});
 
 const [path, templateName = 'contacts'] = process.argv.slice(2);
-const template = BUILT_IN_TEMPLATES.find((t) => t.name === templateName);
+const template = [...BUILT_IN_TEMPLATES, typedTemplate].find((t) => t.name === templateName);
 if (!path || !template) {
-  console.error('usage: node services/testbed/dist/bench/parse-cost.js <file.csv> [contacts|products]');
+  console.error('usage: node services/testbed/dist/bench/parse-cost.js <file.csv> [contacts|products|bench_orders]');
   process.exit(2);
 }
 
