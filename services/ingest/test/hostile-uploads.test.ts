@@ -95,7 +95,7 @@ describe('encodings and delimiters', () => {
 });
 
 describe('random bytes', () => {
-  it('never produce a 5xx', async () => {
+  it('never produce a 5xx', { timeout: 30_000 }, async () => {
     for (let i = 0; i < 60; i++) {
       const size = [0, 1, 2, 3, 100, 5000, 20000][i % 7]!;
       const bytes = randomBytes(size);
@@ -132,7 +132,7 @@ describe('request-level Content-Encoding', () => {
     expect((await storedText(res.json().id)).toString()).toBe(csv);
   });
 
-  it('refuses a compressed request that unpacks past the limit with 413, keeping nothing', async () => {
+  it('refuses a compressed request that unpacks past the limit with 413, keeping nothing', { timeout: 30_000 }, async () => {
     const before = await storedObjectNames(h);
     const body = multipart({ content: Buffer.concat([Buffer.from(`${CONTACTS_HEADER}\n`), Buffer.alloc(50 * 1024 * 1024, 0x41)]) });
     const bomb = gzipSync(body.payload);

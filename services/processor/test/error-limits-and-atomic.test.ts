@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { requestCancel } from '@docprocessor/db';
 import { build, contact, createJob, csvOf, jobRow, waitFor, waitForFinal, type Harness } from './helper.js';
 
@@ -46,7 +46,14 @@ describe('error thresholds', () => {
     expect(failed).toMatchObject({ status: 'failed', error: { code: 'too_many_errors' } });
     expect(failed.error!.message).toBe('Stopped after 3 of 8 rows read failed (37.5%): more than maxErrorRate (30.0%)');
     expect(await snapshot()).toEqual(before);
-    expect(await h.ctx.db.sql`select 1 from pg_tables where schemaname = 'docprocessor_shadows'`).toHaveLength(0);
+    // The shadow is dropped once the job has ended, just after its final event.
+    await vi.waitFor(
+      async () => expect(await h.ctx.db.sql`select 1 from pg_tables where schemaname = 'docprocessor_shadows'`).toHaveLength(0),
+      {
+        timeout: 10_000,
+        interval: 100,
+      },
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import postgres from 'postgres';
 import { createDbClient, type DbClient } from '@docprocessor/db';
 import { createTestDatabase, type TestDatabase } from '@docprocessor/db/testing';
@@ -99,7 +99,14 @@ describe("a job's own connection", () => {
       const slow = conn`select pg_sleep(5)`;
       const behind = conn`select 1`;
       const both = Promise.allSettled([slow, behind]);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Cut only once the server runs the sleep, so both statements were sent on this connection before it dies.
+      await vi.waitFor(
+        async () =>
+          expect(
+            await admin`select 1 from pg_stat_activity where application_name = 'jobconn-job' and state = 'active' and query like 'select pg_sleep%'`,
+          ).toHaveLength(1),
+        { timeout: 10_000, interval: 20 },
+      );
       await cutJobConnections();
       const [first, second] = await both;
       expect(first.status).toBe('rejected');
