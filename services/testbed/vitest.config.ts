@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // expect.poll's own default (1 s) is a timing assertion in disguise: a loaded machine renders a page slower than that.
+    expect: { poll: { timeout: 30_000, interval: 100 } },
   },
 });
