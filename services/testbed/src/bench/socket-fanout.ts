@@ -1,8 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
-import { ImportEvent } from '@docprocessor/contracts';
+import { ImportEvent, isTerminal } from '@docprocessor/contracts';
 import { Stack } from '../stack.js';
 import { CpuMeter } from './cpu-accounting.js';
 import { generateContacts } from './generate-contacts.js';
@@ -68,14 +69,22 @@ export async function measureSocketFanout(options: SocketFanoutOptions): Promise
       `${options.clients.toLocaleString('en-US')} live sockets: a ${options.rows.toLocaleString('en-US')}-row import with every ` +
         'client subscribed to every job (the clients run in a child process of the bench, so their CPU is not its own)',
     );
+    // On a shared machine the figures depend on what else runs: the load says how busy it was.
+    console.log(
+      `  load average when it started: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(', ')} (${cpus().length} cores)`,
+    );
     const natsTimes: Record<string, number> = {};
     const published = new Map<string, number>();
+    const finished = new Set<string>();
     nc.subscribe(`${stack.names.subjectPrefix}.>`, {
       callback: (_error, message) => {
         const arrived = Date.now();
         const event = ImportEvent.parse(message.json());
         natsTimes[`${event.jobId} ${event.type} ${event.at}`] = arrived;
         published.set(event.jobId, (published.get(event.jobId) ?? 0) + 1);
+        if (isTerminal(event.job.status)) finished.add(event.jobId);
       },
     });
     await nc.flush();
@@ -92,6 +101,8 @@ export async function measureSocketFanout(options: SocketFanoutOptions): Promise
     meter.start();
     const run = await timePipeline(stack, file);
     const cpu = meter.stop();
+    // timePipeline saw the final event on a connection of its own: this one may still be reading it.
+    while (!finished.has(run.job.id)) await new Promise((resolve) => setTimeout(resolve, 10));
     const reportArrives = nextMessage(child, 'report');
     child.send({ kind: 'report', jobId: run.job.id, natsTimes, timeoutMs: REPORT_TIMEOUT_MS } satisfies ReportRequest);
     const report = await reportArrives;
@@ -100,7 +111,6 @@ export async function measureSocketFanout(options: SocketFanoutOptions): Promise
     return printReport({
       options,
       run: { seconds: run.seconds, jobId: run.job.id },
-      ready,
       report,
       published,
       coalesced,
@@ -121,7 +131,6 @@ export async function measureSocketFanout(options: SocketFanoutOptions): Promise
 interface Outcome {
   options: SocketFanoutOptions;
   run: { seconds: number; jobId: string };
-  ready: Extract<ClientsMessage, { kind: 'ready' }>;
   report: Report;
   published: Map<string, number>;
   coalesced: number;
@@ -130,7 +139,7 @@ interface Outcome {
   gatewayRss: number | null;
 }
 
-function printReport({ options, run, ready, report, published, coalesced, tooSlow, cpu, gatewayRss }: Outcome): boolean {
+function printReport({ options, run, report, published, coalesced, tooSlow, cpu, gatewayRss }: Outcome): boolean {
   const frames = report.framesPerClient;
   const median = frames[Math.floor(frames.length / 2)] ?? 0;
   const events = published.get(run.jobId) ?? 0;
