@@ -36,6 +36,7 @@ export class Fanout {
   private subscription: Subscription | null = null;
   /** The events of the NATS read being dispatched: sent together once the read's messages have all been parsed. */
   private batch: TenantEvent[] = [];
+  private batchStarted = 0;
 
   constructor(private readonly options: FanoutOptions) {}
 
@@ -84,14 +85,19 @@ export class Fanout {
     // The published bytes go out as they are: every client shares one buffer, and none costs a JSON or UTF-8 pass.
     const event: TenantEvent = { event: parsed.data, raw: Buffer.from(message.data), tenantId };
     // nats.js dispatches every message of one socket read synchronously: a microtask runs once the read is done.
-    if (this.batch.push(event) === 1) queueMicrotask(() => this.sendBatch());
+    if (this.batch.push(event) > 1) return;
+    this.batchStarted = performance.now();
+    queueMicrotask(() => this.sendBatch());
   }
 
   private sendBatch(): void {
     const { kept, dropped } = withoutSupersededProgress(this.batch);
     this.batch = [];
     for (const item of dropped) this.options.metrics.framesCoalesced.inc(this.byTenant.get(item.tenantId)?.size ?? 0);
-    for (const item of kept) this.send(item);
+    for (const item of kept) {
+      this.send(item);
+      this.options.metrics.fanoutSeconds.observe((performance.now() - this.batchStarted) / 1000);
+    }
   }
 
   private send(item: TenantEvent): void {
