@@ -65,7 +65,7 @@ function bucketQuantile(lines: string[], name: string, q: number): string {
  * N WebSocket clients (in a child process, see socket-clients.ts) subscribed to every job while one import runs: the
  * latency of each frame from the event's arrival at a NATS subscriber of this process, on the same machine's clock,
  * the frames each client got, whether every client saw the final state, and the gateway's peak RSS.
- * Returns false when the goal is missed or a client lost the final state.
+ * Returns false when a client lost the final state (a wrong result); a latency over the goal is a figure, said as such.
  */
 export async function measureSocketFanout(options: SocketFanoutOptions): Promise<boolean> {
   const file = join(options.dir, `realistic-${options.rows}.csv`);
@@ -178,5 +178,5 @@ function printReport({ options, run, report, published, coalesced, tooSlow, fano
     `  gateway peak RSS ${gatewayRss ?? '?'} MiB; CPU over the import: gateway ${cpuOf('gateway')}, processor ${cpuOf('processor')}, ` +
       `clients ${fmt(report.cpuSeconds)} (their event loop's delay p99 ${ms(report.eventLoopDelayP99Ms)})`,
   );
-  return met;
+  return everyFinal && report.unmatched === 0;
 }
