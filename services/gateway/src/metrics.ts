@@ -1,4 +1,4 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The gateway's own figures (own registry, so tests can build many apps in one process). */
 export interface GatewayMetrics {
@@ -6,6 +6,7 @@ export interface GatewayMetrics {
   connectedClients: Gauge;
   framesSent: Counter<'type'>;
   framesCoalesced: Counter;
+  fanoutSeconds: Histogram;
   slowClientDisconnects: Counter;
   invalidEvents: Counter;
 }
@@ -26,6 +27,12 @@ export function createMetrics(): GatewayMetrics {
     framesCoalesced: new Counter({
       name: 'docprocessor_gateway_ws_frames_coalesced_total',
       help: 'Events not sent to a lagging client because a newer event of the same job superseded them',
+      registers,
+    }),
+    fanoutSeconds: new Histogram({
+      name: 'docprocessor_gateway_ws_fanout_seconds',
+      help: 'Per event: from reading it off NATS to handing it to the last WebSocket client',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
     }),
     slowClientDisconnects: new Counter({

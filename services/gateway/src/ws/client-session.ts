@@ -6,14 +6,13 @@ import {
   CLOSE_RECONNECT,
   CLOSE_TOO_SLOW,
   type ErrorFrame,
-  type ImportEvent,
   type Job,
   type SnapshotFrame,
 } from '@docprocessor/contracts';
 import type { FanoutClient } from '../fanout.js';
 import type { GatewayMetrics } from '../metrics.js';
 import { parseClientFrame } from './client-frames.js';
-import { LatestPerJob } from './latest-per-job.js';
+import { LatestPerJob, type QueuedEvent } from './latest-per-job.js';
 import type { SnapshotInput } from './read-snapshot.js';
 
 export interface SessionLimits {
@@ -35,6 +34,8 @@ export interface SessionOptions {
 const DRAIN_CHECK_MS = 50;
 const MAX_QUEUED_SUBSCRIBES = 8;
 const CONTROL_FRAME_HEADROOM = 4;
+/** Events are JSON text, sent as text frames even when handed over as bytes. */
+const TEXT_FRAME = { binary: false } as const;
 
 /**
  * One WebSocket client: what it subscribed to, and the events held back while its snapshot is read or while
@@ -62,13 +63,15 @@ export class ClientSession implements FanoutClient {
     socket.on('close', () => this.end());
   }
 
-  deliver(event: ImportEvent, raw: string): void {
-    if (this.ended || (this.jobFilter !== null && event.jobId !== this.jobFilter)) return;
+  /** The fan-out counts what this sends right away (true); what waits is counted when it goes. */
+  deliver(item: QueuedEvent): boolean {
+    if (this.ended || (this.jobFilter !== null && item.event.jobId !== this.jobFilter)) return false;
     const backedUp = this.options.socket.bufferedAmount > this.options.limits.maxBufferedBytes;
-    if (!this.holding && this.pending.size === 0 && !backedUp) return this.send(raw, 'event');
-    if (this.pending.offer({ event, raw })) this.options.metrics.framesCoalesced.inc();
-    if (this.pending.size > this.options.limits.maxPendingJobs) return this.closeTooSlow();
-    if (!this.holding) this.scheduleDrain();
+    if (!this.holding && this.pending.size === 0 && !backedUp) return this.write(item.raw, 'event');
+    if (this.pending.offer(item)) this.options.metrics.framesCoalesced.inc();
+    if (this.pending.size > this.options.limits.maxPendingJobs) this.closeTooSlow();
+    else if (!this.holding) this.scheduleDrain();
+    return false;
   }
 
   /** A peer that did not answer the previous ping is gone (no FIN ever came): cut it. */
@@ -181,12 +184,20 @@ export class ClientSession implements FanoutClient {
     this.send(JSON.stringify(frame), 'error');
   }
 
-  private send(text: string, type: 'event' | 'snapshot' | 'error'): void {
+  private send(data: Buffer | string, type: 'event' | 'snapshot' | 'error'): void {
+    if (this.write(data, type)) this.options.metrics.framesSent.inc({ type });
+  }
+
+  /** Sends one text frame; false when the socket is no longer open (or too far behind for a snapshot or error). */
+  private write(data: Buffer | string, type: 'event' | 'snapshot' | 'error'): boolean {
     const { socket, limits } = this.options;
-    if (socket.readyState !== WebSocket.OPEN) return;
+    if (socket.readyState !== WebSocket.OPEN) return false;
     // Snapshots and errors skip the event queue, but a client that asks for them without reading is still bounded.
-    if (type !== 'event' && socket.bufferedAmount > CONTROL_FRAME_HEADROOM * limits.maxBufferedBytes) return this.closeTooSlow();
-    socket.send(text);
-    this.options.metrics.framesSent.inc({ type });
+    if (type !== 'event' && socket.bufferedAmount > CONTROL_FRAME_HEADROOM * limits.maxBufferedBytes) {
+      this.closeTooSlow();
+      return false;
+    }
+    socket.send(data, TEXT_FRAME);
+    return true;
   }
 }

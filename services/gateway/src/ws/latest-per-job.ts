@@ -4,8 +4,8 @@ export { compareJobs };
 
 export interface QueuedEvent {
   event: ImportEvent;
-  /** The JSON text to send, as published. */
-  raw: string;
+  /** The JSON to send, as published: UTF-8 bytes shared by every client (or the text itself). */
+  raw: Buffer | string;
 }
 
 /**

@@ -46,9 +46,15 @@ export class Sessions {
     this.open.delete(session);
   }
 
-  // Lookups are cached by the authenticator (a revoke shows within its 2 s window), so this is cheap per socket.
+  // One lookup per distinct key, not per socket: a thousand browsers on one key cost one check a second, not a thousand.
   private async recheckKeys(): Promise<void> {
+    const byKey = new Map<string | undefined, ClientSession[]>();
     for (const [session, apiKey] of this.open) {
+      const sessions = byKey.get(apiKey);
+      if (sessions) sessions.push(session);
+      else byKey.set(apiKey, [session]);
+    }
+    for (const [apiKey, sessions] of byKey) {
       try {
         if (await this.authenticate(apiKey)) continue;
       } catch (error) {
@@ -56,7 +62,7 @@ export class Sessions {
         this.logger.warn({ err: error }, 'could not check the API keys of open sockets');
         return;
       }
-      session.closeRevoked();
+      for (const session of sessions) session.closeRevoked();
     }
   }
 

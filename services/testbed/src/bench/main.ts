@@ -9,6 +9,7 @@ import { emptyTarget, keptTarget, type Target } from './bench-tables.js';
 import { generateContacts, type FileStyle } from './generate-contacts.js';
 import { median, peakRssMiB, psql, psqlValue, settle, timePipeline, timePsqlCopy, timeTogether, type PipelineRun } from './measure.js';
 import { cpuTable, figureLine, fmt, summaryTable, type Figure } from './report.js';
+import { measureSocketFanout } from './socket-fanout.js';
 import { measureUserTemplate } from './user-template.js';
 
 const { values: args } = parseArgs({
@@ -20,6 +21,10 @@ const { values: args } = parseArgs({
     existing: { type: 'string', default: '10000000' },
     invalid: { type: 'string', default: '0.01' },
     'skip-extra': { type: 'boolean', default: false },
+    // The live-sockets scenario: `--sockets 0` skips it, `--only sockets` runs nothing else.
+    sockets: { type: 'string', default: '1000' },
+    'socket-rows': { type: 'string', default: '300000' },
+    only: { type: 'string' },
   },
 });
 const rows = Number(args.rows);
@@ -27,6 +32,8 @@ const pairs = Math.max(1, Number(args.pairs));
 const existing = Number(args.existing);
 const dir = join(REPO_ROOT, '.bench');
 mkdirSync(dir, { recursive: true });
+const sockets = () => measureSocketFanout({ clients: Number(args.sockets), rows: Number(args['socket-rows']), dir });
+if (args.only === 'sockets') process.exit((await sockets()) ? 0 : 1);
 
 /** The files a run can measure; `realistic` is the one the issue's goals are about, and the update path uses it. */
 const CASES: Record<string, { file: string; style: FileStyle; lineEnd: '\n' | '\r\n' }> = {
@@ -267,3 +274,4 @@ if (tables.includes('existing') && existing > 0) {
 console.log('');
 console.log(`Summary (median of ${pairs} alternating pairs after a warm-up; ratio = pipeline / psql \\copy of the same pairs):`);
 console.log(summaryTable(figures));
+if (Number(args.sockets) > 0 && !(await sockets())) process.exitCode = 1;
