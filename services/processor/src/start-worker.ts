@@ -57,7 +57,15 @@ export async function startWorker(config: ProcessorConfig, logger: Logger): Prom
   return {
     async stop() {
       metricsServer?.close();
-      await Promise.all([consumer.stop(), smallFiles.stop(), repairs.stop(), watchdog.stop(), retention.stop(), recorder.stop(), sender.stop()]);
+      await Promise.all([
+        consumer.stop(),
+        smallFiles.stop(),
+        repairs.stop(),
+        watchdog.stop(),
+        retention.stop(),
+        recorder.stop(),
+        sender.stop(),
+      ]);
       // With NATS or the database away, closing could wait forever: the jobs are handed back already.
       await Promise.race([Promise.all([bus.close(), db.close()]), sleep(5000)]);
     },
