@@ -18,8 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => dir.remove());
 
-const CSV =
-  'id,email,first_name,last_name,company,country,signup_date,amount,active,notes\n1,ada@example.com,Ada,Lovelace,,GB,2024-01-02,1.50,true,\n';
+const HEADER = 'id,email,first_name,last_name,company,country,signup_date,amount,active,notes';
+const CSV = `${HEADER}\n1,ada@example.com,Ada,Lovelace,,GB,2024-01-02,1.50,true,\n`;
 
 function importCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
