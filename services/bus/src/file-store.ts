@@ -115,6 +115,12 @@ export class FileStore {
     }
   }
 
+  /** Bytes the bucket's stream holds on the server (files, their metadata and any partial uploads). */
+  async storedBytes(): Promise<number> {
+    const info = await this.bus.jsm.streams.info(`OBJ_${this.bus.names.bucket}`);
+    return info.state.bytes;
+  }
+
   async delete(name: string): Promise<void> {
     await this.store.delete(name);
   }

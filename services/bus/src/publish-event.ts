@@ -36,6 +36,17 @@ export async function publishEvent(
 export const publishChange = (bus: Bus, change: JobChange): Promise<ImportEvent> =>
   publishEvent(bus, change.event, change.job, { tenantId: change.tenantId });
 
+/**
+ * Says a final state again (a worker may have died between its commit and its event) unless the stream holds that
+ * event already: a work item delivered long after its job finished (a second consumer's copy, a hand-back) would
+ * otherwise show live subscribers and webhooks the final event again once the dedupe window has passed.
+ */
+export async function repeatChange(bus: Bus, change: JobChange): Promise<void> {
+  const stored = await bus.jsm.streams.getMessage(bus.names.stream, { last_by_subj: eventSubject(bus.names, change.job.id, change.event) });
+  if (stored?.header?.get('Nats-Msg-Id') === eventMessageId(change.job.id, change.event, change.job.attempt)) return;
+  await publishChange(bus, change);
+}
+
 /** Queues a repair of a job for the processors; `requestId` makes a republish of the same request harmless. */
 export async function publishRepair(bus: Bus, item: RepairItem, requestId: string): Promise<void> {
   await bus.js.publish(repairSubject(bus.names, item.jobId, item.kind), JSON.stringify(item), {

@@ -7,6 +7,7 @@ import {
   deadLetterStream,
   eventSubject,
   repairConsumer,
+  smallFileConsumer,
   webhookConsumer,
   workItemSubject,
   type ImportEvent,
@@ -72,6 +73,22 @@ export async function ensureTopology(bus: Bus, given: Partial<TopologyOptions> &
   await ensureConsumer(bus, workConsumerConfig(bus, options), updateConsumer);
   await ensureConsumer(bus, repairConsumerConfig(bus, options), updateConsumer);
   await ensureConsumer(bus, webhookConsumerConfig(bus, options), updateConsumer);
+  await ensureConsumer(bus, smallFileConsumerConfig(bus, options), updateConsumer);
+}
+
+/**
+ * The small-file lane: every work item a second time, with the same lease and delivery limit, from the consumer's
+ * creation on. The worker's lane slot runs only small jobs that the shared consumer has not handed out yet; the job's
+ * claim in PostgreSQL keeps each job to one worker whichever consumer delivers it first.
+ */
+export function smallFileConsumerConfig(bus: Bus, options: TopologyOptions): Partial<ConsumerConfig> {
+  return { ...workConsumerConfig(bus, options), durable_name: smallFileConsumer(bus.names), deliver_policy: DeliverPolicy.New };
+}
+
+/** Work items not yet acknowledged by the shared consumer: waiting for a worker, or held by one. */
+export async function workQueueDepth(bus: Bus): Promise<number> {
+  const info = await bus.jsm.consumers.info(bus.names.stream, bus.names.consumer);
+  return info.num_pending + info.num_ack_pending;
 }
 
 /**
@@ -161,4 +178,13 @@ export async function lastWorkItem(bus: Bus, jobId: string): Promise<{ sequence:
 export async function isWorkItemQueued(bus: Bus, sequence: number): Promise<boolean> {
   const info = await bus.jsm.consumers.info(bus.names.stream, bus.names.consumer);
   return sequence > info.delivered.stream_seq;
+}
+
+/**
+ * True while the shared consumer has not delivered this stream sequence and no worker waits for work on it: the
+ * item sits in the queue behind others (an idle worker would be handed it at once).
+ */
+export async function isWorkItemWaiting(bus: Bus, sequence: number): Promise<boolean> {
+  const info = await bus.jsm.consumers.info(bus.names.stream, bus.names.consumer);
+  return sequence > info.delivered.stream_seq && info.num_waiting === 0;
 }

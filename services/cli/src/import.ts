@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // npm run import -- <file> [options]: upload, follow live over /ws, summarize. Exit code 0, 1 or 2 (see USAGE).
 import { existsSync, statSync } from 'node:fs';
-import { ErrorBody, Job } from '@docprocessor/contracts';
+import { Job } from '@docprocessor/contracts';
 import { readImportConfig } from './config.js';
 import { followJob } from './follow-job.js';
 import { parseImportArgs, USAGE, UsageError } from './import-args.js';
 import { ProgressView } from './progress-view.js';
+import { refusalLine } from './refusal.js';
 import { streamUpload } from './stream-upload.js';
 import { exitCodeOf, summaryLines } from './summary.js';
 
@@ -23,9 +24,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const answer = await streamUpload(url, key, args.file, args.fields, (sent, total) => args.follow && view.uploaded(sent, total));
   view.end();
   if (answer.status >= 300) {
-    const refusal = ErrorBody.safeParse(answer.body);
-    const reason = refusal.success ? `${refusal.data.error.code}: ${refusal.data.error.message}` : `HTTP ${answer.status}`;
-    console.error(`The upload was refused (${answer.status}) — ${reason}`);
+    console.error(refusalLine(answer));
     return USAGE_OR_CONNECTION;
   }
   let job = Job.parse(answer.body);

@@ -9,6 +9,8 @@ import { API_KEY_HEADER } from '@docprocessor/contracts';
 export interface HttpAnswer {
   status: number;
   body: unknown;
+  /** The `Retry-After` header of a refusal (429, 503), if any. */
+  retryAfter?: string;
 }
 
 export class ConnectionError extends Error {}
@@ -54,7 +56,12 @@ export async function streamUpload(
       res.on('error', reject);
       res.on('end', () => {
         if (!req.writableEnded) req.destroy();
-        resolve({ status: res.statusCode ?? 0, body: parseJson(Buffer.concat(chunks).toString('utf8')) });
+        const retryAfter = res.headers['retry-after'];
+        resolve({
+          status: res.statusCode ?? 0,
+          body: parseJson(Buffer.concat(chunks).toString('utf8')),
+          ...(retryAfter ? { retryAfter } : {}),
+        });
       });
     });
     req.write(head);
@@ -68,7 +75,7 @@ export async function streamUpload(
     req.on('drain', () => body.resume());
     body.on('error', (error) => req.destroy(error));
     body.on('end', () => req.end(tail));
-    // The server may answer (413, 400) before it has read everything: stop sending, keep its answer.
+    // The server may answer (413, 400, 503) before it has read everything: stop sending, keep its answer.
     req.on('response', () => body.destroy());
   });
 }

@@ -55,6 +55,7 @@ const job = (description: string): RouteResponse => ({ description, schema: Job 
 const refused = (description: string): RouteResponse => ({ description, schema: ErrorBody });
 const notFound = refused('no such job of this tenant (`not_found`)');
 const conflict = refused('the job is not in a state that allows it (`invalid_state`)');
+const full = refused('the work queue or the file store is past its limit (`service_unavailable`, with `Retry-After`)');
 
 export const API_ROUTES: readonly ApiRoute[] = [
   {
@@ -70,6 +71,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       413: refused('the file is over MAX_UPLOAD_BYTES'),
       415: refused('not multipart, or not a CSV or workbook'),
       429: refused('too many uploads this minute'),
+      503: full,
     },
   },
   {
@@ -119,7 +121,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: 'imports',
     summary: 'Run a failed or cancelled job again',
     params: JobIdParams,
-    responses: { 202: job('pending again'), 404: notFound, 409: conflict },
+    responses: { 202: job('pending again'), 404: notFound, 409: conflict, 503: full },
   },
   {
     method: 'post',
@@ -127,7 +129,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: 'imports',
     summary: "Import a completed dry run's stored file for real",
     params: JobIdParams,
-    responses: { 202: job('the new job'), 200: job('the job an earlier commit created'), 404: notFound, 409: conflict },
+    responses: { 202: job('the new job'), 200: job('the job an earlier commit created'), 404: notFound, 409: conflict, 503: full },
   },
   {
     method: 'get',
@@ -161,6 +163,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
       400: refused('another header, or a row the job never failed'),
       404: notFound,
       409: conflict,
+      503: full,
     },
   },
   {

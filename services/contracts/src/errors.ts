@@ -144,7 +144,9 @@ export const ERROR_CATALOG = {
   service_unavailable: {
     status: 503,
     kind: 'infrastructure',
-    when: 'ingest does not answer the gateway, or a WebSocket snapshot or key check cannot be made right now',
+    when:
+      'ingest does not answer the gateway, or a WebSocket snapshot or key check cannot be made right now; an upload, retry or ' +
+      'commit while the work queue or the file store is past its limit (`MAX_QUEUED_JOBS`, `MAX_STORED_BYTES`), with `Retry-After`',
   },
   internal_error: { status: 500, kind: 'system', when: 'a fault on our side (logged); also a job whose template no longer exists' },
   /** Every delivery of the job ended with its worker gone (killed, crashed, out of memory) before it reported anything. */

@@ -73,6 +73,12 @@ export const allRepairsSubject = (names: BusNames): string => `${names.subjectPr
 
 export const repairConsumer = (names: BusNames): string => `${names.consumer}_repairs`;
 
+/**
+ * The small-file lane: a second durable consumer of the same work items, read by a bounded extra slot of each
+ * worker, so a small file queued behind large ones starts at once (docs/operations.md, "Fairness").
+ */
+export const smallFileConsumer = (names: BusNames): string => `${names.consumer}_small`;
+
 /** Why a work item was given up: its deliveries ran out, or it is not a job event at all. */
 export const DeadLetterReason = z.enum(['delivery_limit', 'unreadable_work_item']);
 export type DeadLetterReason = z.infer<typeof DeadLetterReason>;

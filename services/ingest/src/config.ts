@@ -22,6 +22,27 @@ export const IngestEnv = BaseEnv.extend(ApiKeysEnv.shape)
       .positive()
       .default(60)
       .describe('Uploads one API key may start per minute (`429` with `Retry-After` beyond it).'),
+    // Past these limits new work is refused with 503 rather than accepted and left to wait (docs/operations.md, "Backpressure").
+    MAX_QUEUED_JOBS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(10_000)
+      .describe('Work items waiting for or held by a worker past which uploads, retries, commits and fixes get `503`; `0`: no limit.'),
+    // Stored files are kept for retries, fixes and dry-run commits and never removed on their own, so a default cap
+    // would one day refuse every upload of a long-lived install: the operator sets it from the disk JetStream stores on.
+    MAX_STORED_BYTES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe('Bytes in the file store past which uploads, retries, commits and fixes get `503`; `0`: no limit.'),
+    BACKPRESSURE_RETRY_AFTER_SECONDS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(30)
+      .describe('`Retry-After` (seconds) of a `503` refused for `MAX_QUEUED_JOBS` or `MAX_STORED_BYTES`.'),
   });
 export type IngestConfig = z.output<typeof IngestEnv>;
 

@@ -18,6 +18,9 @@ describe('loadConfig', () => {
       MAX_UPLOAD_BYTES: 1024 * 1024 * 1024,
       OUTBOX_SWEEP_MS: 5000,
       UPLOAD_RATE_LIMIT_PER_MINUTE: 60,
+      MAX_QUEUED_JOBS: 10_000,
+      MAX_STORED_BYTES: 0,
+      BACKPRESSURE_RETRY_AFTER_SECONDS: 30,
     });
   });
 

@@ -9,6 +9,19 @@ export const ProcessorEnv = BaseEnv.extend({
     .max(64)
     .default(2)
     .describe('Jobs one worker runs at once, so a small file is not stuck behind a big one.'),
+  SMALL_FILE_SLOTS: count()
+    .min(0)
+    .max(16)
+    .default(1)
+    .describe(
+      'Extra jobs one worker runs from the small-file lane: files up to `SMALL_FILE_MAX_BYTES` still queued behind others start ' +
+        'at once in one of these slots; `0` turns the lane off.',
+    ),
+  // About 70,000 contacts rows: a few seconds of work, so a lane slot is soon free for the next small file.
+  SMALL_FILE_MAX_BYTES: count()
+    .min(1)
+    .default(8 * 1024 * 1024)
+    .describe('Largest stored file (bytes, as unpacked) the small-file lane takes.'),
   // Each batch pays a few round trips and a commit: with rows in binary COPY (about 1.8 MB per 10,000 contacts)
   // 10,000 measured an eighth faster than 5,000, for a few MiB more memory.
   PROCESSOR_BATCH_ROWS: count()

@@ -16,4 +16,7 @@ closeWithGrace({ delay: config.ACK_WAIT_MS, logger, skip: ['unhandledRejection']
 });
 
 worker = await startWorker(config, logger);
-logger.info({ concurrency: config.PROCESSOR_CONCURRENCY, batchRows: config.PROCESSOR_BATCH_ROWS }, 'processor ready');
+logger.info(
+  { concurrency: config.PROCESSOR_CONCURRENCY, smallFileSlots: config.SMALL_FILE_SLOTS, batchRows: config.PROCESSOR_BATCH_ROWS },
+  'processor ready',
+);

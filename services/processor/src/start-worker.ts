@@ -6,6 +6,7 @@ import { connectWhenReachable, ensureTopology, FileStore } from '@docprocessor/b
 import { createDbClient } from '@docprocessor/db';
 import type { ProcessorConfig } from './config.js';
 import { WorkConsumer } from './work/consume.js';
+import { smallFileLane } from './work/small-file-lane.js';
 import { withJobConnections } from './job-connections.js';
 import { createMetrics, type ProcessorMetrics } from './metrics.js';
 import { fixImport } from './repair/fix-import.js';
@@ -22,12 +23,12 @@ export interface Worker {
 }
 
 /**
- * One processor: its connections, the consumers of imports and repairs, the watchdog, the webhook recorder and
+ * One processor: its connections, the consumers of imports (shared and small-file lane) and repairs, the watchdog, the webhook recorder and
  * sender, and, if PROCESSOR_METRICS_PORT is set, /metrics.
  */
 export async function startWorker(config: ProcessorConfig, logger: Logger): Promise<Worker> {
   const db = createDbClient(config.DATABASE_URL, {
-    max: config.PROCESSOR_CONCURRENCY * 2 + 2 + config.WEBHOOK_CONCURRENCY,
+    max: (config.PROCESSOR_CONCURRENCY + config.SMALL_FILE_SLOTS) * 2 + 2 + config.WEBHOOK_CONCURRENCY,
     applicationName: 'processor',
   });
   const busOptions = { servers: config.NATS_URL, names: busNamesFromEnv(config), connectionName: `processor-${process.pid}` };
@@ -40,6 +41,8 @@ export async function startWorker(config: ProcessorConfig, logger: Logger): Prom
   const ctx = { config, db: withJobConnections(db, config.DATABASE_URL, 'processor'), bus, files, logger, metrics };
   const consumer = new WorkConsumer(ctx);
   await consumer.start();
+  const smallFiles = new WorkConsumer(ctx, smallFileLane(ctx));
+  await smallFiles.start();
   const repairs = new RepairConsumer(ctx, { revert: revertImport, fix: fixImport });
   await repairs.start();
   const watchdog = new Watchdog(ctx);
@@ -54,7 +57,15 @@ export async function startWorker(config: ProcessorConfig, logger: Logger): Prom
   return {
     async stop() {
       metricsServer?.close();
-      await Promise.all([consumer.stop(), repairs.stop(), watchdog.stop(), retention.stop(), recorder.stop(), sender.stop()]);
+      await Promise.all([
+        consumer.stop(),
+        smallFiles.stop(),
+        repairs.stop(),
+        watchdog.stop(),
+        retention.stop(),
+        recorder.stop(),
+        sender.stop(),
+      ]);
       // With NATS or the database away, closing could wait forever: the jobs are handed back already.
       await Promise.race([Promise.all([bus.close(), db.close()]), sleep(5000)]);
     },

@@ -13,6 +13,8 @@ describe('loadConfig', () => {
       NATS_OBJECT_BUCKET: 'import-files',
       NATS_CONSUMER: 'processors',
       PROCESSOR_CONCURRENCY: 2,
+      SMALL_FILE_SLOTS: 1,
+      SMALL_FILE_MAX_BYTES: 8 * 1024 * 1024,
       PROCESSOR_BATCH_ROWS: 10_000,
       MAX_STORED_ERRORS: 10_000,
       MAX_COLUMNS: 1000,

@@ -4,6 +4,7 @@ import { AppError, IDEMPOTENCY_KEY_HEADER, JobIdParams, ListImportsQuery, type J
 import { decodeCursor, findJob, listJobs } from '@docprocessor/db';
 import type { IngestContext } from '../imports/context.js';
 import { addFix } from '../imports/add-fix.js';
+import { CapacityGuard } from '../imports/capacity-guard.js';
 import { cancelImport } from '../imports/cancel-import.js';
 import { commitDryRun } from '../imports/commit-dry-run.js';
 import { createImport, findByIdempotencyKey } from '../imports/create-import.js';
@@ -43,7 +44,14 @@ export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestC
     // A repeated Idempotency-Key is answered with its job, never refused: the upload it repeats was counted.
     allowList: async (request: FastifyRequest) => (await idempotencyOf(ctx, request).replayOf) !== undefined,
   };
-  app.post('/api/imports', { config: { rateLimit } }, async (request, reply) => {
+  // Checked before the body is read; an upload that repeats an Idempotency-Key is answered with its job, never refused.
+  const capacity = new CapacityGuard(ctx);
+  const refuseWhenFull = async (request: FastifyRequest) => {
+    if ((await idempotencyOf(ctx, request).replayOf) === undefined) await capacity.check();
+  };
+  const whenRoom = { preHandler: async () => capacity.check() };
+
+  app.post('/api/imports', { config: { rateLimit }, preHandler: refuseWhenFull }, async (request, reply) => {
     const principal = principalOf(request);
     const { key: idempotencyKey, replayOf } = idempotencyOf(ctx, request);
     const existing = await replayOf;
@@ -79,7 +87,7 @@ export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestC
     return reply.code(job.status === 'cancelled' ? 200 : 202).send(job);
   });
 
-  app.post('/api/imports/:id/commit', async (request, reply) => {
+  app.post('/api/imports/:id/commit', whenRoom, async (request, reply) => {
     const { id } = JobIdParams.parse(request.params);
     const { job, created } = await commitDryRun({ ctx, input: { principal: principalOf(request), jobId: id } });
     return reply.code(created ? 202 : 200).send(job);
@@ -95,14 +103,14 @@ export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestC
     return reply.code(202).send(await revertImport({ ctx, input: { principal: principalOf(request), jobId: id } }));
   });
 
-  app.post('/api/imports/:id/fixes', async (request, reply) => {
+  app.post('/api/imports/:id/fixes', whenRoom, async (request, reply) => {
     const { id } = JobIdParams.parse(request.params);
     if (!request.isMultipart())
       throw new AppError('unsupported_media_type', 'Send the corrected file as multipart/form-data with the field "file"');
     return reply.code(202).send(await addFix({ ctx, input: { principal: principalOf(request), jobId: id, request } }));
   });
 
-  app.post('/api/imports/:id/retry', async (request, reply) => {
+  app.post('/api/imports/:id/retry', whenRoom, async (request, reply) => {
     const { id } = JobIdParams.parse(request.params);
     return reply.code(202).send(await retryImport({ ctx, input: { principal: principalOf(request), jobId: id } }));
   });

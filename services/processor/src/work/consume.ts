@@ -1,6 +1,6 @@
 import type { Consumer, JsMsg } from '@nats-io/jetstream';
 import { dependencyErrorCode, ImportEvent } from '@docprocessor/contracts';
-import { publishChange } from '@docprocessor/bus';
+import { publishChange, repeatChange } from '@docprocessor/bus';
 import { releaseJob, repeatFinal, stopJob } from '@docprocessor/db';
 import { leaseRenewalMs, retryDelayMs } from '../config.js';
 import type { ProcessorContext } from '../context.js';
@@ -13,10 +13,22 @@ import { settle } from './settle.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A durable consumer of work items and the slots of this worker that pull from it. */
+export interface WorkLane {
+  name: string;
+  consumer: string;
+  slots: number;
+  /**
+   * Whether this lane runs the item's job; an item it passes over is acknowledged at once, the job being another
+   * consumer's to run. Unset: every item.
+   */
+  accepts?: (event: ImportEvent, message: JsMsg) => Promise<boolean>;
+}
+
 /**
- * The worker loop: `PROCESSOR_CONCURRENCY` slots, each pulling one work item only when it is free, so
- * nothing waits in a local buffer while its lease runs out. Ack on a final state, nak with backoff on a
- * retryable failure; once the deliveries are used up the item becomes a dead letter and its job fails.
+ * The worker loop: a lane's slots, each pulling one work item only when it is free, so nothing waits in a
+ * local buffer while its lease runs out. Ack on a final state, nak with backoff on a retryable failure; once
+ * the deliveries are used up the item becomes a dead letter and its job fails.
  */
 export class WorkConsumer {
   private running = false;
@@ -25,12 +37,15 @@ export class WorkConsumer {
   /** Work handed back while stopping, released only once no pull of this worker is open any more. */
   private handedBack: JsMsg[] = [];
 
-  constructor(private readonly ctx: ProcessorContext) {}
+  constructor(
+    private readonly ctx: ProcessorContext,
+    private readonly lane: WorkLane = { name: 'shared', consumer: ctx.bus.names.consumer, slots: ctx.config.PROCESSOR_CONCURRENCY },
+  ) {}
 
   async start(): Promise<void> {
-    this.consumer = await this.ctx.bus.js.consumers.get(this.ctx.bus.names.stream, this.ctx.bus.names.consumer);
+    this.consumer = await this.ctx.bus.js.consumers.get(this.ctx.bus.names.stream, this.lane.consumer);
     this.running = true;
-    this.slots = Array.from({ length: this.ctx.config.PROCESSOR_CONCURRENCY }, (_, i) => this.slot(i));
+    this.slots = Array.from({ length: this.lane.slots }, (_, i) => this.slot(i));
   }
 
   async stop(): Promise<void> {
@@ -46,7 +61,7 @@ export class WorkConsumer {
         const message = await this.consumer!.next({ expires: 2000 });
         if (message) await this.handle(message);
       } catch (error) {
-        this.ctx.logger.warn({ err: error, slot: index }, 'pulling work failed; retrying');
+        this.ctx.logger.warn({ err: error, lane: this.lane.name, slot: index }, 'pulling work failed; retrying');
         await sleep(1000);
       }
     }
@@ -65,7 +80,8 @@ export class WorkConsumer {
       return;
     }
     const jobId = parsed.data.jobId;
-    const log = this.ctx.logger.child({ jobId, delivery: message.info.deliveryCount });
+    const log = this.ctx.logger.child({ jobId, delivery: message.info.deliveryCount, lane: this.lane.name });
+    if (this.lane.accepts && !(await this.lane.accepts(parsed.data, message))) return settle(message, 'ack');
     // One delivery more than MAX_DELIVER is configured on the consumer: it arrives only when every earlier one
     // ended without an outcome (its worker died or hung), and it is never run, so a poison item cannot kill it.
     if (message.info.deliveryCount > this.ctx.config.MAX_DELIVER) return giveUp(this.ctx, message, jobId, { attempt: null, error: null });
@@ -85,7 +101,7 @@ export class WorkConsumer {
       if (claim.kind === 'done') {
         // A worker may have died between the final commit and its event: say it again (deduplicated).
         const repeat = claim.job && repeatFinal(claim.job);
-        if (repeat) await publishChange(this.ctx.bus, repeat);
+        if (repeat) await repeatChange(this.ctx.bus, repeat);
         settle(message, 'ack');
         return;
       }
@@ -96,7 +112,7 @@ export class WorkConsumer {
         return;
       }
       attempt = claim.change.row.attempt;
-      log.info({ attempt, resumeAfter: claim.change.row.processedRows }, 'job claimed');
+      log.info({ attempt, resumeAfter: claim.change.row.processedRows, sizeBytes: claim.change.row.sizeBytes }, 'job claimed');
       const outcome = await runImport(this.ctx, claim.change, { renew, stopping: () => !this.running, claimedAt });
       if (outcome === 'released') {
         log.info('shutting down: job handed back at its last checkpoint');
@@ -111,7 +127,7 @@ export class WorkConsumer {
   }
 
   private async handleFailure(message: JsMsg, jobId: string, attempt: number | null, error: unknown): Promise<void> {
-    const log = this.ctx.logger.child({ jobId, delivery: message.info.deliveryCount });
+    const log = this.ctx.logger.child({ jobId, delivery: message.info.deliveryCount, lane: this.lane.name });
     if (error instanceof LeaseLostError) {
       // The newer attempt may hold this same work item (a redelivery): leave it alone, it will ack it.
       log.warn('another attempt took this job over; stopping without committing');
