@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       NATS_SUBJECT_PREFIX: 'imports',
       NATS_OBJECT_BUCKET: 'import-files',
       NATS_CONSUMER: 'processors',
+      NATS_REPLICAS: 'auto',
       PROCESSOR_CONCURRENCY: 2,
       PROCESSOR_BATCH_ROWS: 10_000,
       MAX_STORED_ERRORS: 10_000,
