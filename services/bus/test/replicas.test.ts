@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { NatsReplicas } from '@docprocessor/contracts';
-import { connectBus, ensureTopology, FileStore, replicasFor, type Bus } from '../src/index.js';
+import { connectBus, ensureTopology, FileStore, objectStoreStream, replicasFor, type Bus } from '../src/index.js';
 import { destroyBusNames, TEST_NATS_SERVERS, uniqueBusNames } from '../src/testing.js';
 
 const made: Array<{ bus: Bus; names: ReturnType<typeof uniqueBusNames> }> = [];
@@ -49,7 +49,7 @@ describe('on a single server (the local NATS)', () => {
     const bus = await busWith('auto');
     await ensureTopology(bus);
     await FileStore.open(bus);
-    for (const stream of [bus.names.stream, `OBJ_${bus.names.bucket}`])
+    for (const stream of [bus.names.stream, objectStoreStream(bus.names.bucket)])
       expect((await bus.jsm.streams.info(stream)).config.num_replicas, stream).toBe(1);
     expect((await bus.jsm.consumers.info(bus.names.stream, bus.names.consumer)).config.num_replicas).toBe(1);
   });

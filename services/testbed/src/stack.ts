@@ -123,9 +123,10 @@ export class Stack {
   async addOrigin(): Promise<Origin> {
     const [ingestPort, webPort] = [await freePort(), await freePort()];
     const env = { INGEST_PORT: String(ingestPort), WEB_PORT: String(webPort), INGEST_URL: `http://127.0.0.1:${ingestPort}` };
-    await waitForHttp(`${env.INGEST_URL}/api/health`, 20_000, this.spawn('ingest', env));
+    // Longer than start's 20 s: it runs beside a stack that is already busy.
+    await waitForHttp(`${env.INGEST_URL}/api/health`, 60_000, this.spawn('ingest', env));
     const url = `http://127.0.0.1:${webPort}`;
-    await waitForHttp(`${url}/gateway/health`, 20_000, this.spawn('gateway', env));
+    await waitForHttp(`${url}/gateway/health`, 60_000, this.spawn('gateway', env));
     return { url, apiKey: this.apiKey };
   }
 

@@ -77,10 +77,9 @@ export class NatsCluster {
 
   /** The node that leads a stream now (`nats stream info`'s "Cluster Information: Leader"). */
   async streamLeader(stream: string): Promise<ClusterNode> {
-    const leader = await this.withConnection(
-      this.liveUrls(),
-      async (nc) => (await (await jetstreamManager(nc)).streams.info(stream)).cluster?.leader,
-    );
+    // A short timeout: while the stream has no leader the question goes unanswered, and a caller polls it.
+    const ask = async (nc: NatsConnection) => (await (await jetstreamManager(nc, { timeout: 1000 })).streams.info(stream)).cluster?.leader;
+    const leader = await this.withConnection(this.liveUrls(), ask);
     const node = this.nodes.find((n) => n.name === leader);
     if (!node) throw new Error(`stream ${stream} has no leader among ${this.nodes.map((n) => n.name).join(', ')} (got ${leader})`);
     return node;
