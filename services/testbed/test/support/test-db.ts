@@ -41,7 +41,8 @@ export class TestDb {
       from contacts where import_job_id = ${jobId}`;
     const [errors] = await this.sql<[{ n: number; rows: number; overlap: number }]>`
       select count(*)::int as n, count(distinct row)::int as rows,
-        (select count(*)::int from import_row_errors e join contacts c on c.id = e.row + ${firstId - 1} where e.job_id = ${jobId}) as overlap
+        (select count(*)::int from import_row_errors e
+          join contacts c on c.id = e.row + ${firstId - 1} where e.job_id = ${jobId}) as overlap
       from import_row_errors where job_id = ${jobId}`;
     const [all] = await this.sql<[{ n: number }]>`select count(*)::int as n from contacts`;
     return {
