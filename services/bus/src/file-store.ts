@@ -16,11 +16,9 @@ const CHUNKS_IN_FLIGHT = 4;
  */
 const CHUNKS_AHEAD = 2;
 /**
- * The read's consumer has one copy: when its server dies, two missed heartbeats make the library recreate it after the
- * last chunk read, on a live server. The library's default (half of a 30 s pull) would let CHUNK_WAIT_MS fail the read.
+ * A chunk that takes longer than this to arrive fails the read (the server lost it, or is gone). The read's consumer
+ * has one copy: on a cluster, when its server dies the library keeps pulling from it, so this is what ends the read.
  */
-const HEARTBEAT_MS = 2000;
-/** A chunk that takes longer than this to arrive fails the read (the server lost it, or is gone). */
 const CHUNK_WAIT_MS = 10_000;
 
 /** The JetStream stream under an object store bucket (the library's naming). */
@@ -154,7 +152,7 @@ export class FileStore {
         filter_subjects: `$O.${names.bucket}.C.${info!.nuid}`,
         deliver_policy: DeliverPolicy.All,
       });
-      const messages = await consumer.consume({ max_messages: Math.min(info!.chunks, CHUNKS_AHEAD), idle_heartbeat: HEARTBEAT_MS });
+      const messages = await consumer.consume({ max_messages: Math.min(info!.chunks, CHUNKS_AHEAD) });
       const iterator = messages[Symbol.asyncIterator]();
       try {
         for (let remaining = info!.chunks; remaining > 0; remaining--) {
