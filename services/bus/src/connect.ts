@@ -1,12 +1,14 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import type { BusNames } from '@docprocessor/contracts';
+import type { BusNames, NatsReplicas } from '@docprocessor/contracts';
 
 export interface Bus {
   nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
   names: BusNames;
+  /** NATS_REPLICAS: the copies of every stream this service creates or updates (replicas.ts). */
+  replicas: NatsReplicas;
   close(): Promise<void>;
 }
 
@@ -15,6 +17,8 @@ export interface BusOptions {
   names: BusNames;
   /** Shown in `nats server report connections`. */
   connectionName: string;
+  /** NATS_REPLICAS; `auto` when not given. */
+  replicas?: NatsReplicas;
 }
 
 /** Connects for the life of the process; the client reconnects by itself forever when the server goes away. */
@@ -33,6 +37,7 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     js,
     jsm,
     names: options.names,
+    replicas: options.replicas ?? 'auto',
     async close() {
       if (!nc.isClosed()) await nc.drain().catch(() => nc.close());
     },

@@ -4,6 +4,7 @@ import { DeliverPolicy, JsHeaders } from '@nats-io/jetstream';
 import { Base64UrlPaddedCodec, Objm, type ObjectStore } from '@nats-io/obj';
 import { headers } from '@nats-io/transport-node';
 import type { Bus } from './connect.js';
+import { ensureStream, replicasFor } from './replicas.js';
 
 const CHUNK_BYTES = 512 * 1024;
 /** Chunks sent before the oldest one's ack is awaited: enough to keep the server busy, few enough to bound memory. */
@@ -14,8 +15,14 @@ const CHUNKS_IN_FLIGHT = 4;
  * collections that then freed them cost a 1M-row import about 0.1 s of the processor's time.
  */
 const CHUNKS_AHEAD = 2;
-/** A chunk that takes longer than this to arrive fails the read (the server lost it, or is gone). */
+/**
+ * A chunk that takes longer than this to arrive fails the read (the server lost it, or is gone). The read's consumer
+ * has one copy: on a cluster, when its server dies the library keeps pulling from it, so this is what ends the read.
+ */
 const CHUNK_WAIT_MS = 10_000;
+
+/** The JetStream stream under an object store bucket (the library's naming). */
+export const objectStoreStream = (bucket: string): string => `OBJ_${bucket}`;
 
 export interface StoredFile {
   name: string;
@@ -34,8 +41,10 @@ export class FileStore {
     private readonly store: ObjectStore,
   ) {}
 
+  /** Opens the bucket, creating it, or bringing its copies to NATS_REPLICAS (replicas.ts), as the events stream's. */
   static async open(bus: Bus): Promise<FileStore> {
-    const store = await new Objm(bus.js).create(bus.names.bucket);
+    const store = await new Objm(bus.js).create(bus.names.bucket, { replicas: replicasFor(bus) });
+    await ensureStream(bus, { name: objectStoreStream(bus.names.bucket) });
     return new FileStore(bus, store);
   }
 
@@ -106,7 +115,7 @@ export class FileStore {
       return { name, size, sha256: digest.toString('hex') };
     } catch (error) {
       await Promise.allSettled(inFlight.map((sent) => sent.ack));
-      const unpurged = await this.bus.jsm.streams.purge(`OBJ_${bucket}`, { filter: chunkSubject }).then(
+      const unpurged = await this.bus.jsm.streams.purge(objectStoreStream(bucket), { filter: chunkSubject }).then(
         () => null,
         (e: unknown) => e,
       );
@@ -145,7 +154,7 @@ export class FileStore {
     const { js, names } = this.bus;
     async function* chunks(): AsyncGenerator<Uint8Array> {
       // Made on the first read: a stream destroyed before it is read leaves no consumer on the server.
-      const consumer = await js.consumers.get(`OBJ_${names.bucket}`, {
+      const consumer = await js.consumers.get(objectStoreStream(names.bucket), {
         filter_subjects: `$O.${names.bucket}.C.${info!.nuid}`,
         deliver_policy: DeliverPolicy.All,
       });

@@ -20,7 +20,8 @@ export async function publishEvent(
   bus: Bus,
   type: ImportEvent['type'],
   job: Job,
-  options: { tenantId: string; dedupe?: boolean },
+  /** `timeoutMs`: how long to wait for the ack (the connection's JetStream timeout, 10 s, unless given). */
+  options: { tenantId: string; dedupe?: boolean; timeoutMs?: number },
 ): Promise<ImportEvent> {
   const event: ImportEvent = { type, jobId: job.id, at: new Date().toISOString(), job };
   const h = headers();
@@ -28,6 +29,7 @@ export async function publishEvent(
   await bus.js.publish(eventSubject(bus.names, job.id, type), JSON.stringify(event), {
     headers: h,
     ...(options.dedupe === false ? {} : { msgID: eventMessageId(job.id, type, job.attempt) }),
+    ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
   });
   return event;
 }

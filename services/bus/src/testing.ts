@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { deadLetterStream, type BusNames } from '@docprocessor/contracts';
 import { connectBus } from './connect.js';
+import { objectStoreStream } from './file-store.js';
 
 /** Stream, subject prefix, bucket and consumer names of their own for one test file. */
 export function uniqueBusNames(label = 't'): BusNames {
@@ -12,7 +13,7 @@ export function uniqueBusNames(label = 't'): BusNames {
 export async function destroyBusNames(servers: string[], names: BusNames): Promise<void> {
   const bus = await connectBus({ servers, names, connectionName: 'test-cleanup' });
   try {
-    for (const stream of [names.stream, `OBJ_${names.bucket}`, deadLetterStream(names)]) {
+    for (const stream of [names.stream, objectStoreStream(names.bucket), deadLetterStream(names)]) {
       await bus.jsm.streams.delete(stream).catch(() => false);
     }
   } finally {

@@ -15,6 +15,7 @@ import {
 } from '@docprocessor/contracts';
 import type { Bus } from './connect.js';
 import { TENANT_HEADER } from './publish-event.js';
+import { ensureStream } from './replicas.js';
 
 const nanos = (ms: number) => ms * 1_000_000;
 
@@ -25,6 +26,8 @@ export interface TopologyOptions {
   maxDeliver: number;
   /** How long events stay in the stream for replay. */
   eventRetentionMs: number;
+  /** Copies of each consumer: set by ensureTopology to the events stream's (NATS_REPLICAS, replicas.ts). */
+  replicas?: number;
 }
 
 export const DEFAULT_TOPOLOGY: TopologyOptions = {
@@ -42,6 +45,7 @@ export function workConsumerConfig(bus: Bus, options: TopologyOptions): Partial<
     ack_wait: nanos(options.ackWaitMs),
     max_deliver: options.maxDeliver,
     max_ack_pending: 1000,
+    num_replicas: options.replicas ?? 0,
   };
 }
 
@@ -55,25 +59,20 @@ export async function ensureTopology(bus: Bus, given: Partial<TopologyOptions> &
   const { updateConsumer = true, ...overrides } = given;
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
   const options: TopologyOptions = { ...DEFAULT_TOPOLOGY, ...defined };
-  const streamConfig = {
+  // The consumers keep as many copies as their stream: a consumer whose only copy was on a dead node stops delivering.
+  const replicas = await ensureStream(bus, {
     name: bus.names.stream,
     subjects: [allEventsSubject(bus.names), allRepairsSubject(bus.names)],
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
     max_age: nanos(options.eventRetentionMs),
     duplicate_window: nanos(120_000),
-  };
-  try {
-    await bus.jsm.streams.info(bus.names.stream);
-    await bus.jsm.streams.update(bus.names.stream, streamConfig);
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-    await bus.jsm.streams.add(streamConfig);
-  }
-  await ensureConsumer(bus, workConsumerConfig(bus, options), updateConsumer);
-  await ensureConsumer(bus, repairConsumerConfig(bus, options), updateConsumer);
-  await ensureConsumer(bus, webhookConsumerConfig(bus, options), updateConsumer);
-  await ensureConsumer(bus, smallFileConsumerConfig(bus, options), updateConsumer);
+  });
+  const scaled = { ...options, replicas };
+  await ensureConsumer(bus, workConsumerConfig(bus, scaled), updateConsumer);
+  await ensureConsumer(bus, repairConsumerConfig(bus, scaled), updateConsumer);
+  await ensureConsumer(bus, webhookConsumerConfig(bus, scaled), updateConsumer);
+  await ensureConsumer(bus, smallFileConsumerConfig(bus, scaled), updateConsumer);
 }
 
 /**
@@ -105,6 +104,7 @@ export function webhookConsumerConfig(bus: Bus, options: TopologyOptions): Parti
     ack_wait: nanos(options.ackWaitMs),
     max_deliver: -1,
     max_ack_pending: 1000,
+    num_replicas: options.replicas ?? 0,
   };
 }
 
@@ -113,12 +113,19 @@ export function repairConsumerConfig(bus: Bus, options: TopologyOptions): Partia
   return { ...workConsumerConfig(bus, options), durable_name: repairConsumer(bus.names), filter_subject: allRepairsSubject(bus.names) };
 }
 
+/**
+ * Creates the consumer, or brings its copies to the stream's (whoever starts: replicas are topology) and, when
+ * `update`, its delivery settings to this service's.
+ */
 async function ensureConsumer(bus: Bus, consumer: Partial<ConsumerConfig>, update: boolean): Promise<void> {
   const name = consumer.durable_name!;
   try {
-    await bus.jsm.consumers.info(bus.names.stream, name);
-    if (!update) return;
-    await bus.jsm.consumers.update(bus.names.stream, name, { ack_wait: consumer.ack_wait, max_deliver: consumer.max_deliver });
+    const existing = await bus.jsm.consumers.info(bus.names.stream, name);
+    // 0 (as consumers made before NATS_REPLICAS were) follows the stream, which ensureStream has just scaled.
+    const rescale = (existing.config.num_replicas || consumer.num_replicas) !== consumer.num_replicas;
+    if (!update && !rescale) return;
+    const delivery = update ? { ack_wait: consumer.ack_wait, max_deliver: consumer.max_deliver } : {};
+    await bus.jsm.consumers.update(bus.names.stream, name, { ...delivery, num_replicas: consumer.num_replicas });
   } catch (error) {
     if (!isNotFound(error)) throw error;
     await bus.jsm.consumers.add(bus.names.stream, consumer);
@@ -130,22 +137,16 @@ export const isNotFound = (error: unknown): boolean => error instanceof Error &&
 /** How long dead letters are kept: long enough for a person to notice, inspect and replay them. */
 export const DEAD_LETTER_RETENTION_MS = 30 * 24 * 3600 * 1000;
 
-/** Creates the small stream that keeps dead letters (see `deadLetterSubject`); harmless when it exists. */
+/** Creates the small stream that keeps dead letters (see `deadLetterSubject`), or brings its copies to NATS_REPLICAS. */
 export async function ensureDeadLetterStream(bus: Bus): Promise<string> {
   const name = deadLetterStream(bus.names);
-  const config = {
+  await ensureStream(bus, {
     name,
     subjects: [allDeadLettersSubject(bus.names)],
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
     max_age: nanos(DEAD_LETTER_RETENTION_MS),
-  };
-  try {
-    await bus.jsm.streams.info(name);
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-    await bus.jsm.streams.add(config);
-  }
+  });
   return name;
 }
 

@@ -46,8 +46,18 @@ export const BaseEnv = z.object({
     .default(DEFAULT_BUS_NAMES.bucket)
     .describe('JetStream object store bucket holding the uploaded files (kept after the import: retry reads them again).'),
   NATS_CONSUMER: busName().default(DEFAULT_BUS_NAMES.consumer).describe('Durable consumer shared by all processor workers.'),
+  NATS_REPLICAS: z
+    .union([z.literal('auto'), z.coerce.number().int().min(1).max(5)])
+    .default('auto')
+    .describe(
+      'Copies JetStream keeps of the events stream, the file bucket, the dead letters and the consumers: `1` to `5`, or `auto` ' +
+        '(3 on a cluster of 3 or more servers, else its size; 1 on a single server; `auto` never lowers an existing stream).',
+    ),
 });
 export type BaseEnv = z.infer<typeof BaseEnv>;
+
+/** NATS_REPLICAS as parsed: a declared count, or `auto` (see bus/src/replicas.ts). */
+export type NatsReplicas = BaseEnv['NATS_REPLICAS'];
 
 export const busNamesFromEnv = (env: BaseEnv): BusNames => ({
   stream: env.NATS_STREAM,

@@ -27,7 +27,7 @@ closeWithGrace({ logger, skip: ['unhandledRejection'] }, async ({ signal, err })
   await db.close();
 });
 
-const busOptions = { servers: config.NATS_URL, names: busNamesFromEnv(config), connectionName: 'gateway' };
+const busOptions = { servers: config.NATS_URL, names: busNamesFromEnv(config), connectionName: 'gateway', replicas: config.NATS_REPLICAS };
 ({ bus } = await connectWhenReachable(busOptions, logger, (candidate) => ensureTopology(candidate, { updateConsumer: false })));
 const authenticate = createKeyAuthenticator(config.API_KEYS, {
   db: db.db,

@@ -19,7 +19,8 @@ const logger = pino({
 process.on('unhandledRejection', (error) => logger.error({ err: error }, 'unhandled rejection'));
 
 const db = createDbClient(config.DATABASE_URL, { max: 10, applicationName: 'ingest' });
-const bus = await connectBus({ servers: config.NATS_URL, names: busNamesFromEnv(config), connectionName: 'ingest' });
+const busOptions = { servers: config.NATS_URL, names: busNamesFromEnv(config), connectionName: 'ingest', replicas: config.NATS_REPLICAS };
+const bus = await connectBus(busOptions);
 await ensureTopology(bus, { updateConsumer: false });
 const files = await FileStore.open(bus);
 const authenticate = createKeyAuthenticator(config.API_KEYS, {

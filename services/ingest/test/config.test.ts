@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       NATS_SUBJECT_PREFIX: 'imports',
       NATS_OBJECT_BUCKET: 'import-files',
       NATS_CONSUMER: 'processors',
+      NATS_REPLICAS: 'auto',
       API_KEYS: ['dev-key'],
       INGEST_HOST: '127.0.0.1',
       INGEST_PORT: 3001,

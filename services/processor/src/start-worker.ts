@@ -31,7 +31,12 @@ export async function startWorker(config: ProcessorConfig, logger: Logger): Prom
     max: (config.PROCESSOR_CONCURRENCY + config.SMALL_FILE_SLOTS) * 2 + 2 + config.WEBHOOK_CONCURRENCY,
     applicationName: 'processor',
   });
-  const busOptions = { servers: config.NATS_URL, names: busNamesFromEnv(config), connectionName: `processor-${process.pid}` };
+  const busOptions = {
+    servers: config.NATS_URL,
+    names: busNamesFromEnv(config),
+    connectionName: `processor-${process.pid}`,
+    replicas: config.NATS_REPLICAS,
+  };
   const { bus, prepared: files } = await connectWhenReachable(busOptions, logger, async (candidate) => {
     // One delivery beyond MAX_DELIVER: the worker that gets it never runs the job, it only gives the item up.
     await ensureTopology(candidate, { ackWaitMs: config.ACK_WAIT_MS, maxDeliver: config.MAX_DELIVER + 1 });

@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       NATS_SUBJECT_PREFIX: 'imports',
       NATS_OBJECT_BUCKET: 'import-files',
       NATS_CONSUMER: 'processors',
+      NATS_REPLICAS: 'auto',
       PROCESSOR_CONCURRENCY: 2,
       SMALL_FILE_SLOTS: 1,
       SMALL_FILE_MAX_BYTES: 8 * 1024 * 1024,

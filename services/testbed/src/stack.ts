@@ -24,6 +24,12 @@ export interface StackOptions {
   asStarted?: boolean;
 }
 
+/** Where a person reaches the product: a gateway's URL and the key it accepts. A Stack is one; addOrigin makes more. */
+export interface Origin {
+  url: string;
+  apiKey: string;
+}
+
 export interface RunningService {
   name: ServiceName;
   child: ChildProcess;
@@ -108,6 +114,20 @@ export class Stack {
       throw error;
     }
     return stack;
+  }
+
+  /**
+   * One more ingest and gateway, on ports of their own, the gateway proxying to its own ingest: a second origin of
+   * the same product (database, NATS names, key), as a second machine behind a load balancer would run it.
+   */
+  async addOrigin(): Promise<Origin> {
+    const [ingestPort, webPort] = [await freePort(), await freePort()];
+    const env = { INGEST_PORT: String(ingestPort), WEB_PORT: String(webPort), INGEST_URL: `http://127.0.0.1:${ingestPort}` };
+    // Longer than start's 20 s: it runs beside a stack that is already busy.
+    await waitForHttp(`${env.INGEST_URL}/api/health`, 60_000, this.spawn('ingest', env));
+    const url = `http://127.0.0.1:${webPort}`;
+    await waitForHttp(`${url}/gateway/health`, 60_000, this.spawn('gateway', env));
+    return { url, apiKey: this.apiKey };
   }
 
   get databaseUrl(): string {

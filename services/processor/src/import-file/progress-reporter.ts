@@ -4,6 +4,12 @@ import type { Logger } from 'pino';
 
 const MIN_INTERVAL_MS = 100;
 const MAX_SILENCE_MS = 1000;
+/**
+ * A progress event whose ack is lost (its stream leader died with it) holds up every later one and the job's final
+ * event: with the connection's 10 s a cluster node's death stalled the events of every job for 10 s. The next
+ * progress event says the same and more, so this one is given up on sooner.
+ */
+const PROGRESS_ACK_WAIT_MS = 2000;
 
 export interface ReporterClock {
   lastSentAt: number;
@@ -71,7 +77,7 @@ export class ProgressReporter {
     this.clock.latestSent = true;
     const row = this.latest;
     this.chain = this.chain.then(() =>
-      publishEvent(this.bus, 'progress', toJob(row), { tenantId: row.tenantId, dedupe: false }).then(
+      publishEvent(this.bus, 'progress', toJob(row), { tenantId: row.tenantId, dedupe: false, timeoutMs: PROGRESS_ACK_WAIT_MS }).then(
         () => undefined,
         (error: unknown) => this.logger.warn({ err: error, jobId: row.id }, 'progress event not published'),
       ),

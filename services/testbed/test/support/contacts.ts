@@ -105,11 +105,16 @@ export interface ContactsFile {
   path: string;
   rows: number;
   invalid: number;
+  /** The id of row 1 (row n has id firstId + n - 1); 1 unless the file was made to sit beside others. */
+  firstId: number;
 }
 
-/** The benchmark's deterministic contacts file: row n has id n, and `invalid` rows break exactly one rule each. */
-export async function contactsFile(dir: string, rows: number, invalidFraction = 0.01, seed = 42): Promise<ContactsFile> {
-  const path = join(dir, `contacts-${rows}-${seed}.csv`);
-  const { invalid } = await generateContacts(path, { rows, invalidFraction, seed });
-  return { path, rows, invalid };
+/**
+ * The benchmark's deterministic contacts file: row n has id firstId + n - 1 (firstId 1 unless given, other files
+ * imported into the same table take ids of their own), and `invalid` rows break exactly one rule each.
+ */
+export async function contactsFile(dir: string, rows: number, invalidFraction = 0.01, seed = 42, firstId = 1): Promise<ContactsFile> {
+  const path = join(dir, `contacts-${rows}-${seed}-${firstId}.csv`);
+  const { invalid } = await generateContacts(path, { rows, invalidFraction, seed, firstId });
+  return { path, rows, invalid, firstId };
 }

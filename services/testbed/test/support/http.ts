@@ -1,5 +1,5 @@
 import type { Job } from '@docprocessor/contracts';
-import type { Stack } from '../../src/stack.js';
+import type { Origin } from '../../src/stack.js';
 import { eventually } from './wait.js';
 
 export interface Answer<T = unknown> {
@@ -20,8 +20,8 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-/** One HTTP call through the stack's one origin (the gateway), with its API key unless told otherwise. */
-export async function call<T = unknown>(stack: Stack, path: string, options: CallOptions = {}): Promise<Answer<T>> {
+/** One HTTP call through the stack's one origin (the gateway, or another Origin), with its API key unless told otherwise. */
+export async function call<T = unknown>(stack: Origin, path: string, options: CallOptions = {}): Promise<Answer<T>> {
   const headers: Record<string, string> = { ...options.headers };
   const key = options.key === undefined ? stack.apiKey : options.key;
   if (key !== false) headers['x-api-key'] = key;
@@ -58,7 +58,7 @@ export interface UploadOptions {
 }
 
 /** POST /api/imports as multipart with the field `file`. */
-export async function uploadBytes<T = Job>(stack: Stack, content: string | Uint8Array, options: UploadOptions = {}): Promise<Answer<T>> {
+export async function uploadBytes<T = Job>(stack: Origin, content: string | Uint8Array, options: UploadOptions = {}): Promise<Answer<T>> {
   const form = new FormData();
   for (const [name, value] of Object.entries(options.fields ?? {})) form.append(name, value);
   const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
@@ -69,7 +69,7 @@ export async function uploadBytes<T = Job>(stack: Stack, content: string | Uint8
 }
 
 /** Uploads and insists on 202 with a job. */
-export async function uploadJob(stack: Stack, content: string | Uint8Array, options: UploadOptions = {}): Promise<Job> {
+export async function uploadJob(stack: Origin, content: string | Uint8Array, options: UploadOptions = {}): Promise<Job> {
   const answer = await uploadBytes(stack, content, options);
   if (answer.status !== 202) throw new Error(`upload refused: ${answer.status} ${answer.text}`);
   return answer.body;
@@ -78,7 +78,7 @@ export async function uploadJob(stack: Stack, content: string | Uint8Array, opti
 export const TERMINAL = ['completed', 'failed', 'cancelled'];
 
 /** Polls GET /api/imports/:id until the job is terminal (tests assert on events separately). */
-export async function finalJob(stack: Stack, id: string, timeoutMs = 60_000): Promise<Job> {
+export async function finalJob(stack: Origin, id: string, timeoutMs = 60_000): Promise<Job> {
   return eventually(
     async () => {
       const answer = await call<Job>(stack, `/api/imports/${id}`);

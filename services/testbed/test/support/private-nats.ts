@@ -23,11 +23,18 @@ export class PrivateNats {
   private constructor(
     readonly port: number,
     private readonly dir: ScratchDir,
+    /** More command-line options (a cluster member's name, cluster port and routes: see nats-cluster.ts). */
+    private readonly args: string[],
   ) {}
 
-  static async start(): Promise<PrivateNats> {
-    const server = new PrivateNats(await freePort(), await scratchDir('nats'));
-    await server.start();
+  static async start(options: { port?: number; args?: string[] } = {}): Promise<PrivateNats> {
+    const server = new PrivateNats(options.port ?? (await freePort()), await scratchDir('nats'), options.args ?? []);
+    try {
+      await server.start();
+    } catch (error) {
+      await server.destroy();
+      throw error;
+    }
     return server;
   }
 
@@ -37,7 +44,7 @@ export class PrivateNats {
 
   async start(): Promise<void> {
     if (this.child) return;
-    const args = ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.dir.path];
+    const args = ['-js', '-a', '127.0.0.1', '-p', String(this.port), '-sd', this.dir.path, ...this.args];
     this.child = spawn('/usr/sbin/nats-server', args, { stdio: 'ignore' });
     const child = this.child;
     await eventually(
@@ -50,10 +57,15 @@ export class PrivateNats {
     );
   }
 
-  async stop(): Promise<void> {
+  get running(): boolean {
+    return this.child !== null;
+  }
+
+  /** SIGTERM lets the server shut down cleanly; SIGKILL is a power cut. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const child = this.child;
     this.child = null;
-    if (child) await stopProcess(child, 'SIGTERM');
+    if (child) await stopProcess(child, signal);
   }
 
   async destroy(): Promise<void> {

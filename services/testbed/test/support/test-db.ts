@@ -31,14 +31,18 @@ export class TestDb {
     );
   }
 
-  /** What the job left behind: its rows in `contacts` and its stored row errors, counted every way that could hide a double. */
-  async footprint(jobId: string) {
+  /**
+   * What the job left behind: its rows in `contacts` and its stored row errors, counted every way that could hide a
+   * double (`firstId`: the id of the file's row 1, so a row error can be matched to the id that row would have had).
+   */
+  async footprint(jobId: string, firstId = 1) {
     const [rows] = await this.sql<[{ n: number; ids: number; min: number | null; max: number | null }]>`
       select count(*)::int as n, count(distinct id)::int as ids, min(id)::int as min, max(id)::int as max
       from contacts where import_job_id = ${jobId}`;
     const [errors] = await this.sql<[{ n: number; rows: number; overlap: number }]>`
       select count(*)::int as n, count(distinct row)::int as rows,
-        (select count(*)::int from import_row_errors e join contacts c on c.id = e.row where e.job_id = ${jobId}) as overlap
+        (select count(*)::int from import_row_errors e
+          join contacts c on c.id = e.row + ${firstId - 1} where e.job_id = ${jobId}) as overlap
       from import_row_errors where job_id = ${jobId}`;
     const [all] = await this.sql<[{ n: number }]>`select count(*)::int as n from contacts`;
     return {

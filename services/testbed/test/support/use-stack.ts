@@ -83,7 +83,7 @@ export function started<T>(value: T | undefined, what: string): T {
 }
 
 /** With FAULT_TEST_LOGS=<dir>, every service's output of the stack is kept there for a post-mortem. */
-async function keepLogs(stack: Stack | undefined, label: string): Promise<void> {
+export async function keepLogs(stack: Stack | undefined, label: string): Promise<void> {
   const into = process.env.FAULT_TEST_LOGS;
   if (!into || !stack) return;
   await mkdir(into, { recursive: true });

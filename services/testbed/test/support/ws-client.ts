@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import type { ImportEvent, Job } from '@docprocessor/contracts';
-import type { Stack } from '../../src/stack.js';
+import type { Origin } from '../../src/stack.js';
 import { eventually } from './wait.js';
 
 export type Frame = { type: 'snapshot'; jobs: Job[] } | { type: 'error'; error: { code: string; message: string } } | ImportEvent;
@@ -15,12 +15,12 @@ export class WsClient {
     socket.on('close', (code, reason) => (this.closed = { code, reason: reason.toString() }));
   }
 
-  static url(stack: Stack, key: string | false = stack.apiKey): string {
+  static url(stack: Origin, key: string | false = stack.apiKey): string {
     const base = `${stack.url.replace(/^http/, 'ws')}/ws`;
     return key === false ? base : `${base}?apiKey=${encodeURIComponent(key)}`;
   }
 
-  static async open(stack: Stack, key: string | false = stack.apiKey): Promise<WsClient> {
+  static async open(stack: Origin, key: string | false = stack.apiKey): Promise<WsClient> {
     const socket = new WebSocket(WsClient.url(stack, key));
     const client = new WsClient(socket);
     await new Promise<void>((resolve, reject) => {
@@ -33,7 +33,7 @@ export class WsClient {
 
   /** Tries an upgrade and returns the HTTP status it was refused with (or 101 if it opened). */
   static async upgradeStatus(
-    stack: Stack,
+    stack: Origin,
     key: string | false,
     headers: Record<string, string> = {},
   ): Promise<{ status: number; body: string }> {
