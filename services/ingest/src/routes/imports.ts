@@ -53,7 +53,7 @@ export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestC
     const upload = await receiveUpload(ctx, request, jobId);
     const { job, created } = await createImport({ ctx, input: { principal, jobId, upload, idempotencyKey } });
     if (created) {
-      app.metrics.uploadedBytes.inc(job.sizeBytes);
+      app.metrics.uploadedBytes.inc({ template: job.template }, job.sizeBytes);
       app.metrics.jobsCreated.inc({ template: job.template });
     }
     return reply.code(created ? 202 : 200).send(job);
@@ -82,6 +82,7 @@ export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestC
   app.post('/api/imports/:id/commit', async (request, reply) => {
     const { id } = JobIdParams.parse(request.params);
     const { job, created } = await commitDryRun({ ctx, input: { principal: principalOf(request), jobId: id } });
+    if (created) app.metrics.jobsCreated.inc({ template: job.template });
     return reply.code(created ? 202 : 200).send(job);
   });
 

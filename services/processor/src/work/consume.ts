@@ -4,6 +4,7 @@ import { publishChange } from '@docprocessor/bus';
 import { releaseJob, repeatFinal, stopJob } from '@docprocessor/db';
 import { leaseRenewalMs, retryDelayMs } from '../config.js';
 import type { ProcessorContext } from '../context.js';
+import { recordStarted } from '../metrics.js';
 import { sendDeadLetter } from './dead-letter.js';
 import { giveUp } from './give-up.js';
 import { claimJob } from './claim.js';
@@ -66,6 +67,7 @@ export class WorkConsumer {
     }
     const jobId = parsed.data.jobId;
     const log = this.ctx.logger.child({ jobId, delivery: message.info.deliveryCount });
+    if (message.info.deliveryCount > 1) this.ctx.metrics.redeliveries.inc();
     // One delivery more than MAX_DELIVER is configured on the consumer: it arrives only when every earlier one
     // ended without an outcome (its worker died or hung), and it is never run, so a poison item cannot kill it.
     if (message.info.deliveryCount > this.ctx.config.MAX_DELIVER) return giveUp(this.ctx, message, jobId, { attempt: null, error: null });
@@ -96,6 +98,7 @@ export class WorkConsumer {
         return;
       }
       attempt = claim.change.row.attempt;
+      recordStarted(this.ctx.metrics, claim.change.row);
       log.info({ attempt, resumeAfter: claim.change.row.processedRows }, 'job claimed');
       const outcome = await runImport(this.ctx, claim.change, { renew, stopping: () => !this.running, claimedAt });
       if (outcome === 'released') {
