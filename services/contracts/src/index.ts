@@ -25,3 +25,4 @@ export * from './templates/mapping.js';
 export * from './previews.js';
 export * from './fix-file.js';
 export * from './metrics.js';
+export * from './log-fields.js';

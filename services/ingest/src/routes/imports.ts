@@ -50,6 +50,8 @@ export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestC
     if (existing) return reply.code(200).send(existing);
     if (!request.isMultipart()) throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data with the field "file"');
     const jobId = randomUUID();
+    // The job's id exists from here on: this request's later lines (its completion, a refusal) carry it.
+    request.log = reply.log = request.log.child({ jobId });
     const upload = await receiveUpload(ctx, request, jobId);
     const { job, created } = await createImport({ ctx, input: { principal, jobId, upload, idempotencyKey } });
     if (created) {

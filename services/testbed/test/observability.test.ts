@@ -9,7 +9,11 @@ import { eventually } from './support/wait.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 import { WsClient } from './support/ws-client.js';
 
-/** Every service's /metrics after a real import: what the catalog declares is there, with figures that add up. */
+/**
+ * What a person watching the product gets after a real import: every service's /metrics holds what the catalog
+ * declares with figures that add up, the Grafana dashboard queries only those, and every log line about the job
+ * carries its jobId.
+ */
 const processorPort = await freePort();
 const t = useStack({ label: 'metrics', env: { PROCESSOR_METRICS_PORT: String(processorPort) } });
 
@@ -152,5 +156,16 @@ describe('the Grafana dashboard (infra/grafana/docprocessor-dashboard.json)', ()
   it('shows every metric of the catalog somewhere', () => {
     const used = exprs.map((e) => e.expr).join('\n');
     for (const definition of Object.values(METRIC_CATALOG).flat()) expect(used, definition.name).toContain(definition.name);
+  });
+});
+
+describe('logs', () => {
+  it.each(['ingest', 'gateway', 'processor'] as const)('every %s log line that mentions the job carries its jobId', (service) => {
+    const lines = t.stack
+      .logs(service)
+      .split('\n')
+      .filter((line) => line.startsWith('{') && line.includes(job.id));
+    expect(lines.length, `${service} logged nothing about the job`).toBeGreaterThan(0);
+    for (const line of lines) expect((JSON.parse(line) as { jobId?: string }).jobId, line).toBe(job.id);
   });
 });
