@@ -227,9 +227,15 @@ export function renderMetricsTable() {
     const labels = d.labelNames.length ? d.labelNames.map((l) => `\`${l}\``).join(', ') : '';
     return `| \`${d.name}\` | ${d.type} | ${labels} | ${services.join(', ')} | ${cell(d.help)} |`;
   });
-  return [METRICS_START, '', '| metric | type | labels | from | meaning |', '| --- | --- | --- | --- | --- |', ...rows, '', METRICS_END].join(
-    '\n',
-  );
+  return [
+    METRICS_START,
+    '',
+    '| metric | type | labels | from | meaning |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    METRICS_END,
+  ].join('\n');
 }
 
 /** A hand-written document with one generated block in it, between its two markers. */

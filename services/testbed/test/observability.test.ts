@@ -84,10 +84,15 @@ beforeAll(async () => {
     processor: await scrape(`http://127.0.0.1:${processorPort}/metrics`),
   });
   // The delivery's attempt is counted once its transaction commits, a moment after the receiver answered.
-  scraped = await eventually(async () => {
-    const all = await scrapeAll();
-    return value(all.processor.samples, 'docprocessor_webhook_attempts_total', { outcome: 'delivered' }) >= 1 && all;
-  }, 'the webhook attempt counted', 30_000, 200);
+  scraped = await eventually(
+    async () => {
+      const all = await scrapeAll();
+      return value(all.processor.samples, 'docprocessor_webhook_attempts_total', { outcome: 'delivered' }) >= 1 && all;
+    },
+    'the webhook attempt counted',
+    30_000,
+    200,
+  );
 }, 120_000);
 
 afterAll(async () => {

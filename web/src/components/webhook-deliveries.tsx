@@ -25,17 +25,26 @@ export function WebhookDeliveries(props: { job: Job }) {
     if (timer !== undefined && timerAt <= at) return;
     clearTimeout(timer);
     timerAt = at;
-    timer = setTimeout(() => {
-      timer = undefined;
-      timerAt = Number.POSITIVE_INFINITY;
-      setVersion((v) => v + 1);
-    }, Math.max(0, at - Date.now()));
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        timerAt = Number.POSITIVE_INFINITY;
+        setVersion((v) => v + 1);
+      },
+      Math.max(0, at - Date.now()),
+    );
   };
   onCleanup(() => clearTimeout(timer));
 
   const statusKey = () => `${props.job.status}|${props.job.attempt}`;
   createEffect(on(statusKey, () => lookAt(Date.now() + AFTER_STATUS_CHANGE_MS), { defer: true }));
-  createEffect(on(() => props.job.updatedAt, () => lookAt(Date.now() + AFTER_PROGRESS_MS), { defer: true }));
+  createEffect(
+    on(
+      () => props.job.updatedAt,
+      () => lookAt(Date.now() + AFTER_PROGRESS_MS),
+      { defer: true },
+    ),
+  );
   createEffect(() => {
     if (list.state !== 'ready') return;
     const at = nextLookAt(list(), Date.now());
@@ -50,40 +59,40 @@ export function WebhookDeliveries(props: { job: Job }) {
         <section class="errors deliveries" aria-label="Webhook deliveries" data-testid="webhook-deliveries">
           <h3 class="errors-head">Webhook deliveries</h3>
           <div class="table-scroll">
-          <table class="errors-table">
-            <thead>
-              <tr>
-                <th scope="col">Event</th>
-                <th scope="col">Receiver</th>
-                <th scope="col">Status</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Last response</th>
-                <th scope="col">Next attempt</th>
-              </tr>
-            </thead>
-            <tbody>
-              <For each={items()}>
-                {(delivery) => (
-                  <tr data-testid="webhook-delivery" data-delivery-id={delivery.id} data-status={delivery.status}>
-                    <td>
-                      <code>{delivery.event}</code>
-                    </td>
-                    <td class="break" title={delivery.url}>
-                      {delivery.url}
-                    </td>
-                    <td data-testid="delivery-status" class={`delivery-${delivery.status}`}>
-                      {DELIVERY_STATUS_LABELS[delivery.status]}
-                    </td>
-                    <td data-testid="delivery-attempts">{delivery.attemptCount}</td>
-                    <td data-testid="delivery-response" data-code={lastResponse(delivery).code ?? ''}>
-                      {lastResponse(delivery).text}
-                    </td>
-                    <td data-testid="delivery-next">{delivery.status === 'pending' ? formatTime(delivery.nextAttemptAt) : '—'}</td>
-                  </tr>
-                )}
-              </For>
-            </tbody>
-          </table>
+            <table class="errors-table">
+              <thead>
+                <tr>
+                  <th scope="col">Event</th>
+                  <th scope="col">Receiver</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Attempts</th>
+                  <th scope="col">Last response</th>
+                  <th scope="col">Next attempt</th>
+                </tr>
+              </thead>
+              <tbody>
+                <For each={items()}>
+                  {(delivery) => (
+                    <tr data-testid="webhook-delivery" data-delivery-id={delivery.id} data-status={delivery.status}>
+                      <td>
+                        <code>{delivery.event}</code>
+                      </td>
+                      <td class="break" title={delivery.url}>
+                        {delivery.url}
+                      </td>
+                      <td data-testid="delivery-status" class={`delivery-${delivery.status}`}>
+                        {DELIVERY_STATUS_LABELS[delivery.status]}
+                      </td>
+                      <td data-testid="delivery-attempts">{delivery.attemptCount}</td>
+                      <td data-testid="delivery-response" data-code={lastResponse(delivery).code ?? ''}>
+                        {lastResponse(delivery).text}
+                      </td>
+                      <td data-testid="delivery-next">{delivery.status === 'pending' ? formatTime(delivery.nextAttemptAt) : '—'}</td>
+                    </tr>
+                  )}
+                </For>
+              </tbody>
+            </table>
           </div>
         </section>
       </Show>
