@@ -37,6 +37,14 @@ export const DATABASE_METRICS = {
   ),
 } as const;
 
+/** Exported by ingest (a pending job cancelled before any worker took it) and the processor (every other end). */
+const jobsFinished = define(
+  'counter',
+  'docprocessor_jobs_finished_total',
+  'Jobs that reached a final state, by status (completed, failed, cancelled) and template',
+  ['status', 'template'],
+);
+
 export const INGEST_METRICS = {
   requestDuration: define(
     'histogram',
@@ -49,6 +57,7 @@ export const INGEST_METRICS = {
   jobsCreated: define('counter', 'docprocessor_jobs_created_total', 'Jobs created (uploads, commits of dry runs), by template', [
     'template',
   ]),
+  jobsFinished,
 } as const;
 
 export const PROCESSOR_METRICS = {
@@ -56,12 +65,7 @@ export const PROCESSOR_METRICS = {
     'outcome',
     'template',
   ]),
-  jobsFinished: define(
-    'counter',
-    'docprocessor_jobs_finished_total',
-    'Jobs that reached a final state, by status (completed, failed, cancelled) and template',
-    ['status', 'template'],
-  ),
+  jobsFinished,
   jobDuration: define(
     'histogram',
     'docprocessor_job_duration_seconds',

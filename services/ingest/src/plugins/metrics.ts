@@ -13,6 +13,8 @@ export interface IngestMetrics {
   registry: Registry;
   uploadedBytes: Counter<'template'>;
   jobsCreated: Counter<'template'>;
+  /** Only the jobs ingest ends: a pending job cancelled before any worker took it (the processor counts the rest). */
+  jobsFinished: Counter<'status' | 'template'>;
 }
 
 /**
@@ -30,6 +32,7 @@ export const metricsPlugin = fp(
       registry,
       uploadedBytes: new Counter({ ...M.uploadedBytes, registers }),
       jobsCreated: new Counter({ ...M.jobsCreated, registers }),
+      jobsFinished: new Counter({ ...M.jobsFinished, registers }),
     };
     app.decorate('metrics', metrics);
     app.addHook('onResponse', async (request, reply) => {

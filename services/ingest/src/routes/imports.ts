@@ -77,6 +77,8 @@ export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestC
   app.post('/api/imports/:id/cancel', async (request, reply) => {
     const { id } = JobIdParams.parse(request.params);
     const job = await cancelImport({ ctx, input: { principal: principalOf(request), jobId: id } });
+    // Cancelled at once: it was pending, so no worker will ever count its end.
+    if (job.status === 'cancelled') app.metrics.jobsFinished.inc({ status: 'cancelled', template: job.template });
     // 202 while the worker is still stopping at its next batch boundary.
     return reply.code(job.status === 'cancelled' ? 200 : 202).send(job);
   });
