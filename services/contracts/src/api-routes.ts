@@ -6,7 +6,7 @@ import { RevertPlan } from './revert.js';
 import { MappingProposal } from './templates/mapping.js';
 import { TemplateChange, TemplateInput } from './templates/template-rules.js';
 import { Template, TemplateName } from './templates/template.js';
-import { DeliveryList, ListDeliveriesQuery, Webhook, WebhookCreated, WebhookInput, WebhookParams } from './webhooks.js';
+import { DeliveryList, JobDeliveryList, ListDeliveriesQuery, Webhook, WebhookCreated, WebhookInput, WebhookParams } from './webhooks.js';
 
 /** The API's version in the OpenAPI document: the minor moves when routes or fields are added. */
 export const API_VERSION = '0.2.0';
@@ -257,6 +257,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
     params: WebhookParams,
     query: ListDeliveriesQuery,
     responses: { 200: { description: 'deliveries', schema: DeliveryList }, 404: refused('no such webhook') },
+  },
+  {
+    method: 'get',
+    path: '/api/imports/{id}/webhook-deliveries',
+    tag: 'webhooks',
+    summary: "The job's webhook deliveries to every webhook of its tenant, newest first (at most 100), each with its attempts",
+    params: JobIdParams,
+    responses: { 200: { description: 'deliveries', schema: JobDeliveryList }, 404: notFound },
   },
   {
     method: 'get',

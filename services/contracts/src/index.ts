@@ -24,3 +24,5 @@ export * from './templates/date-formats.js';
 export * from './templates/mapping.js';
 export * from './previews.js';
 export * from './fix-file.js';
+export * from './metrics.js';
+export * from './log-fields.js';

@@ -67,6 +67,22 @@ export type ListDeliveriesQuery = z.infer<typeof ListDeliveriesQuery>;
 export const DeliveryList = z.object({ items: z.array(WebhookDelivery) });
 export type DeliveryList = z.infer<typeof DeliveryList>;
 
+/** A delivery of one job's event, as the job's page shows it: which webhook, and how many attempts in all. */
+export const JobWebhookDelivery = WebhookDelivery.extend({
+  webhookId: z.string(),
+  url: z.string(),
+  /** Every attempt made, while `attempts` keeps the last WEBHOOK_ATTEMPTS_KEPT. */
+  attemptCount: z.number().int(),
+});
+export type JobWebhookDelivery = z.infer<typeof JobWebhookDelivery>;
+
+/** GET /api/imports/:id/webhook-deliveries: the job's deliveries to every webhook of its tenant, newest first. */
+export const JobDeliveryList = z.object({ items: z.array(JobWebhookDelivery) });
+export type JobDeliveryList = z.infer<typeof JobDeliveryList>;
+
+/** The most deliveries GET /api/imports/:id/webhook-deliveries answers with (a job with progress webhooks has many). */
+export const JOB_DELIVERIES_SHOWN = 100;
+
 export const SIGNATURE_HEADER = 'x-docprocessor-signature';
 export const WEBHOOK_EVENT_HEADER = 'x-docprocessor-event';
 export const WEBHOOK_DELIVERY_HEADER = 'x-docprocessor-delivery';

@@ -3,6 +3,7 @@ import net from 'node:net';
 import postgres from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import * as schema from './schema/index.js';
+import { watchConnection } from './connection-stats.js';
 
 export type Database = PostgresJsDatabase<typeof schema>;
 export type Sql = postgres.Sql;
@@ -49,5 +50,6 @@ async function connectWithoutNagle(options: { host: string[]; port: number[]; pa
     ? net.connect({ path: options.path })
     : net.connect({ host: options.host[0] ?? '127.0.0.1', port: options.port[0] ?? 5432, noDelay: true });
   await Promise.race([once(socket, 'connect'), once(socket, 'error').then(([error]) => Promise.reject(error))]);
+  watchConnection(socket);
   return socket;
 }

@@ -1,5 +1,6 @@
 export * from './schema/index.js';
 export * from './client.js';
+export { connectionStats, type ConnectionStats } from './connection-stats.js';
 export { ensureDatabase, migrateDatabase, MIGRATIONS_FOLDER } from './migrate.js';
 export * from './jobs/to-job.js';
 export * from './jobs/read-jobs.js';

@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import { pino, type Logger } from 'pino';
 import type { Bus } from '@docprocessor/bus';
+import { jobIdOfPath } from '@docprocessor/contracts';
 import type { Authenticate, Database } from '@docprocessor/db';
 import type { GatewayConfig } from './config.js';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './errors.js';
@@ -41,6 +42,11 @@ export async function buildApp({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new PathOnlyLogController(),
     requestIdHeader: 'x-request-id',
+    // A request about one job logs with its jobId, from "incoming request" to "request completed".
+    childLoggerFactory: (logger, bindings, options, raw) => {
+      const jobId = jobIdOfPath(raw.url ?? '');
+      return logger.child(jobId ? { ...bindings, jobId } : bindings, options);
+    },
     frameworkErrors,
     clientErrorHandler,
   });

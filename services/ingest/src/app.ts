@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import { AppError } from '@docprocessor/contracts';
+import { AppError, jobIdOfPath } from '@docprocessor/contracts';
 import type { Authenticate } from '@docprocessor/db';
 import type { IngestContext } from './imports/context.js';
 import { sweepUnannouncedJobs } from './imports/announce-job.js';
@@ -33,6 +33,11 @@ export async function buildApp({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
+    // A request about one job logs with its jobId, from "incoming request" to "request completed".
+    childLoggerFactory: (logger, bindings, options, raw) => {
+      const jobId = jobIdOfPath(raw.url ?? '');
+      return logger.child(jobId ? { ...bindings, jobId } : bindings, options);
+    },
     // The router refuses badly escaped or over-long path segments before any hook runs; answer in the contract's shape.
     frameworkErrors: answerRouterError,
   });

@@ -157,20 +157,31 @@ describe('row errors', () => {
 });
 
 describe('cancel and retry', () => {
+  /** The jobs ingest itself ended as cancelled (pending ones), as /metrics says. */
+  const cancelledHere = async () => {
+    const text = (await h.app.inject({ method: 'GET', url: '/metrics' })).body;
+    return Number(/^docprocessor_jobs_finished_total\{status="cancelled",template="contacts"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+  };
+
   it('cancels a pending job at once and publishes cancelled', async () => {
     const { id } = (await upload(h, contactsCsv(1))).json();
+    const counted = await cancelledHere();
     const res = await post(`/api/imports/${id}/cancel`);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ id, status: 'cancelled', finishedAt: expect.any(String) });
     expect(await lastEvent(h, id, 'cancelled')).toMatchObject({ type: 'cancelled', job: { status: 'cancelled' } });
     expect((await post(`/api/imports/${id}/cancel`)).statusCode).toBe(409);
+    // No worker will end it: ingest counts its end, once.
+    expect(await cancelledHere()).toBe(counted + 1);
   });
 
   it('flags a processing job for its worker to stop', async () => {
     const { id } = (await upload(h, contactsCsv(1))).json();
     await h.ctx.db.db.update(importJobs).set({ status: 'processing' }).where(eq(importJobs.id, id));
+    const counted = await cancelledHere();
     const res = await post(`/api/imports/${id}/cancel`);
     expect(res.statusCode).toBe(202);
+    expect(await cancelledHere()).toBe(counted); // its worker counts it when it stops
     const [row] = await h.ctx.db.db.select().from(importJobs).where(eq(importJobs.id, id));
     expect(row?.cancelRequested).toBe(true);
   });

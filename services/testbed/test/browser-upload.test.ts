@@ -1,11 +1,12 @@
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Job } from '@docprocessor/contracts';
 import { dropFile, recordedJobRow, recordJobRows, useBrowserPage } from './support/browser.js';
 import { expectStackAlive } from './support/checks.js';
 import { contactsFixture, type ContactsFixture } from './support/contacts.js';
 import { call } from './support/http.js';
 import { useStack } from './support/use-stack.js';
+import { WebhookReceiver } from './support/webhook-receiver.js';
 
 const SCREENSHOT = '/tmp/docprocessor-browser.png';
 
@@ -110,8 +111,18 @@ describe('the UI in Chromium uploads a CSV and shows the live job and its exact 
     expect(await page.locator('[data-testid="job-row"]').count()).toBe(1);
   });
 
-  it('uploads a file dropped on the drop zone and shows its summary', async () => {
+  it('uploads a file dropped on the drop zone and shows its summary and its webhook deliveries', async () => {
     const { page } = browser;
+    // A receiver of the job's events: the summary shows their deliveries.
+    const receiver = await WebhookReceiver.start();
+    onTestFinished(() => receiver.close());
+    const hook = await call<{ secret: string }>(t.stack, '/api/webhooks', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: receiver.url, events: ['started', 'completed'] }),
+    });
+    expect(hook.status).toBe(201);
+    receiver.secret = hook.body.secret;
     const fixture = contactsFixture({ rows: 800, brokenEvery: 100, seed: 23 });
     // New ids, so this import inserts rather than updates.
     const text = fixture.csv.replace(/^(\d+),/gm, (_match, id: string) => `${Number(id) + 100_000},`);
@@ -136,6 +147,14 @@ describe('the UI in Chromium uploads a CSV and shows the live job and its exact 
     });
     await expect.poll(async () => (await shownErrors(summary)).length).toBe(fixture.broken.length);
     expect((await shownErrors(summary)).map(([r, , code]) => [r, code])).toEqual(fixture.broken.map((b) => [b.row, b.code]));
+    // Both events reach the receiver, and the summary comes to say so by itself (no reload).
+    const deliveries = summary.getByTestId('webhook-deliveries');
+    await deliveries.locator('[data-testid="webhook-delivery"][data-status="delivered"]', { hasText: 'completed' }).waitFor();
+    await deliveries.locator('[data-testid="webhook-delivery"][data-status="delivered"]', { hasText: 'started' }).waitFor();
+    expect(await deliveries.locator('[data-testid="delivery-response"]').evaluateAll((cells) => cells.map((c) => c.textContent))).toEqual([
+      '204',
+      '204',
+    ]);
 
     const listed = (await call<{ items: Job[] }>(t.stack, '/api/imports')).body.items;
     expect(listed[0]).toMatchObject({ id: jobId, filename: 'dropped.csv', status: 'completed', failedRows: fixture.broken.length });

@@ -11,7 +11,7 @@ interface ReferenceDocs {
 }
 const reference = (await import(pathToFileURL(join(REPO_ROOT, 'scripts/lib/reference-docs.mjs')).href)) as ReferenceDocs;
 
-describe('the generated reference (.env.example, configuration, errors, the lifecycle table)', () => {
+describe('the generated reference (.env.example, configuration, errors, the lifecycle and metrics tables)', () => {
   const files = Object.entries(reference.renderReferenceDocs());
 
   it('covers every generated file', () => {
@@ -22,6 +22,7 @@ describe('the generated reference (.env.example, configuration, errors, the life
       'docs/configuration.md',
       'docs/errors.md',
       'docs/openapi.json',
+      'docs/operations.md',
     ]);
   });
 

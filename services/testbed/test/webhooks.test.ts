@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeliveryList, Job, WebhookCreated } from '@docprocessor/contracts';
+import type { DeliveryList, Job, JobDeliveryList, WebhookCreated } from '@docprocessor/contracts';
 import { call, finalJob, uploadJob } from './support/http.js';
 import { killProcessors, startProcessors } from './support/processors.js';
 import { useStack } from './support/use-stack.js';
@@ -82,6 +82,17 @@ describe('webhooks', () => {
     expect(created.status).toBe('delivered');
     expect(created.attempts.length).toBeGreaterThan(1);
     expect(created.attempts.at(-1)).toMatchObject({ responseStatus: 204, error: null });
+
+    // The job's page reads the same history by job: each event to each webhook, with every attempt counted.
+    const byJob = await call<JobDeliveryList>(t.stack, `/api/imports/${jobs[0]!.id}/webhook-deliveries`);
+    expect(byJob.status).toBe(200);
+    expect(byJob.body.items.map((d) => d.id).sort()).toEqual(history.body.items.map((d) => d.id).sort());
+    const createdByJob = byJob.body.items.find((d) => d.event === 'created')!;
+    expect(createdByJob).toMatchObject({ webhookId: hook.id, url: receiver.url, status: 'delivered', nextAttemptAt: null });
+    expect(createdByJob.attemptCount).toBeGreaterThanOrEqual(created.attempts.length);
+    expect(createdByJob.attempts.at(-1)).toMatchObject({ responseStatus: 204 });
+    expect((await call(t.stack, '/api/imports/00000000-0000-4000-8000-000000000000/webhook-deliveries')).status).toBe(404);
+    expect((await call(t.stack, '/api/imports/not-a-job/webhook-deliveries')).status).toBe(404);
   });
 
   it('deletes a webhook: nothing more is sent to it, and its history is gone', async () => {

@@ -1,5 +1,6 @@
 import {
   Job,
+  JobDeliveryList,
   MappingProposal,
   Preview,
   RevertPlan,
@@ -51,6 +52,8 @@ export interface Api {
   revert(jobId: string): Promise<Job>;
   /** Uploads a corrected errors.csv into the same job: the job with the new entry in `fixes`. */
   uploadFixes(jobId: string, file: File): Promise<Job>;
+  /** What the job's events became at the tenant's webhooks: each delivery with its status and attempts. */
+  listWebhookDeliveries(jobId: string): Promise<JobDeliveryList>;
   /** Cheapest authenticated call: resolves if the key is accepted, rejects with an ApiError otherwise. */
   verifyKey(): Promise<void>;
 }
@@ -119,6 +122,7 @@ export function createHttp(options: HttpOptions): Api {
       if (cursor) query.set('cursor', cursor);
       return json<RowErrorList>(RowErrorList, jobPath(jobId, `/errors?${query}`));
     },
+    listWebhookDeliveries: (jobId) => json<JobDeliveryList>(JobDeliveryList, jobPath(jobId, '/webhook-deliveries')),
     cancel: (jobId) => json<Job>(Job, jobPath(jobId, '/cancel'), { method: 'POST' }),
     retry: (jobId) => json<Job>(Job, jobPath(jobId, '/retry'), { method: 'POST' }),
     downloadErrorsCsv: async (jobId) => {

@@ -10,6 +10,7 @@ import { DryRunPlan } from './dry-run-plan';
 import { ErrorsTable } from './errors-table';
 import { FixesPanel } from './fixes-panel';
 import { RevertPanel } from './revert-panel';
+import { WebhookDeliveries } from './webhook-deliveries';
 
 /** Everything about one job: counts, timing, file, failure and its row errors, with cancel/retry. */
 export function JobSummary(props: { job: Job; id?: string }) {
@@ -105,6 +106,7 @@ export function JobSummary(props: { job: Job; id?: string }) {
       <RevertPanel job={job()} />
       <FixesPanel job={job()} />
       <ErrorsTable job={job()} />
+      <WebhookDeliveries job={job()} />
     </section>
   );
 }

@@ -65,6 +65,7 @@ export function fakeApi(overrides: Partial<Api> = {}): Api {
     revert: never,
     uploadFixes: never,
     listErrors: () => Promise.resolve(emptyErrors),
+    listWebhookDeliveries: () => Promise.resolve({ items: [] }),
     cancel: never,
     retry: never,
     downloadErrorsCsv: never,

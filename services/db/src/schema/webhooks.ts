@@ -48,6 +48,8 @@ export const webhookDeliveries = pgTable(
     // What the sender looks for: the due pending deliveries, and a job's earlier ones still pending.
     index('webhook_deliveries_pending_idx').on(t.webhookId, t.jobId, t.streamSeq).where(sql`status = 'pending'`),
     index('webhook_deliveries_list_idx').on(t.webhookId, t.id),
+    // A job's page lists its deliveries to every webhook.
+    index('webhook_deliveries_job_idx').on(t.jobId, t.id),
   ],
 );
 

@@ -24,6 +24,7 @@ export async function recordDeliveries(sql: Queries, event: RecordedEvent): Prom
 
 export interface DueDelivery {
   id: number;
+  jobId: string;
   url: string;
   secret: string;
   event: EventType;
@@ -44,7 +45,7 @@ export type DeliveryOutcome =
 export async function sendNextDue(sql: Sql, send: (delivery: DueDelivery) => Promise<DeliveryOutcome>): Promise<boolean> {
   return sql.begin(async (tx) => {
     const [due] = await tx<DueDelivery[]>`
-      select d.id, w.url, w.secret, d.event, d.body, d.attempt_count as "attemptCount", d.created_at as "createdAt"
+      select d.id, d.job_id as "jobId", w.url, w.secret, d.event, d.body, d.attempt_count as "attemptCount", d.created_at as "createdAt"
       from webhook_deliveries d join webhooks w on w.id = d.webhook_id
       where d.status = 'pending' and d.next_attempt_at <= now()
         and not exists (

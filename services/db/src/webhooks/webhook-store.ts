@@ -1,6 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type { DeliveryList, ListDeliveriesQuery, Webhook, WebhookCreated, WebhookDelivery, WebhookInput } from '@docprocessor/contracts';
+import {
+  JOB_DELIVERIES_SHOWN,
+  type DeliveryList,
+  type JobDeliveryList,
+  type ListDeliveriesQuery,
+  type Webhook,
+  type WebhookCreated,
+  type WebhookDelivery,
+  type WebhookInput,
+} from '@docprocessor/contracts';
 import type { Queries } from '../client.js';
+import { isUuid } from '../jobs/read-jobs.js';
 
 interface WebhookSqlRow {
   id: string;
@@ -67,16 +77,30 @@ export async function listDeliveries(
     from webhook_deliveries
     where webhook_id = ${webhookId} ${query.jobId ? sql`and job_id = ${query.jobId}` : sql``}
     order by id desc limit ${query.limit}`;
-  return {
-    items: rows.map((row) => ({
-      id: row.id,
-      jobId: row.jobId,
-      event: row.event,
-      status: row.status,
-      createdAt: iso(row.createdAt),
-      deliveredAt: row.deliveredAt === null ? null : iso(row.deliveredAt),
-      nextAttemptAt: row.status === 'pending' ? iso(row.nextAttemptAt) : null,
-      attempts: row.attempts,
-    })),
-  };
+  return { items: rows.map(toDelivery) };
+}
+
+const toDelivery = (row: DeliverySqlRow): WebhookDelivery => ({
+  id: row.id,
+  jobId: row.jobId,
+  event: row.event,
+  status: row.status,
+  createdAt: iso(row.createdAt),
+  deliveredAt: row.deliveredAt === null ? null : iso(row.deliveredAt),
+  nextAttemptAt: row.status === 'pending' ? iso(row.nextAttemptAt) : null,
+  attempts: row.attempts,
+});
+
+/** One job's deliveries to every webhook of the tenant, newest first; null when the tenant has no such job. */
+export async function listJobDeliveries(sql: Queries, tenantId: string, jobId: string): Promise<JobDeliveryList | null> {
+  if (!isUuid(jobId)) return null;
+  const [owner] = await sql`select 1 from import_jobs where id = ${jobId} and tenant_id = ${tenantId}`;
+  if (!owner) return null;
+  const rows = await sql<(DeliverySqlRow & { webhookId: string; url: string; attemptCount: number })[]>`
+    select d.id::text, d.job_id as "jobId", d.event, d.status, d.created_at as "createdAt", d.delivered_at as "deliveredAt",
+           d.next_attempt_at as "nextAttemptAt", d.attempts, d.webhook_id as "webhookId", w.url, d.attempt_count as "attemptCount"
+    from webhook_deliveries d join webhooks w on w.id = d.webhook_id
+    where d.job_id = ${jobId} and w.tenant_id = ${tenantId}
+    order by d.id desc limit ${JOB_DELIVERIES_SHOWN}`;
+  return { items: rows.map((row) => ({ ...toDelivery(row), webhookId: row.webhookId, url: row.url, attemptCount: row.attemptCount })) };
 }

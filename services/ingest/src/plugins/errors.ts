@@ -41,15 +41,15 @@ export function answerRouterError(error: FastifyError, _request: FastifyRequest,
 export const errorsPlugin = fp(
   async (app) => {
     app.setErrorHandler((error, request, reply) => {
-      const jobId = (request.params as { id?: string } | undefined)?.id;
+      // The request's logger carries the jobId of a request about a job (childLoggerFactory in app.ts).
       if (request.raw.destroyed && !request.raw.complete) {
         // The client went away mid-request (a dropped upload): nobody to answer, and not an outage of ours.
-        request.log.info({ jobId, reason: (error as Error).message }, 'the client closed the request before it was complete');
+        request.log.info({ reason: (error as Error).message }, 'the client closed the request before it was complete');
         return reply.code(400).send(new AppError('invalid_request', 'The request ended before it was complete').toBody());
       }
       const appError = toAppError(error);
-      if (appError.status >= 500) request.log.error({ err: error, code: appError.code, jobId }, 'request failed');
-      else request.log.info({ code: appError.code, jobId, reason: appError.message }, 'request refused');
+      if (appError.status >= 500) request.log.error({ err: error, code: appError.code }, 'request failed');
+      else request.log.info({ code: appError.code, reason: appError.message }, 'request refused');
       // A request refused before its body was read (no key, too large, not a CSV) would leave the unread bytes in a
       // kept-alive connection, and whoever is handed that connection next (the gateway pools them) would hang.
       if (!request.raw.complete) {

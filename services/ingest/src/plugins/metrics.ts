@@ -1,5 +1,7 @@
 import fp from 'fastify-plugin';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { DEFAULT_METRICS_PREFIX, INGEST_METRICS as M } from '@docprocessor/contracts';
+import { registerConnectionGauge } from './connection-gauge.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -9,30 +11,28 @@ declare module 'fastify' {
 
 export interface IngestMetrics {
   registry: Registry;
-  uploadedBytes: Counter;
+  uploadedBytes: Counter<'template'>;
   jobsCreated: Counter<'template'>;
+  /** Only the jobs ingest ends: a pending job cancelled before any worker took it (the processor counts the rest). */
+  jobsFinished: Counter<'status' | 'template'>;
 }
 
-/** Prometheus metrics of this process at GET /metrics (its own registry, so tests can build many apps). */
+/**
+ * Prometheus metrics of this process at GET /metrics (its own registry, so tests can build many apps), built from
+ * the catalog in contracts.
+ */
 export const metricsPlugin = fp(
   async (app) => {
     const registry = new Registry();
-    collectDefaultMetrics({ register: registry, prefix: 'docprocessor_ingest_' });
-    const requests = new Histogram({
-      name: 'docprocessor_http_request_duration_seconds',
-      help: 'HTTP requests by route and status',
-      labelNames: ['method', 'route', 'status'],
-      registers: [registry],
-    });
+    collectDefaultMetrics({ register: registry, prefix: DEFAULT_METRICS_PREFIX.ingest });
+    registerConnectionGauge(registry);
+    const registers = [registry];
+    const requests = new Histogram({ ...M.requestDuration, registers });
     const metrics: IngestMetrics = {
       registry,
-      uploadedBytes: new Counter({ name: 'docprocessor_uploaded_bytes_total', help: 'Bytes of accepted uploads', registers: [registry] }),
-      jobsCreated: new Counter({
-        name: 'docprocessor_jobs_created_total',
-        help: 'Jobs created',
-        labelNames: ['template'],
-        registers: [registry],
-      }),
+      uploadedBytes: new Counter({ ...M.uploadedBytes, registers }),
+      jobsCreated: new Counter({ ...M.jobsCreated, registers }),
+      jobsFinished: new Counter({ ...M.jobsFinished, registers }),
     };
     app.decorate('metrics', metrics);
     app.addHook('onResponse', async (request, reply) => {

@@ -58,10 +58,12 @@ export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestC
     if (existing) return reply.code(200).send(existing);
     if (!request.isMultipart()) throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data with the field "file"');
     const jobId = randomUUID();
+    // The job's id exists from here on: this request's later lines (its completion, a refusal) carry it.
+    request.log = reply.log = request.log.child({ jobId });
     const upload = await receiveUpload(ctx, request, jobId);
     const { job, created } = await createImport({ ctx, input: { principal, jobId, upload, idempotencyKey } });
     if (created) {
-      app.metrics.uploadedBytes.inc(job.sizeBytes);
+      app.metrics.uploadedBytes.inc({ template: job.template }, job.sizeBytes);
       app.metrics.jobsCreated.inc({ template: job.template });
     }
     return reply.code(created ? 202 : 200).send(job);
@@ -83,6 +85,8 @@ export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestC
   app.post('/api/imports/:id/cancel', async (request, reply) => {
     const { id } = JobIdParams.parse(request.params);
     const job = await cancelImport({ ctx, input: { principal: principalOf(request), jobId: id } });
+    // Cancelled at once: it was pending, so no worker will ever count its end.
+    if (job.status === 'cancelled') app.metrics.jobsFinished.inc({ status: 'cancelled', template: job.template });
     // 202 while the worker is still stopping at its next batch boundary.
     return reply.code(job.status === 'cancelled' ? 200 : 202).send(job);
   });
@@ -90,6 +94,7 @@ export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestC
   app.post('/api/imports/:id/commit', whenRoom, async (request, reply) => {
     const { id } = JobIdParams.parse(request.params);
     const { job, created } = await commitDryRun({ ctx, input: { principal: principalOf(request), jobId: id } });
+    if (created) app.metrics.jobsCreated.inc({ template: job.template });
     return reply.code(created ? 202 : 200).send(job);
   });
 

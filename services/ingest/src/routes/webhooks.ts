@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError, ListDeliveriesQuery, WebhookInput, WebhookParams } from '@docprocessor/contracts';
-import { createWebhook, deleteWebhook, listDeliveries, listWebhooks } from '@docprocessor/db';
+import { AppError, JobIdParams, ListDeliveriesQuery, WebhookInput, WebhookParams } from '@docprocessor/contracts';
+import { createWebhook, deleteWebhook, listDeliveries, listJobDeliveries, listWebhooks } from '@docprocessor/db';
 import type { IngestContext } from '../imports/context.js';
 import { principalOf } from '../plugins/auth.js';
 
@@ -17,7 +17,7 @@ const webhookId = (params: unknown) => {
   return parsed.data.id;
 };
 
-/** Webhooks of the caller's tenant: register, list, delete, and see each delivery's attempts. */
+/** Webhooks of the caller's tenant: register, list, delete, and see each delivery's attempts, by webhook or by job. */
 export async function webhookRoutes(app: FastifyInstance, { ctx }: { ctx: IngestContext }): Promise<void> {
   app.post('/api/webhooks', async (request, reply) => {
     const created = await createWebhook(ctx.db.sql, principalOf(request).tenantId, parseInput(request.body));
@@ -38,6 +38,14 @@ export async function webhookRoutes(app: FastifyInstance, { ctx }: { ctx: Ingest
     if (!query.success) throw new AppError('invalid_request', query.error.issues[0]!.message);
     const list = await listDeliveries(ctx.db.sql, principalOf(request).tenantId, id, query.data);
     if (!list) throw new AppError('not_found', `No webhook ${id}`);
+    return list;
+  });
+
+  // The job's page shows what its events became at the tenant's receivers.
+  app.get('/api/imports/:id/webhook-deliveries', async (request) => {
+    const { id } = JobIdParams.parse(request.params);
+    const list = await listJobDeliveries(ctx.db.sql, principalOf(request).tenantId, id);
+    if (!list) throw new AppError('not_found', `No import ${id}`);
     return list;
   });
 }

@@ -106,12 +106,19 @@ export class BatchWriter {
     const began = Date.now();
     const written = await writeBatch(this.connection, this.table, this.run, batch, this.totals);
     batch.rows.recycle();
+    this.countRows(written.totals);
     this.totals = written.totals;
     this.job = written.job;
     this.cancelled = written.job.cancelRequested;
-    this.ctx.metrics.rows.inc({ outcome: 'processed' }, batch.processed);
     this.lease.renew();
     this.progress?.update(written.job, began);
+  }
+
+  /** What this commit added: a resumed job's earlier rows were counted by the attempt that committed them. */
+  private countRows(next: Totals): void {
+    const template = this.job.template;
+    this.ctx.metrics.rows.inc({ outcome: 'success', template }, Math.max(0, next.success - this.totals.success));
+    this.ctx.metrics.rows.inc({ outcome: 'failed', template }, Math.max(0, next.failed - this.totals.failed));
   }
 
   private async waitFor(write: Promise<void> | null): Promise<void> {

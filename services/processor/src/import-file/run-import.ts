@@ -16,6 +16,7 @@ import {
   type JobChangeRow,
 } from '@docprocessor/db';
 import type { ProcessorContext } from '../context.js';
+import { recordFinished } from '../metrics.js';
 import { BatchWriter, type Lease } from './batch-writer.js';
 import { readRecords } from './read/read-records.js';
 import type { Utf8Checker } from './read/utf8-checker.js';
@@ -193,7 +194,7 @@ async function startBatches(
 /** Publishes a final state this attempt wrote; without one, another attempt took the job over and will report the outcome. */
 async function finish(ctx: ProcessorContext, change: JobChangeRow | undefined, last: ImportJobRow): Promise<ImportJobRow> {
   if (!change) return last;
-  ctx.metrics.jobs.inc({ status: change.row.status });
+  recordFinished(ctx.metrics, change.row);
   await publishChange(ctx.bus, change);
   return change.row;
 }

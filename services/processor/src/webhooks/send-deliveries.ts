@@ -89,9 +89,10 @@ export class DeliverySender {
     const outcome = await postDelivery(this.ctx.config, delivery);
     const label = outcome.delivered ? 'delivered' : outcome.retryAt ? 'retry' : 'dead';
     this.ctx.metrics.webhookAttempts.inc({ outcome: label });
+    this.ctx.metrics.webhookAttemptDuration.observe(outcome.attempt.durationMs / 1000);
     if (!outcome.delivered)
       this.ctx.logger[outcome.retryAt ? 'info' : 'warn'](
-        { deliveryId: delivery.id, url: delivery.url, error: outcome.attempt.error, retryAt: outcome.retryAt },
+        { jobId: delivery.jobId, deliveryId: delivery.id, url: delivery.url, error: outcome.attempt.error, retryAt: outcome.retryAt },
         outcome.retryAt ? 'webhook delivery failed; will retry' : 'webhook delivery given up (dead)',
       );
     return outcome;

@@ -4,6 +4,7 @@ import { publishChange, repeatChange } from '@docprocessor/bus';
 import { releaseJob, repeatFinal, stopJob } from '@docprocessor/db';
 import { leaseRenewalMs, retryDelayMs } from '../config.js';
 import type { ProcessorContext } from '../context.js';
+import { recordStarted } from '../metrics.js';
 import { sendDeadLetter } from './dead-letter.js';
 import { giveUp } from './give-up.js';
 import { claimJob } from './claim.js';
@@ -81,6 +82,7 @@ export class WorkConsumer {
     }
     const jobId = parsed.data.jobId;
     const log = this.ctx.logger.child({ jobId, delivery: message.info.deliveryCount, lane: this.lane.name });
+    if (message.info.deliveryCount > 1) this.ctx.metrics.redeliveries.inc();
     if (this.lane.accepts && !(await this.lane.accepts(parsed.data, message))) return settle(message, 'ack');
     // One delivery more than MAX_DELIVER is configured on the consumer: it arrives only when every earlier one
     // ended without an outcome (its worker died or hung), and it is never run, so a poison item cannot kill it.
@@ -112,6 +114,7 @@ export class WorkConsumer {
         return;
       }
       attempt = claim.change.row.attempt;
+      recordStarted(this.ctx.metrics, claim.change.row);
       log.info({ attempt, resumeAfter: claim.change.row.processedRows, sizeBytes: claim.change.row.sizeBytes }, 'job claimed');
       const outcome = await runImport(this.ctx, claim.change, { renew, stopping: () => !this.running, claimedAt });
       if (outcome === 'released') {

@@ -4,6 +4,7 @@ import { publishChange } from '@docprocessor/bus';
 import { findJobRow, giveUpJob, repeatFinal, type JobChangeRow } from '@docprocessor/db';
 import { retryDelayMs } from '../config.js';
 import type { ProcessorContext } from '../context.js';
+import { recordFinished } from '../metrics.js';
 import { sendDeadLetter } from './dead-letter.js';
 import { settle } from './settle.js';
 
@@ -70,7 +71,7 @@ export async function giveUp(ctx: ProcessorContext, message: JsMsg, jobId: strin
   }
   if (!repeat) {
     log.error({ err: cause.error, code: error.code }, 'deliveries used up: job failed, work item sent to the dead letters');
-    ctx.metrics.jobs.inc({ status: 'failed' });
+    recordFinished(ctx.metrics, failed.row);
   }
   const lastError = cause.error ?? (repeat && failed.row.error?.code !== 'worker_crashed' ? failed.row.error : null);
   const sent = await sendDeadLetter(ctx.bus, log, message, { reason: 'delivery_limit', jobId, lastError });

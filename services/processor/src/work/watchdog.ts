@@ -1,6 +1,7 @@
 import { isWorkItemQueued, lastWorkItem, publishChange, republishWorkItem } from '@docprocessor/bus';
 import { findStalledJobs, handBackJob, stallJob, stopJob, toJob, type Fence, type ImportJobRow, type JobChangeRow } from '@docprocessor/db';
 import type { ProcessorContext } from '../context.js';
+import { recordFinished } from '../metrics.js';
 
 export type WatchdogAction = 'handed_back' | 'failed' | 'cancelled' | 'queued' | 'skipped';
 
@@ -78,7 +79,7 @@ export class Watchdog {
   private async finish(job: ImportJobRow, change: JobChangeRow | undefined): Promise<WatchdogAction> {
     if (!change) return 'skipped';
     const status = change.row.status as 'failed' | 'cancelled';
-    this.ctx.metrics.jobs.inc({ status });
+    recordFinished(this.ctx.metrics, change.row);
     this.ctx.logger.warn({ jobId: job.id, status, error: change.row.error }, 'watchdog ended a stalled job');
     await publishChange(this.ctx.bus, change).catch((publishError: unknown) =>
       this.ctx.logger.warn({ err: publishError, jobId: job.id }, 'final event not published; the next delivery of the job repeats it'),

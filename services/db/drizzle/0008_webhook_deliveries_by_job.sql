@@ -1,0 +1,1 @@
+CREATE INDEX "webhook_deliveries_job_idx" ON "webhook_deliveries" USING btree ("job_id","id");

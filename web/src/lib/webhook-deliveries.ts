@@ -1,0 +1,34 @@
+import type { JobDeliveryList, JobWebhookDelivery } from '@docprocessor/contracts';
+
+/** A job's events become deliveries a moment after they are published: look that long after a change of the job. */
+export const AFTER_STATUS_CHANGE_MS = 1000;
+/** Progress events come every second or faster: their deliveries are looked at no more often than this. */
+export const AFTER_PROGRESS_MS = 5000;
+/** Never two looks closer than this, however many deliveries fall due. */
+const MIN_GAP_MS = 2000;
+/** A due attempt is sent and recorded within moments; look just after. */
+const AFTER_ATTEMPT_MS = 500;
+
+/**
+ * When the list may have changed without the job changing: the earliest next attempt of a pending delivery (its
+ * outcome will be recorded then), never sooner than MIN_GAP_MS from now; null when nothing is pending.
+ */
+export function nextLookAt(list: JobDeliveryList, now: number): number | null {
+  const due = list.items.flatMap((d) => (d.status === 'pending' && d.nextAttemptAt ? [Date.parse(d.nextAttemptAt)] : []));
+  if (due.length === 0) return null;
+  return Math.max(Math.min(...due) + AFTER_ATTEMPT_MS, now + MIN_GAP_MS);
+}
+
+/** The receiver's last answer as a person reads it: its HTTP status, or why it could not be reached. */
+export function lastResponse(delivery: JobWebhookDelivery): { code: number | null; text: string } {
+  const last = delivery.attempts.at(-1);
+  if (!last) return { code: null, text: 'not sent yet' };
+  if (last.responseStatus !== null) return { code: last.responseStatus, text: String(last.responseStatus) };
+  return { code: null, text: last.error ?? 'no answer' };
+}
+
+export const DELIVERY_STATUS_LABELS: Record<JobWebhookDelivery['status'], string> = {
+  pending: 'Pending',
+  delivered: 'Delivered',
+  dead: 'Given up',
+};
