@@ -100,13 +100,10 @@ describe("a job's own connection", () => {
       const behind = conn`select 1`;
       const both = Promise.allSettled([slow, behind]);
       // Cut only once the server runs the sleep, so both statements were sent on this connection before it dies.
-      await vi.waitFor(
-        async () =>
-          expect(
-            await admin`select 1 from pg_stat_activity where application_name = 'jobconn-job' and state = 'active' and query like 'select pg_sleep%'`,
-          ).toHaveLength(1),
-        { timeout: 10_000, interval: 20 },
-      );
+      const sleeping = () =>
+        admin`select 1 from pg_stat_activity
+              where application_name = 'jobconn-job' and state = 'active' and query like 'select pg_sleep%'`;
+      await vi.waitFor(async () => expect(await sleeping()).toHaveLength(1), { timeout: 10_000, interval: 20 });
       await cutJobConnections();
       const [first, second] = await both;
       expect(first.status).toBe('rejected');

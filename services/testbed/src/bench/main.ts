@@ -183,10 +183,10 @@ async function measureOwnTemplate(stack: Stack, target: Target): Promise<void> {
     check: checkRows,
   });
   console.log(figureLine(own));
-  for (const contacts of figures.filter((f) => f.table === target.label && f.what.startsWith('new rows,') && !f.what.includes('atomic')))
-    console.log(
-      `    user template / contacts (${contacts.what.slice('new rows, '.length)}), ratio to ratio: ${(ratio(own) / ratio(contacts)).toFixed(2)}`,
-    );
+  for (const contacts of figures.filter((f) => f.table === target.label && f.what.startsWith('new rows,') && !f.what.includes('atomic'))) {
+    const file = contacts.what.slice('new rows, '.length);
+    console.log(`    user template / contacts (${file}), ratio to ratio: ${(ratio(own) / ratio(contacts)).toFixed(2)}`);
+  }
   figures.push(own);
 }
 
