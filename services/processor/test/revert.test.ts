@@ -168,7 +168,8 @@ describe('reverting an import', () => {
       return row.attempt === 2 && row.status === 'failed' && row;
     }, 'the retry to fail the same way');
     expect(
-      await h.ctx.db.sql`select previous_job_id = ${job.id} as own, row_count from import_before_images where job_id = ${job.id} order by id`,
+      await h.ctx.db
+        .sql`select previous_job_id = ${job.id} as own, row_count from import_before_images where job_id = ${job.id} order by id`,
     ).toEqual([
       { own: false, row_count: 2 },
       { own: true, row_count: 4 },

@@ -73,9 +73,7 @@ describe('re-importing rows whose values did not change (onDuplicate=last)', () 
     expect(second).toMatchObject({ status: 'completed', successRows: 10, failedRows: 0 });
     const changedIds = [200, 202, 204, 206, 208];
     expect(await imagedKeys(second.id)).toEqual(changedIds.map((id) => [String(id), first.id]));
-    expect(await lineageOf(200, 209)).toEqual(
-      Array.from({ length: 10 }, (_, i) => [200 + i, even(200 + i) ? second.id : first.id]),
-    );
+    expect(await lineageOf(200, 209)).toEqual(Array.from({ length: 10 }, (_, i) => [200 + i, even(200 + i) ? second.id : first.id]));
     expect(await planRevert(h.ctx.db.sql, second, 'contacts')).toMatchObject({ toDelete: 0, toRestore: 5 });
     expect((await planRevert(h.ctx.db.sql, first, 'contacts')).conflicts).toEqual([{ jobId: second.id, rows: 5 }]);
 

@@ -50,7 +50,10 @@ export async function restoreBatch(sql: Queries, jobId: string, target: RevertTa
   await openBatch(sql, jobId);
   const { table } = target;
   const assignments = target.restored
-    .map((name, i) => `${quoteIdent(name)} = case when r.row -> $${i + 4}::text is not null then s.${quoteIdent(name)} else t.${quoteIdent(name)} end`)
+    .map(
+      (name, i) =>
+        `${quoteIdent(name)} = case when r.row -> $${i + 4}::text is not null then s.${quoteIdent(name)} else t.${quoteIdent(name)} end`,
+    )
     .join(', ');
   const [done] = await sql.unsafe<{ taken: number; last: number | null; restored: number }[]>(
     `with batch as (
