@@ -241,7 +241,7 @@ async function measureTarget(kept: Target | null): Promise<void> {
     const processor = stack.services.find((s) => s.name === 'processor');
     const ingest = stack.services.find((s) => s.name === 'ingest');
     console.log(`  peak RSS: processor ${peakRssMiB(processor?.child.pid)} MiB, ingest ${peakRssMiB(ingest?.child.pid)} MiB`);
-    const accounted = [`new rows, ${MAIN}`, 'update path, half changed (before-images kept)'];
+    const accounted = [`new rows, ${MAIN}`, ...['kept', 'off'].map((images) => `update path, half changed (before-images ${images})`)];
     for (const figure of figures.filter((f) => f.table === into.label && accounted.includes(f.what))) console.log(cpuTable(figure));
     if (!args['skip-extra'] && !kept) await measureExtras(stack, into);
   } finally {

@@ -22,7 +22,10 @@ export async function mergeShadow(
   try {
     // The shadow holds one row per key (its own upserts saw to duplicates), so a row equal to the table's is
     // left as it is, whatever the duplicate policy: no image, its lineage kept.
+    // Sorted, not hashed: PostgreSQL then builds one image at a time, however many rows the merge overwrites.
+    await conn.unsafe('set local enable_hashagg = off');
     await captureBeforeImages(conn, target, shadow.table, run, true);
+    await conn.unsafe('reset enable_hashagg');
     await conn.unsafe(
       `insert into ${target.table} as t (${all.join(', ')}) select ${all.join(', ')} from ${shadow.table}
        on conflict ${target.conflictTarget} do update set ${updates} where ${rowChanges(target, 't', 'excluded')}`,
