@@ -21,7 +21,7 @@ export const importFailedRows = pgTable(
 
 /**
  * Rows as they were before an import overwrote them, written in the same transaction as the batch that did, so a
- * revert can put them back: one image per batch and earlier writer (an atomic merge: per up to 10,000 rows), its
+ * revert can put them back: one image per batch and earlier writer (split at every 10,000th source row), its
  * rows a JSON array of objects, column name to value. As JSON, so a table changed since (a column added) still
  * restores; `json` rather than `jsonb`, because PostgreSQL stores `json_agg`'s text as it is. No secondary indexes:
  * the update path pays for one append per batch, and a revert reads its job's images in one pass.

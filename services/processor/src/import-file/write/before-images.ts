@@ -21,7 +21,7 @@ export function rowChanges(table: TargetTable, stored: string, incoming: string)
  * will leave as they are (see rowChanges) are not kept.
  *
  * One image per earlier writer and IMAGE_ROWS source rows, its rows a JSON array: `json_agg` over a batch costs
- * PostgreSQL about a third less than `to_jsonb` and an insert per row, and `json` is stored as the text it is.
+ * PostgreSQL about a quarter less than `to_jsonb` and an insert per row, and `json` is stored as the text it is.
  * Grouped by source row rather than numbered (a window function and a sort cost as much again), so a batch makes
  * one image per earlier writer, two when it straddles a multiple of IMAGE_ROWS.
  */
