@@ -30,8 +30,8 @@ async function finishedJob(status: JobStatus, { inserted = 0, updated = 0, over 
         (id, email, first_name, last_name, country, signup_date, amount, active, import_job_id, import_run_id, source_row)
       values (${key}, ${`c${key}@example.com`}, 'Ada', 'L', 'GB', '2024-01-01', 1, true, ${id}, ${runId}, ${i + 1})`;
     if (i >= inserted)
-      await h.ctx.db.sql`insert into import_before_images (job_id, target, previous_job_id, image)
-        values (${id}, '"public"."contacts"', ${over}, ${JSON.stringify({ id: key, email: 'earlier@example.com' })}::jsonb)`;
+      await h.ctx.db.sql`insert into import_before_images (job_id, target, previous_job_id, row_count, image)
+        values (${id}, '"public"."contacts"', ${over}, 1, ${JSON.stringify([{ id: key, email: 'earlier@example.com' }])}::json)`;
   }
   return id;
 }

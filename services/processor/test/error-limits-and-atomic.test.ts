@@ -69,7 +69,7 @@ describe('an atomic import', () => {
       ...Array.from({ length: 10 }, (_, i) => [305 + i, 'Zed', true]),
     ]);
     const images = await h.ctx.db
-      .sql`select previous_job_id, image->>'id' as id from import_before_images where job_id = ${job.id} order by 2`;
+      .sql`select previous_job_id, json_array_elements(image)->>'id' as id from import_before_images where job_id = ${job.id} order by 2`;
     expect(images).toEqual(['305', '306', '307', '308', '309'].map((id) => ({ previous_job_id: seed.id, id })));
   });
 

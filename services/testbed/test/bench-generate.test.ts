@@ -77,6 +77,21 @@ describe('the bench generator', () => {
     }
   });
 
+  it("writes the update path's half-changed twin: odd ids as in the file, even ids with other values", async () => {
+    const plain = join(dir.path, 'twin-plain.csv');
+    const twin = join(dir.path, 'twin-half.csv');
+    await generateContacts(plain, { rows: 1000, invalidFraction: 0, style: 'realistic' });
+    await generateContacts(twin, { rows: 1000, invalidFraction: 0, style: 'realistic', changeEvenIds: true });
+    const values = (path: string) =>
+      readCells(readFileSync(path, 'utf8'))
+        .slice(1)
+        .map((r) => r.map((c) => c.value));
+    const [before, after] = [values(plain), values(twin)];
+    expect(after.map((r) => r[0])).toEqual(before.map((r) => r[0]));
+    const differs = before.map((row, i) => JSON.stringify(row) !== JSON.stringify(after[i]));
+    expect(differs).toEqual(before.map((row) => Number(row[0]) % 2 === 0));
+  });
+
   it('writes CRLF files whose records all end in CRLF, with multi-line cells keeping LF inside', async () => {
     const path = join(dir.path, 'realistic-crlf.csv');
     await generateContacts(path, { rows: ROWS, invalidFraction: 0, style: 'realistic', lineEnd: '\r\n' });

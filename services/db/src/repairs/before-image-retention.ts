@@ -23,6 +23,7 @@ export const revertUnderway = (sql: Queries, job: string): SqlFragment =>
 export interface RetentionSweep {
   /** False when another worker's sweep (or a revert) held the lock: nothing was done this time. */
   ran: boolean;
+  /** Rows whose earlier values were dropped. */
   droppedImages: number;
   /** Jobs newly marked: a revert of them is refused with revert_expired from now on. */
   expiredJobs: string[];
@@ -44,13 +45,14 @@ export async function dropOldBeforeImages(db: DbClient, retentionDays: number): 
       with dropped as (
         delete from import_before_images i where i.taken_at < ${cutoff}
           and not exists (select 1 from import_jobs j where j.id = i.job_id and ${revertUnderway(sql, 'j')})
-        returning i.job_id),
+        returning i.job_id, i.row_count),
       marked as (
         update import_jobs j set before_images_dropped_at = now()
         where j.before_images_dropped_at is null and j.status <> 'reverted' and not j.dry_run and not ${revertUnderway(sql, 'j')}
           and (j.id in (select job_id from dropped) or j.finished_at < ${cutoff})
         returning j.id)
-      select (select count(*) from dropped)::bigint as dropped, coalesce((select array_agg(id::text) from marked), '{}') as expired`;
+      select (select coalesce(sum(row_count), 0) from dropped)::bigint as dropped,
+        coalesce((select array_agg(id::text) from marked), '{}') as expired`;
     return { ran: true, droppedImages: Number(result?.dropped ?? 0), expiredJobs: (result?.expired as string[] | undefined) ?? [] };
   });
 }

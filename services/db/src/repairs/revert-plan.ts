@@ -8,7 +8,7 @@ import type { ImportJobRow } from '../schema/import-jobs.js';
  */
 export async function revertConflicts(sql: Queries, jobId: string): Promise<RevertConflict[]> {
   const rows = await sql`
-    select job_id::text as job_id, count(*)::int as rows from import_before_images
+    select job_id::text as job_id, sum(row_count)::int as rows from import_before_images
     where previous_job_id = ${jobId} and job_id <> ${jobId}
     group by job_id order by min(id)`;
   return rows.map((r) => ({ jobId: r.job_id as string, rows: r.rows as number }));
@@ -26,7 +26,8 @@ export async function planRevert(
 ): Promise<RevertPlan> {
   const [counts] = await sql.unsafe<{ written: number; images: number }[]>(
     `select (select count(*) from ${table} where import_job_id = $1)::bigint as written,
-            (select count(*) from import_before_images where job_id = $1 and previous_job_id is distinct from $1)::bigint as images`,
+            (select coalesce(sum(row_count), 0) from import_before_images where job_id = $1 and previous_job_id is distinct from $1)::bigint
+              as images`,
     [job.id],
   );
   const written = counts?.written ?? 0;

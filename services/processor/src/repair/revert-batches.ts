@@ -40,30 +40,36 @@ export interface BatchDone {
 }
 
 /**
- * Gives up to `limit` rows the job updated their earlier values back, from its before-images (after image id
- * `after`), and deletes those images in the same transaction: what is left is exactly what is still to do, so a
- * revert killed here resumes at the next image. A row is restored only while it still carries this job's lineage,
- * which a restored row never does again (its lineage is its earlier writer's), so a repeat changes nothing.
- * A column added to the table since the image was taken keeps its value.
+ * Gives about `limit` rows the job updated their earlier values back, from its before-images (whole images, at least
+ * one, after image id `after`), and deletes those images in the same transaction: what is left is exactly what is
+ * still to do, so a revert killed here resumes at the next image. A row is restored only while it still carries this
+ * job's lineage, which a restored row never does again (its lineage is its earlier writer's), so a repeat changes
+ * nothing. A column added to the table since the image was taken keeps its value.
  */
 export async function restoreBatch(sql: Queries, jobId: string, target: RevertTarget, after: number, limit: number): Promise<BatchDone> {
   await openBatch(sql, jobId);
   const { table } = target;
   const assignments = target.restored
-    .map((name, i) => `${quoteIdent(name)} = case when b.image ? $${i + 4} then s.${quoteIdent(name)} else t.${quoteIdent(name)} end`)
+    .map(
+      (name, i) =>
+        `${quoteIdent(name)} = case when r.row -> $${i + 4}::text is not null then s.${quoteIdent(name)} else t.${quoteIdent(name)} end`,
+    )
     .join(', ');
   const [done] = await sql.unsafe<{ taken: number; last: number | null; restored: number }[]>(
     `with batch as (
        delete from import_before_images where id in (
-         select id from import_before_images
-         where job_id = $1 and previous_job_id is distinct from $1 and id > $2 order by id limit $3)
-       returning id, image),
+         select id from (
+           select id, sum(row_count) over (order by id) - row_count as earlier from import_before_images
+           where job_id = $1 and previous_job_id is distinct from $1 and id > $2) pending
+         where earlier < $3)
+       returning id, row_count, image),
      restored as (
        update ${table.table} as t set ${assignments}
-       from batch b cross join lateral jsonb_populate_record(null::${table.table}, b.image) as s
+       from batch b cross join lateral json_array_elements(b.image) as r(row)
+         cross join lateral json_populate_record(null::${table.table}, r.row) as s
        where ${table.keyJoin} and t.import_job_id = $1
        returning 1)
-     select (select count(*) from batch)::int as taken, (select max(id) from batch) as last,
+     select coalesce((select sum(row_count) from batch), 0)::int as taken, (select max(id) from batch) as last,
        (select count(*) from restored)::int as restored`,
     [jobId, after, limit, ...target.restored],
   );

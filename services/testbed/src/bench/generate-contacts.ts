@@ -37,6 +37,11 @@ export interface GenerateOptions {
   style?: FileStyle;
   /** Every record's end, the header's too (default `\n`); multi-line cells keep `\n` inside, as spreadsheets write them. */
   lineEnd?: '\n' | '\r\n';
+  /**
+   * Rows with an even id get other values (drawn from a generator of their own); every other row is the same as in
+   * the file without it. The update path's "half the rows changed" file.
+   */
+  changeEvenIds?: boolean;
 }
 
 export type FileStyle = 'classic' | 'realistic';
@@ -86,8 +91,10 @@ export async function generateContacts(path: string, options: GenerateOptions): 
   let chunk = CONTACTS_HEADER + eol;
   let invalid = 0;
   const first = options.firstId ?? 1;
+  const other = mulberry32((options.seed ?? 42) + 1);
   for (let id = first; id < first + options.rows; id++) {
-    const row = makeRow(id, random, options.invalidFraction);
+    let row = makeRow(id, random, options.invalidFraction);
+    if (options.changeEvenIds && id % 2 === 0) row = makeRow(id, other, options.invalidFraction);
     if (!row.valid) invalid++;
     chunk += row.line + eol;
     if (chunk.length > 1 << 20) {

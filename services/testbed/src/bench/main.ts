@@ -135,39 +135,57 @@ async function measureNewRows(stack: Stack, target: Target): Promise<void> {
 const NO_BEFORE_IMAGES = 'bench_no_before_images';
 
 /**
- * The update path: the main file imported again over its own rows (onDuplicate=last), with before-images as the
- * product keeps them, and without: a rule the bench adds only for those runs turns the before-image INSERT into
- * nothing, so PostgreSQL skips the statement and the processor's code stays as it is.
+ * The update path (onDuplicate=last, every key present), with before-images as the product keeps them, and without:
+ * a rule the bench adds only for those runs turns the before-image INSERT into nothing, so PostgreSQL skips the
+ * statement and the processor's code stays as it is. Two files: the one the table holds, again (nothing changes, so
+ * nothing is rewritten or imaged), and one with half the rows changed: the main file and its half-changed twin take
+ * turns, so every such run changes half the rows, and the bench checks each kept exactly that many images.
  */
 async function measureUpdates(stack: Stack, target: Target): Promise<void> {
   const url = target.databaseUrl;
   const fields = { onDuplicate: 'last' };
-  const withImages = newFigure(target, `update path, ${MAIN} (before-images kept)`, main);
-  const without = newFigure(target, `update path, ${MAIN} (before-images off)`, main);
+  const halfPath = join(dir, `realistic-half-changed-${rows}.csv`);
+  await generateContacts(halfPath, { rows, invalidFraction: 0, style: 'realistic', changeEvenIds: true });
+  const twin = { ...main, path: halfPath };
+  const changedRows = Math.floor(rows / 2);
+  const kind = (what: string) => ({
+    what,
+    kept: newFigure(target, `update path, ${what} (before-images kept)`, main),
+    off: newFigure(target, `update path, ${what} (before-images off)`, main),
+  });
+  const kinds = [kind('unchanged'), kind('half changed')];
+  let holds = main; // the file whose values the table holds
   checkRows(await timePipeline(stack, main.path, { fields }), 'first import before the updates');
   for (let i = 0; i < pairs; i++) {
     const copy = await timedCopy(target, main);
-    for (const figure of i % 2 ? [without, withImages] : [withImages, without]) {
-      const off = figure === without;
-      await psql(url, 'truncate import_before_images');
-      if (off) await psql(url, `create rule ${NO_BEFORE_IMAGES} as on insert to import_before_images do instead nothing`);
-      await settle(url);
-      try {
-        figure.copies.push(copy);
-        record(figure, checkRows(await timePipeline(stack, main.path, { cpu: true, fields }), figure.what));
-      } finally {
-        if (off) await psql(url, `drop rule ${NO_BEFORE_IMAGES} on import_before_images`);
+    for (const [n, kind] of kinds.entries()) {
+      for (const figure of (i + n) % 2 ? [kind.off, kind.kept] : [kind.kept, kind.off]) {
+        const off = figure === kind.off;
+        const file = n === 0 ? holds : holds === main ? twin : main;
+        await psql(url, 'truncate import_before_images');
+        if (off) await psql(url, `create rule ${NO_BEFORE_IMAGES} as on insert to import_before_images do instead nothing`);
+        await settle(url);
+        try {
+          figure.copies.push(copy);
+          record(figure, checkRows(await timePipeline(stack, file.path, { cpu: true, fields }), figure.what));
+        } finally {
+          if (off) await psql(url, `drop rule ${NO_BEFORE_IMAGES} on import_before_images`);
+        }
+        holds = file;
+        const images = Number(await psqlValue(url, 'select coalesce(sum(row_count), 0) from import_before_images'));
+        const expected = off || n === 0 ? 0 : changedRows;
+        if (images !== expected) throw new Error(`${figure.what}: before-images of ${images} rows, expected ${expected}`);
       }
-      const images = Number(await psqlValue(url, 'select count(*) from import_before_images'));
-      if (images !== (off ? 0 : rows)) throw new Error(`${figure.what}: ${images} before-images, expected ${off ? 0 : rows}`);
     }
   }
   await psql(url, 'truncate import_before_images');
   await target.resetContacts();
-  console.log(figureLine(withImages));
-  console.log(figureLine(without));
-  console.log(`    before-images kept / off: ${(median(withImages.seconds) / median(without.seconds)).toFixed(2)}`);
-  figures.push(withImages, without);
+  for (const kind of kinds) {
+    console.log(figureLine(kind.kept));
+    console.log(figureLine(kind.off));
+    console.log(`    ${kind.what}: before-images kept / off: ${(median(kind.kept.seconds) / median(kind.off.seconds)).toFixed(2)}`);
+    figures.push(kind.kept, kind.off);
+  }
 }
 
 const ratio = (figure: Figure) => median(figure.seconds) / median(figure.copies);
@@ -252,7 +270,7 @@ async function measureTarget(kept: Target | null): Promise<void> {
     const processor = stack.services.find((s) => s.name === 'processor');
     const ingest = stack.services.find((s) => s.name === 'ingest');
     console.log(`  peak RSS: processor ${peakRssMiB(processor?.child.pid)} MiB, ingest ${peakRssMiB(ingest?.child.pid)} MiB`);
-    const accounted = [`new rows, ${MAIN}`, `update path, ${MAIN} (before-images kept)`];
+    const accounted = [`new rows, ${MAIN}`, ...['kept', 'off'].map((images) => `update path, half changed (before-images ${images})`)];
     for (const figure of figures.filter((f) => f.table === into.label && accounted.includes(f.what))) console.log(cpuTable(figure));
     if (!args['skip-extra'] && !kept) await measureExtras(stack, into);
   } finally {

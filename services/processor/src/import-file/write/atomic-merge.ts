@@ -1,5 +1,5 @@
 import type { Connection, JobChangeRow } from '@docprocessor/db';
-import { captureBeforeImages } from './before-images.js';
+import { captureBeforeImages, rowChanges } from './before-images.js';
 import type { TargetTable } from './target-table.js';
 
 const lineageColumns = ['import_job_id', 'import_run_id', 'source_row'];
@@ -20,10 +20,15 @@ export async function mergeShadow(
   const updates = [...all.map((c) => `${c} = excluded.${c}`), 'imported_at = now()'].join(', ');
   await conn.unsafe('begin');
   try {
-    await captureBeforeImages(conn, target, shadow.table, run);
+    // The shadow holds one row per key (its own upserts saw to duplicates), so a row equal to the table's is
+    // left as it is, whatever the duplicate policy: no image, its lineage kept.
+    // Sorted, not hashed: PostgreSQL then builds one image at a time, however many rows the merge overwrites.
+    await conn.unsafe('set local enable_hashagg = off');
+    await captureBeforeImages(conn, target, shadow.table, run, true);
+    await conn.unsafe('reset enable_hashagg');
     await conn.unsafe(
       `insert into ${target.table} as t (${all.join(', ')}) select ${all.join(', ')} from ${shadow.table}
-       on conflict ${target.conflictTarget} do update set ${updates}`,
+       on conflict ${target.conflictTarget} do update set ${updates} where ${rowChanges(target, 't', 'excluded')}`,
     );
     const change = await complete();
     await conn.unsafe(change ? 'commit' : 'rollback');

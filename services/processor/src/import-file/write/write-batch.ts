@@ -4,7 +4,7 @@ import { CopyRefusedError, copyInto } from './copy-into.js';
 import type { CopyRows } from './copy-rows.js';
 import type { StraightCopyPolicy } from './straight-copy-policy.js';
 import type { TargetTable } from './target-table.js';
-import { captureBeforeImages } from './before-images.js';
+import { captureBeforeImages, rowChanges } from './before-images.js';
 import { limitPassed, type ErrorLimits } from './error-limits.js';
 import { storeRowErrors, type FailedRow, type StoredRowError } from './row-errors.js';
 
@@ -84,15 +84,20 @@ async function upsertThroughStaging(
 ): Promise<number> {
   const all = [...table.columns, ...lineageColumns];
   await copyInto(conn, table.staging, all, batch.rows.bytes, 'binary');
-  if (run.keepBeforeImages) await captureBeforeImages(conn, table, table.staging, run);
+  // With onDuplicate=last a row equal to the stored one is left as it is (lineage too) and still counts as written.
+  // Not with onDuplicate=error: a key this run already wrote is not overwritten there, it is a duplicate row, and
+  // telling one needs every row this run wrote to carry its lineage.
+  const skipUnchanged = run.onDuplicate === 'last';
+  if (run.keepBeforeImages) await captureBeforeImages(conn, table, table.staging, run, skipUnchanged);
   const updates = [...all.map((c) => `${c} = excluded.${c}`), 'imported_at = now()'].join(', ');
-  // With onDuplicate=error a key this run already wrote is not overwritten: it is a duplicate row.
-  const guard = run.onDuplicate === 'error' ? ` where t.import_run_id is distinct from excluded.import_run_id` : '';
+  const guard = skipUnchanged
+    ? ` where ${rowChanges(table, 't', 'excluded')}`
+    : ` where t.import_run_id is distinct from excluded.import_run_id`;
   const written = await conn.unsafe(
     `insert into ${table.table} as t (${all.join(', ')}) select ${all.join(', ')} from ${table.staging}
      on conflict ${table.conflictTarget} do update set ${updates}${guard}`,
   );
-  if (written.count === batch.rows.count) return 0;
+  if (skipUnchanged || written.count === batch.rows.count) return 0;
   const dupes = await conn.unsafe<{ source_row: number; key: string }[]>(
     `select s.source_row, ${table.keyText} as key from ${table.staging} s
      join ${table.table} t on ${table.keyJoin}

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publishRepair } from '@docprocessor/bus';
+import { planRevert, requestRevert, type ImportJobRow } from '@docprocessor/db';
+import { revertImport } from '../src/repair/revert-import.js';
+import { RepairConsumer } from '../src/work/repair-consumer.js';
+import { build, contact, createJob, csvOf, jobRow, waitFor, waitForFinal, type Harness, type NewJob } from './helper.js';
+
+let h: Harness;
+let repairs: RepairConsumer;
+beforeAll(async () => {
+  h = await build({ PROCESSOR_BATCH_ROWS: '4' });
+  repairs = new RepairConsumer(h.ctx, { revert: revertImport, fix: async () => undefined });
+  await repairs.start();
+});
+afterAll(async () => {
+  await repairs.stop();
+  await h.close();
+});
+
+const imported = async (csv: string, options: NewJob = {}) => waitForFinal(h, (await createJob(h, csv, options)).id);
+
+/** Every row of a table as PostgreSQL prints it, lineage and import time included. */
+const snapshot = async (table = 'contacts', orderBy = 'id') =>
+  (await h.ctx.db.sql.unsafe<{ row: string }[]>(`select t::text as row from ${table} t order by ${orderBy}`)).map((r) => r.row);
+
+/** The keys a job kept before-images of, and from which earlier writers, in key order. */
+const imagedKeys = async (jobId: string, key = 'id') =>
+  (
+    await h.ctx.db.sql.unsafe<{ key: string; previous: string }[]>(
+      `select e ->> $2 as key, previous_job_id::text as previous from import_before_images, json_array_elements(image) e
+       where job_id = $1 order by 1`,
+      [jobId, key],
+    )
+  ).map((r) => [r.key, r.previous]);
+
+const lineageOf = async (first: number, last: number) =>
+  (
+    await h.ctx.db.sql`select id::int as id, import_job_id::text as job from contacts where id between ${first} and ${last} order by id`
+  ).map((r) => [r.id as number, r.job as string]);
+
+async function reverted(job: ImportJobRow, table = 'contacts'): Promise<void> {
+  const plan = await planRevert(h.ctx.db.sql, await jobRow(h, job.id), table);
+  const requested = await requestRevert(h.ctx.db, job.id, 'default', plan);
+  await publishRepair(h.ctx.bus, { kind: 'revert', jobId: job.id, fixId: null, at: requested!.revert!.requestedAt }, 'go');
+  const row = await waitFor(async () => {
+    const now = await jobRow(h, job.id);
+    return (now.status === 'reverted' || Boolean(now.revert?.error)) && now;
+  }, `the revert of ${job.id}`);
+  expect(row).toMatchObject({ status: 'reverted', revert: { error: null } });
+}
+
+const contacts = (first: number, count: number, changed: (id: number) => boolean = () => false) =>
+  csvOf(...Array.from({ length: count }, (_, i) => contact(first + i, changed(first + i) ? { first: 'Changed', amount: '7' } : {})));
+
+describe('re-importing rows whose values did not change (onDuplicate=last)', () => {
+  it('the same file twice: every row counts as written, none is rewritten, no before-images, the first lineage stays', async () => {
+    const first = await imported(contacts(100, 10), { onDuplicate: 'last' });
+    const before = await snapshot();
+    const again = await imported(contacts(100, 10), { onDuplicate: 'last' });
+    expect(again).toMatchObject({ status: 'completed', processedRows: 10, successRows: 10, failedRows: 0 });
+    expect(await snapshot()).toEqual(before); // lineage (job, run, source row) and import time included
+    expect(await imagedKeys(again.id)).toEqual([]);
+    expect(await planRevert(h.ctx.db.sql, again, 'contacts')).toEqual({ toDelete: 0, toRestore: 0, conflicts: [], expired: false });
+    // The first import's rows are still its own, with no later import in the way of its revert.
+    expect((await planRevert(h.ctx.db.sql, first, 'contacts')).conflicts).toEqual([]);
+  });
+
+  it('half the rows changed: exactly those are rewritten and imaged; a revert of the second import restores them', async () => {
+    const first = await imported(contacts(200, 10), { onDuplicate: 'last' });
+    const before = await snapshot();
+    const even = (id: number) => id % 2 === 0;
+    const second = await imported(contacts(200, 10, even), { onDuplicate: 'last' });
+    expect(second).toMatchObject({ status: 'completed', successRows: 10, failedRows: 0 });
+    const changedIds = [200, 202, 204, 206, 208];
+    expect(await imagedKeys(second.id)).toEqual(changedIds.map((id) => [String(id), first.id]));
+    expect(await lineageOf(200, 209)).toEqual(Array.from({ length: 10 }, (_, i) => [200 + i, even(200 + i) ? second.id : first.id]));
+    expect(await planRevert(h.ctx.db.sql, second, 'contacts')).toMatchObject({ toDelete: 0, toRestore: 5 });
+    expect((await planRevert(h.ctx.db.sql, first, 'contacts')).conflicts).toEqual([{ jobId: second.id, rows: 5 }]);
+
+    await reverted(second);
+    expect(await snapshot()).toEqual(before);
+    expect(await imagedKeys(second.id)).toEqual([]);
+  });
+
+  it('a key repeated in a later batch with the values this run already wrote is no duplicate: last wins, nothing fails', async () => {
+    // Batches of 4: key 300 in rows 1 and 6, the same values both times.
+    const job = await imported(csvOf(contact(300), contact(301), contact(302), contact(303), contact(304), contact(300)), {
+      onDuplicate: 'last',
+    });
+    expect(job).toMatchObject({ status: 'completed', successRows: 6, failedRows: 0 });
+    expect(await lineageOf(300, 304)).toEqual([300, 301, 302, 303, 304].map((id) => [id, job.id]));
+  });
+
+  it('a key whose case alone changed (case-insensitive key) is a change', async () => {
+    const file = (sku: string, price: string) => `sku,name,price,quantity,active\n${sku},Widget,${price},1,yes\nsku-2,Gadget,2.00,5,no\n`;
+    await imported(file('sku-1', '1.00'), { template: 'products', onDuplicate: 'last' });
+    const before = await snapshot('products', 'lower(sku)');
+    const job = await imported(file('SKU-1', '1.00'), { template: 'products', onDuplicate: 'last' });
+    expect(job.successRows).toBe(2);
+    expect((await imagedKeys(job.id, 'sku')).map(([key]) => key)).toEqual(['sku-1']);
+    await reverted(job, 'products');
+    expect(await snapshot('products', 'lower(sku)')).toEqual(before);
+  });
+});
+
+describe('atomic imports merge only what changed', () => {
+  it('the same file again leaves every row as it was; half changed images exactly those; the revert restores them', async () => {
+    const first = await imported(contacts(400, 8), { atomic: true });
+    const before = await snapshot();
+    const same = await imported(contacts(400, 8), { atomic: true });
+    expect(same).toMatchObject({ status: 'completed', successRows: 8 });
+    expect(await snapshot()).toEqual(before);
+    expect(await imagedKeys(same.id)).toEqual([]);
+
+    const odd = (id: number) => id % 2 === 1;
+    const half = await imported(contacts(400, 8, odd), { atomic: true });
+    expect(await imagedKeys(half.id)).toEqual([401, 403, 405, 407].map((id) => [String(id), first.id]));
+    await reverted(half);
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('onDuplicate=error', () => {
+  it('still rewrites a row it meets from an earlier import (its lineage marks what this run wrote) and images it', async () => {
+    const first = await imported(contacts(500, 3));
+    const again = await imported(contacts(500, 3));
+    expect(again).toMatchObject({ status: 'completed', successRows: 3, failedRows: 0 });
+    expect(await lineageOf(500, 502)).toEqual([500, 501, 502].map((id) => [id, again.id]));
+    expect(await imagedKeys(again.id)).toEqual(['500', '501', '502'].map((id) => [id, first.id]));
+  });
+});
