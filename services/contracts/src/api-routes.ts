@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { ErrorBody, Health, ImportFormFields, JobIdParams, JobList, ListErrorsQuery, ListImportsQuery, RowErrorList } from './api.js';
+import {
+  ErrorBody,
+  Health,
+  ImportFormFields,
+  JobIdParams,
+  JobList,
+  ListErrorsQuery,
+  ListImportsQuery,
+  RowErrorList,
+  RowErrorSummary,
+} from './api.js';
 import { Job } from './job.js';
 import { Preview } from './previews.js';
 import { RevertPlan } from './revert.js';
@@ -9,7 +19,7 @@ import { Template, TemplateName } from './templates/template.js';
 import { DeliveryList, JobDeliveryList, ListDeliveriesQuery, Webhook, WebhookCreated, WebhookInput, WebhookParams } from './webhooks.js';
 
 /** The API's version in the OpenAPI document: the minor moves when routes or fields are added. */
-export const API_VERSION = '0.2.0';
+export const API_VERSION = '0.3.0';
 
 /** A response of a route: its schema (JSON), or another media type it sends as is. */
 export interface RouteResponse {
@@ -78,7 +88,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'get',
     path: '/api/imports',
     tag: 'imports',
-    summary: "The tenant's jobs, newest first",
+    summary: "The tenant's jobs, newest first, filtered by status, template, creation time and file name",
     query: ListImportsQuery,
     responses: { 200: { description: 'a page of jobs', schema: JobList } },
   },
@@ -98,6 +108,14 @@ export const API_ROUTES: readonly ApiRoute[] = [
     params: JobIdParams,
     query: ListErrorsQuery,
     responses: { 200: { description: 'a page of row errors', schema: RowErrorList }, 404: notFound },
+  },
+  {
+    method: 'get',
+    path: '/api/imports/{id}/errors/summary',
+    tag: 'imports',
+    summary: "The job's row errors counted by code and column, most frequent first",
+    params: JobIdParams,
+    responses: { 200: { description: 'counts per code and column', schema: RowErrorSummary }, 404: notFound },
   },
   {
     method: 'get',

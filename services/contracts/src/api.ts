@@ -76,10 +76,16 @@ export type ImportFormFields = z.infer<typeof ImportFormFields>;
 
 const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 
+const Instant = z.string().datetime({ offset: true });
+
 export const ListImportsQuery = z.object({
   status: JobStatus.optional(),
+  template: z.string().min(1).max(63).optional().describe('Only jobs of this template.'),
+  q: z.string().trim().min(1).max(200).optional().describe('Only jobs whose file name contains this text, ignoring case.'),
+  from: Instant.optional().describe('Only jobs created at or after this instant (ISO-8601).'),
+  to: Instant.optional().describe('Only jobs created before this instant (ISO-8601).'),
   limit: limit(200, 50),
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().max(200).optional().describe('`nextCursor` of the previous page, asked with the same filters.'),
 });
 export type ListImportsQuery = z.infer<typeof ListImportsQuery>;
 
@@ -98,8 +104,22 @@ export type RowError = z.infer<typeof RowError>;
 export const ListErrorsQuery = z.object({
   limit: limit(1000, 100),
   cursor: z.string().max(200).optional(),
+  code: z.string().min(1).max(100).optional().describe('Only errors with this code.'),
+  column: z.string().min(1).max(200).optional().describe('Only errors in this column.'),
 });
 export type ListErrorsQuery = z.infer<typeof ListErrorsQuery>;
+
+/** How many stored row errors share a code in a column (column null: the row as a whole). */
+export const RowErrorCount = z.object({ code: z.string(), column: z.string().nullable(), count: z.number().int() });
+export type RowErrorCount = z.infer<typeof RowErrorCount>;
+
+/** The job's stored row errors counted by code and column, most frequent first: what to fix first. */
+export const RowErrorSummary = z.object({
+  items: z.array(RowErrorCount),
+  /** Every error found, stored or not (past MAX_STORED_ERRORS only the count is kept). */
+  total: z.number().int(),
+});
+export type RowErrorSummary = z.infer<typeof RowErrorSummary>;
 
 export const RowErrorList = z.object({
   items: z.array(RowError),

@@ -57,6 +57,32 @@ describe('reading jobs', () => {
     expect((await get('/api/imports?cursor=garbage')).statusCode).toBe(400);
   });
 
+  it('filters by template, file name (any case, % taken literally) and creation time, and pages within the filter', async () => {
+    const tag = `hist${Date.now()}`;
+    const names = [`${tag}-a.csv`, `${tag}-B.csv`, `${tag}-c.csv`, `other-${tag}%.csv`];
+    const ids: string[] = [];
+    for (const [i, filename] of names.entries()) {
+      const { id } = (await upload(h, contactsCsv(1))).json();
+      const createdAt = new Date(Date.UTC(2026, 0, i + 1, 10));
+      await h.ctx.db.db.update(importJobs).set({ filename, createdAt }).where(eq(importJobs.id, id));
+      ids.push(id);
+    }
+    const [a, b, c, other] = ids as [string, string, string, string];
+    await h.ctx.db.db.update(importJobs).set({ template: 'products' }).where(eq(importJobs.id, c));
+    const list = async (query: string) => JobList.parse((await get(`/api/imports?${query}`)).json()).items.map((j) => j.id);
+
+    expect(await list(`q=${tag.toUpperCase()}-b`)).toEqual([b]);
+    expect(await list(`q=${tag}`)).toEqual([other, c, b, a]);
+    expect(await list(`q=${encodeURIComponent(`${tag}%`)}`)).toEqual([other]);
+    expect(await list(`q=${tag}&template=products`)).toEqual([c]);
+    expect(await list(`q=${tag}&from=2026-01-02T00:00:00Z&to=2026-01-04T00:00:00Z`)).toEqual([c, b]);
+    const first = JobList.parse((await get(`/api/imports?q=${tag}&template=contacts&limit=2`)).json());
+    expect(first.items.map((j) => j.id)).toEqual([other, b]);
+    expect(await list(`q=${tag}&template=contacts&limit=2&cursor=${first.nextCursor}`)).toEqual([a]);
+    expect((await get('/api/imports?from=yesterday')).statusCode).toBe(400);
+    expect((await get(`/api/imports?q=${'x'.repeat(201)}`)).statusCode).toBe(400);
+  });
+
   it('gets one job and 404s an unknown or malformed id', async () => {
     const { id } = (await upload(h, contactsCsv(1))).json();
     expect((await get(`/api/imports/${id}`)).json().id).toBe(id);
@@ -128,6 +154,45 @@ describe('row errors', () => {
       `3,"'=HYPERLINK(""http://x"")",1,'@SUM(A1),3,email: is not a valid email address; has 5 fields where the header has 4`,
       '',
     ]);
+  });
+
+  it('filters errors by code and column, and counts them per code and column, most frequent first', async () => {
+    const { id } = (await upload(h, contactsCsv(1))).json();
+    const error = (row: number, column: string | null, code: string) => ({ jobId: id, row, column, value: 'x', code, message: code });
+    await h.ctx.db.db
+      .insert(importRowErrors)
+      .values([
+        error(1, 'email', 'invalid_email'),
+        error(2, 'email', 'invalid_email'),
+        error(2, 'amount', 'invalid_decimal'),
+        error(4, 'email', 'invalid_email'),
+        error(5, 'id', 'invalid_email'),
+        error(6, null, 'column_count'),
+      ]);
+    const summary = await get(`/api/imports/${id}/errors/summary`);
+    expect(summary.json()).toEqual({
+      items: [
+        { code: 'invalid_email', column: 'email', count: 3 },
+        { code: 'column_count', column: null, count: 1 },
+        { code: 'invalid_decimal', column: 'amount', count: 1 },
+        { code: 'invalid_email', column: 'id', count: 1 },
+      ],
+      total: 6,
+    });
+    const byCode = (await get(`/api/imports/${id}/errors?code=invalid_email&limit=2`)).json();
+    expect(byCode).toMatchObject({ total: 4, items: [{ row: 1 }, { row: 2 }] });
+    const rest = (await get(`/api/imports/${id}/errors?code=invalid_email&limit=2&cursor=${byCode.nextCursor}`)).json();
+    expect(rest).toMatchObject({
+      total: 4,
+      items: [
+        { row: 4, column: 'email' },
+        { row: 5, column: 'id' },
+      ],
+      nextCursor: null,
+    });
+    const both = (await get(`/api/imports/${id}/errors?code=invalid_email&column=email`)).json();
+    expect(both.items.map((e: { row: number }) => e.row)).toEqual([1, 2, 4]);
+    expect((await get('/api/imports/00000000-0000-4000-8000-000000000000/errors/summary')).statusCode).toBe(404);
   });
 
   it('ends the CSV with a line saying how many errors were found but not stored', async () => {

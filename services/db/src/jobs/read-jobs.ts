@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, ilike, lt, or, type SQL } from 'drizzle-orm';
 import type { Job, JobStatus } from '@docprocessor/contracts';
 import type { Database } from '../client.js';
 import { importJobs, type ImportJobRow } from '../schema/import-jobs.js';
@@ -27,6 +27,13 @@ export async function findJob(db: Database, id: string, scope: JobScope): Promis
 
 export interface ListJobsInput {
   status?: JobStatus | undefined;
+  template?: string | undefined;
+  /** Part of the file name, any case. */
+  q?: string | undefined;
+  /** Created at or after (ISO-8601). */
+  from?: string | undefined;
+  /** Created before (ISO-8601). */
+  to?: string | undefined;
   limit: number;
   cursor?: string | undefined;
 }
@@ -41,6 +48,10 @@ export async function listJobs(db: Database, scope: JobScope, input: ListJobsInp
       and(
         tenantFilter(scope),
         input.status ? eq(importJobs.status, input.status) : undefined,
+        input.template ? eq(importJobs.template, input.template) : undefined,
+        input.q ? ilike(importJobs.filename, `%${escapeLike(input.q)}%`) : undefined,
+        input.from ? gte(importJobs.createdAt, new Date(input.from)) : undefined,
+        input.to ? lt(importJobs.createdAt, new Date(input.to)) : undefined,
         after
           ? or(lt(importJobs.createdAt, after.createdAt), and(eq(importJobs.createdAt, after.createdAt), lt(importJobs.id, after.id)))
           : undefined,
@@ -55,6 +66,9 @@ export async function listJobs(db: Database, scope: JobScope, input: ListJobsInp
     nextCursor: rows.length > input.limit && last ? encodeCursor(last.createdAt, last.id) : null,
   };
 }
+
+// A person's `%` or `_` is a character of the name, not a wildcard.
+const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export const encodeCursor = (createdAt: Date, id: string): string => Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
 

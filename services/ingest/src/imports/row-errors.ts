@@ -1,12 +1,30 @@
 import { Readable } from 'node:stream';
-import { and, asc, count, eq, gt, or } from 'drizzle-orm';
-import { AppError, FIX_ERRORS_COLUMN, FIX_ROW_COLUMN, guardCell, type RowError, type RowErrorList } from '@docprocessor/contracts';
+import { and, asc, count, desc, eq, gt, or, type SQL } from 'drizzle-orm';
+import {
+  AppError,
+  FIX_ERRORS_COLUMN,
+  FIX_ROW_COLUMN,
+  guardCell,
+  type RowError,
+  type RowErrorList,
+  type RowErrorSummary,
+} from '@docprocessor/contracts';
 import { findJobRow, importRowErrors, type Database, type DbClient, type Principal } from '@docprocessor/db';
 
 interface Page {
   limit: number;
   cursor?: string | undefined;
+  code?: string | undefined;
+  column?: string | undefined;
 }
+
+/** The job's errors, narrowed to one code and/or one column when asked. */
+const errorsOf = (jobId: string, page: Pick<Page, 'code' | 'column'>): SQL | undefined =>
+  and(
+    eq(importRowErrors.jobId, jobId),
+    page.code ? eq(importRowErrors.code, page.code) : undefined,
+    page.column ? eq(importRowErrors.column, page.column) : undefined,
+  );
 
 async function errorPage(db: Database, jobId: string, page: Page): Promise<{ items: RowError[]; nextCursor: string | null }> {
   const after = page.cursor ? decodeErrorCursor(page.cursor) : undefined;
@@ -15,7 +33,7 @@ async function errorPage(db: Database, jobId: string, page: Page): Promise<{ ite
     .from(importRowErrors)
     .where(
       and(
-        eq(importRowErrors.jobId, jobId),
+        errorsOf(jobId, page),
         after
           ? or(gt(importRowErrors.row, after.row), and(eq(importRowErrors.row, after.row), gt(importRowErrors.id, after.id)))
           : undefined,
@@ -54,9 +72,31 @@ export async function listRowErrors({
   const job = await ownedJob(db, input.principal, input.jobId);
   const [page, [stored]] = await Promise.all([
     errorPage(db, job.id, input),
-    db.select({ total: count() }).from(importRowErrors).where(eq(importRowErrors.jobId, job.id)),
+    db.select({ total: count() }).from(importRowErrors).where(errorsOf(job.id, input)),
   ]);
-  return { ...page, total: Math.max(job.errorsTotal, stored?.total ?? 0) };
+  // Errors past the storage cap are counted but unknown by code or column: a filtered total counts what is stored.
+  const filtered = input.code !== undefined || input.column !== undefined;
+  return { ...page, total: filtered ? (stored?.total ?? 0) : Math.max(job.errorsTotal, stored?.total ?? 0) };
+}
+
+/** Stored row errors counted by code and column, most frequent first ("412 × invalid_email in email"). */
+export async function summarizeRowErrors({
+  db,
+  input,
+}: {
+  db: Database;
+  input: { principal: Principal; jobId: string };
+}): Promise<RowErrorSummary> {
+  const job = await ownedJob(db, input.principal, input.jobId);
+  const n = count();
+  const rows = await db
+    .select({ code: importRowErrors.code, column: importRowErrors.column, count: n })
+    .from(importRowErrors)
+    .where(eq(importRowErrors.jobId, job.id))
+    .groupBy(importRowErrors.code, importRowErrors.column)
+    .orderBy(desc(n), asc(importRowErrors.code), asc(importRowErrors.column));
+  const stored = rows.reduce((sum, row) => sum + row.count, 0);
+  return { items: rows, total: Math.max(job.errorsTotal, stored) };
 }
 
 const csvCell = (value: string | number | null): string => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { JobIdParams, ListErrorsQuery } from '@docprocessor/contracts';
 import type { IngestContext } from '../imports/context.js';
-import { listRowErrors, rowErrorsCsv } from '../imports/row-errors.js';
+import { listRowErrors, rowErrorsCsv, summarizeRowErrors } from '../imports/row-errors.js';
 import { principalOf } from '../plugins/auth.js';
 
 export async function rowErrorRoutes(app: FastifyInstance, { ctx }: { ctx: IngestContext }): Promise<void> {
@@ -9,6 +9,11 @@ export async function rowErrorRoutes(app: FastifyInstance, { ctx }: { ctx: Inges
     const { id } = JobIdParams.parse(request.params);
     const query = ListErrorsQuery.parse(request.query);
     return listRowErrors({ db: ctx.db.db, input: { principal: principalOf(request), jobId: id, ...query } });
+  });
+
+  app.get('/api/imports/:id/errors/summary', async (request) => {
+    const { id } = JobIdParams.parse(request.params);
+    return summarizeRowErrors({ db: ctx.db.db, input: { principal: principalOf(request), jobId: id } });
   });
 
   app.get('/api/imports/:id/errors.csv', async (request, reply) => {
