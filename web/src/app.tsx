@@ -1,9 +1,12 @@
 import { createEffect, on, onCleanup, onMount, Show, type ParentProps } from 'solid-js';
 import { A, MemoryRouter, Router, useLocation, type MemoryHistory, type RouteDefinition } from '@solidjs/router';
 import { useStore } from './stores/context';
+import { createTheme } from './stores/theme';
+import { ThemeToggle } from './components/theme-toggle';
 import { ConnectionStatus } from './components/connection-status';
 import { KeyForm } from './components/key-form';
 import { ImportsPage } from './pages/imports-page';
+import { JobPage } from './pages/job-page';
 import { TemplatesPage } from './pages/templates-page';
 import { TemplatePage } from './pages/template-page';
 import { TemplateEditPage } from './pages/template-edit-page';
@@ -12,6 +15,7 @@ import { NotFoundPage } from './pages/not-found-page';
 /** Every page has a real URL; the gateway answers index.html for any path that is not a file, the API or /ws. */
 export const ROUTES: RouteDefinition[] = [
   { path: '/', component: ImportsPage },
+  { path: '/jobs/:id', component: JobPage },
   { path: '/templates', component: TemplatesPage },
   { path: '/templates/:name', component: TemplatePage },
   { path: '/templates/:name/edit', component: TemplateEditPage },
@@ -35,6 +39,7 @@ export function App(props: { history?: MemoryHistory }) {
 function Shell(props: ParentProps) {
   const store = useStore();
   const location = useLocation();
+  const theme = createTheme();
   let main: HTMLElement | undefined;
   // Back online: skip whatever backoff wait is left.
   onMount(() => {
@@ -62,6 +67,7 @@ function Shell(props: ParentProps) {
           <span class="brand-name">DocProcessor</span>
           <span class="brand-tag">CSV imports</span>
         </div>
+        <ThemeToggle theme={theme} />
         <Show when={store.session.key()}>
           {(key) => (
             <>

@@ -1,10 +1,12 @@
 import {
   Job,
   JobDeliveryList,
+  JobList,
   MappingProposal,
   Preview,
   RevertPlan,
   RowErrorList,
+  RowErrorSummary,
   Template,
   type TemplateChange,
   type TemplateInput,
@@ -13,6 +15,23 @@ import { ApiError, abortedError, invalidResponse, networkError, toApiError } fro
 import { fixesForm, importForm, previewForm, type PreviewFields, type UploadFields } from './upload-form';
 
 export { ApiError, isApiError } from './errors';
+
+/** What `GET /api/imports` can narrow the history to (see ListImportsQuery in contracts). */
+export interface JobQuery {
+  status?: string | undefined;
+  template?: string | undefined;
+  /** Part of the file name. */
+  q?: string | undefined;
+  /** ISO-8601 instants: from ≤ createdAt < to. */
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** Narrows a job's row errors. */
+export interface ErrorFilter {
+  code?: string | undefined;
+  column?: string | undefined;
+}
 export type { PreviewFields, UploadFields } from './upload-form';
 
 /** A preview's answer; given a template it also proposes a mapping (`mapping`, `missing`). */
@@ -39,7 +58,13 @@ export interface Api {
   deleteTemplate(name: string): Promise<void>;
   /** Reads the head of a file: its dialect, inferred columns, first rows and, given a template, a mapping. */
   preview(file: File, fields: PreviewFields): Promise<PreviewResult>;
-  listErrors(jobId: string, cursor?: string | null, limit?: number): Promise<RowErrorList>;
+  /** One job; a 404 is an ApiError with `code` not_found. */
+  getJob(jobId: string): Promise<Job>;
+  /** One page of the tenant's history, newest first, narrowed by `query`. */
+  listJobs(query: JobQuery, cursor?: string | null, limit?: number): Promise<JobList>;
+  listErrors(jobId: string, cursor?: string | null, limit?: number, filter?: ErrorFilter): Promise<RowErrorList>;
+  /** The job's row errors counted by code and column, most frequent first. */
+  errorSummary(jobId: string): Promise<RowErrorSummary>;
   cancel(jobId: string): Promise<Job>;
   retry(jobId: string): Promise<Job>;
   downloadErrorsCsv(jobId: string): Promise<{ blob: Blob; filename: string }>;
@@ -117,11 +142,16 @@ export function createHttp(options: HttpOptions): Api {
     revertPlan: (jobId) => json<RevertPlan>(RevertPlan, jobPath(jobId, '/revert')),
     revert: (jobId) => json<Job>(Job, jobPath(jobId, '/revert'), { method: 'POST' }),
     uploadFixes: (jobId, file) => json<Job>(Job, jobPath(jobId, '/fixes'), { method: 'POST', body: fixesForm(file) }),
-    listErrors: (jobId, cursor, limit = 50) => {
-      const query = new URLSearchParams({ limit: String(limit) });
-      if (cursor) query.set('cursor', cursor);
+    getJob: (jobId) => json<Job>(Job, jobPath(jobId)),
+    listJobs: (jobQuery, cursor, limit = 50) => {
+      const query = searchOf({ ...jobQuery, limit: String(limit), cursor: cursor ?? undefined });
+      return json<JobList>(JobList, `/api/imports?${query}`);
+    },
+    listErrors: (jobId, cursor, limit = 50, filter = {}) => {
+      const query = searchOf({ limit: String(limit), cursor: cursor ?? undefined, ...filter });
       return json<RowErrorList>(RowErrorList, jobPath(jobId, `/errors?${query}`));
     },
+    errorSummary: (jobId) => json<RowErrorSummary>(RowErrorSummary, jobPath(jobId, '/errors/summary')),
     listWebhookDeliveries: (jobId) => json<JobDeliveryList>(JobDeliveryList, jobPath(jobId, '/webhook-deliveries')),
     cancel: (jobId) => json<Job>(Job, jobPath(jobId, '/cancel'), { method: 'POST' }),
     retry: (jobId) => json<Job>(Job, jobPath(jobId, '/retry'), { method: 'POST' }),
@@ -189,6 +219,13 @@ function xhrUpload({ url, key, file, fields, options, XHR }: XhrUploadInput): Pr
     options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
     xhr.send(importForm(file, fields));
   });
+}
+
+/** Query parameters without the empty ones. */
+function searchOf(params: Record<string, string | undefined>): URLSearchParams {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value) query.set(name, value);
+  return query;
 }
 
 function filenameOf(disposition: string | null): string | null {

@@ -1,6 +1,7 @@
 import { createEffect, createMemo, createSignal, For, on, Show } from 'solid-js';
 import { createStore } from 'solid-js/store';
-import { isTerminal, type Job, type RowError } from '@docprocessor/contracts';
+import { isTerminal, type Job, type RowError, type RowErrorCount } from '@docprocessor/contracts';
+import type { ErrorFilter } from '../api/http';
 import { useStore } from '../stores/context';
 import { messageOf } from '../stores/app';
 import { settledFixes } from '../lib/repair';
@@ -22,6 +23,8 @@ export function ErrorsTable(props: { job: Job }) {
   const [page, setPage] = createStore<Page>({ items: [], total: 0, nextCursor: null });
   const [loading, setLoading] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
+  const [filter, setFilter] = createSignal<ErrorFilter>({});
+  const [counts, setCounts] = createSignal<RowErrorCount[]>([]);
   let generation = 0;
 
   async function load(cursor: string | null): Promise<void> {
@@ -29,7 +32,7 @@ export function ErrorsTable(props: { job: Job }) {
     setLoading(true);
     setError(null);
     try {
-      const next = await store.api.listErrors(props.job.id, cursor, ERRORS_PAGE_SIZE);
+      const next = await store.api.listErrors(props.job.id, cursor, ERRORS_PAGE_SIZE, filter());
       if (mine !== generation) return;
       setPage({ items: cursor ? [...page.items, ...next.items] : next.items, total: next.total, nextCursor: next.nextCursor });
     } catch (e) {
@@ -44,11 +47,24 @@ export function ErrorsTable(props: { job: Job }) {
   // rows failed, though the job's status did not move.
   const loadKey = createMemo(() => [hasErrors(), isTerminal(props.job.status), props.job.attempt, settledFixes(props.job)].join('|'));
   createEffect(
-    on(loadKey, () => {
+    on([loadKey, filter], () => {
       if (hasErrors()) void load(null);
       else setPage({ items: [], total: 0, nextCursor: null });
     }),
   );
+  // The counts per code change only with the set of failed rows, not with the filter.
+  createEffect(
+    on(loadKey, () => {
+      if (!hasErrors()) return setCounts([]);
+      const id = props.job.id;
+      store.api.errorSummary(id).then(
+        (summary) => id === props.job.id && setCounts(summary.items),
+        (e: unknown) => setError(messageOf(e)),
+      );
+    }),
+  );
+  const filtered = () => !!(filter().code || filter().column);
+  const isChosen = (count: RowErrorCount) => filter().code === count.code && (filter().column ?? null) === count.column;
 
   return (
     <section class="errors" aria-label="Row errors">
@@ -61,6 +77,59 @@ export function ErrorsTable(props: { job: Job }) {
         </Show>
       </div>
       <Show when={hasErrors()} fallback={<p class="muted">No row errors.</p>}>
+        <Show when={counts().length > 0}>
+          <ul class="error-counts" aria-label="Row errors by code and column" data-testid="error-counts">
+            <For each={counts()}>
+              {(count) => (
+                <li>
+                  <button
+                    type="button"
+                    class="chip-button"
+                    aria-pressed={isChosen(count)}
+                    data-testid="error-count"
+                    data-code={count.code}
+                    data-column={count.column ?? ''}
+                    onClick={() => setFilter(isChosen(count) ? {} : { code: count.code, column: count.column ?? undefined })}
+                  >
+                    <span class="num">{count.count}</span> × <code>{count.code}</code>
+                    {count.column ? ` in ${count.column}` : ' (whole row)'}
+                  </button>
+                </li>
+              )}
+            </For>
+          </ul>
+          <div class="error-filters">
+            <label>
+              Column{' '}
+              <select
+                data-testid="errors-column-filter"
+                value={filter().column ?? ''}
+                onChange={(e) => setFilter({ ...filter(), column: e.currentTarget.value || undefined })}
+              >
+                <option value="">Any</option>
+                <For each={distinct(counts().flatMap((c) => (c.column ? [c.column] : [])))}>
+                  {(name) => <option value={name}>{name}</option>}
+                </For>
+              </select>
+            </label>
+            <label>
+              Code{' '}
+              <select
+                data-testid="errors-code-filter"
+                value={filter().code ?? ''}
+                onChange={(e) => setFilter({ ...filter(), code: e.currentTarget.value || undefined })}
+              >
+                <option value="">Any</option>
+                <For each={distinct(counts().map((c) => c.code))}>{(code) => <option value={code}>{code}</option>}</For>
+              </select>
+            </label>
+            <Show when={filtered()}>
+              <button type="button" class="link-button" data-testid="errors-filter-clear" onClick={() => setFilter({})}>
+                Show all
+              </button>
+            </Show>
+          </div>
+        </Show>
         <Show when={page.items.length > 0}>
           <div class="table-scroll">
             <table class="errors-table" data-testid="errors-table">
@@ -113,3 +182,5 @@ export function ErrorsTable(props: { job: Job }) {
     </section>
   );
 }
+
+const distinct = (values: string[]): string[] => [...new Set(values)].sort();

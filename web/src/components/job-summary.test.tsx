@@ -59,13 +59,13 @@ describe('JobSummary', () => {
       .mockResolvedValueOnce(page([12], null));
     renderSummary(fakeApi({ listErrors }));
     const table = await screen.findByTestId('errors-table');
-    expect(listErrors).toHaveBeenCalledWith('j1', null, 50);
+    expect(listErrors).toHaveBeenCalledWith('j1', null, 50, {});
     expect(within(table).getAllByRole('row')).toHaveLength(3); // header + 2
     expect(within(table).getByText('bad4')).toBeTruthy();
 
     fireEvent.click(screen.getByTestId('errors-load-more'));
     await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(4));
-    expect(listErrors).toHaveBeenLastCalledWith('j1', 'next-1', 50);
+    expect(listErrors).toHaveBeenLastCalledWith('j1', 'next-1', 50, {});
     expect(screen.queryByTestId('errors-load-more')).toBeNull();
     expect(screen.getByText('showing 3 of 3')).toBeTruthy();
   });
@@ -89,6 +89,12 @@ describe('JobSummary', () => {
     expect(screen.getByTestId('summary-error').textContent).toContain('missing_columns');
     expect(screen.queryByTestId('job-cancel')).toBeNull();
     fireEvent.click(screen.getByTestId('job-retry'));
+    // Nothing runs until the person says yes.
+    expect(retry).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId('job-retry-no'));
+    expect(screen.queryByTestId('job-retry-confirm')).toBeNull();
+    fireEvent.click(screen.getByTestId('job-retry'));
+    fireEvent.click(screen.getByTestId('job-retry-yes'));
     await waitFor(() => expect(retry).toHaveBeenCalledWith(failed.id));
   });
 
@@ -98,6 +104,8 @@ describe('JobSummary', () => {
     renderSummary(fakeApi({ cancel }), running);
     expect(screen.queryByTestId('job-retry')).toBeNull();
     fireEvent.click(screen.getByTestId('job-cancel'));
+    expect(cancel).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId('job-cancel-yes'));
     expect((await screen.findByRole('alert')).textContent).toBe('Already finished');
   });
 

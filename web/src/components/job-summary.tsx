@@ -1,10 +1,11 @@
 import { createSignal, For, Show, type JSX } from 'solid-js';
-import { isTerminal, type Job } from '@docprocessor/contracts';
+import type { Job } from '@docprocessor/contracts';
 import { useStore } from '../stores/context';
 import { messageOf } from '../stores/app';
-import { formatBytes, formatDuration, formatRate, formatTime, secondsBetween, shortSha, statusLabel } from '../lib/format';
+import { formatBytes, formatDuration, formatRate, formatTime, shortSha, statusLabel } from '../lib/format';
 import { saveBlob } from '../lib/download';
 import { describeFailurePolicy } from '../lib/failure-policy';
+import { durationOf, throughputOf } from '../lib/job-timing';
 import { canFix } from '../lib/repair';
 import { DryRunPlan } from './dry-run-plan';
 import { ErrorsTable } from './errors-table';
@@ -15,13 +16,8 @@ import { WebhookDeliveries } from './webhook-deliveries';
 /** Everything about one job: counts, timing, file, failure and its row errors, with cancel/retry. */
 export function JobSummary(props: { job: Job; id?: string }) {
   const job = () => props.job;
-  // While running, the last update is the best "now" there is; no clock ticking needed.
-  const duration = () => secondsBetween(job().startedAt, job().finishedAt ?? (job().status === 'processing' ? job().updatedAt : null));
-  const rate = () => {
-    if (!isTerminal(job().status)) return job().rowsPerSecond;
-    const seconds = duration();
-    return seconds ? job().processedRows / seconds : null;
-  };
+  const duration = () => durationOf(job());
+  const rate = () => throughputOf(job());
 
   return (
     <section class="summary" id={props.id} data-testid="job-summary" data-job-id={job().id} aria-label={`Summary of ${job().filename}`}>
@@ -137,13 +133,22 @@ function Detail(props: { label: string; wide?: boolean; children: JSX.Element })
   );
 }
 
+/** What each action asks before it runs: cancelling stops an import, retrying runs it again from the start. */
+const CONFIRMS = {
+  cancel: { question: 'Stop this import? Rows already written stay in the table.', yes: 'Yes, cancel', no: 'Keep it running' },
+  retry: { question: 'Run this import again from its stored file?', yes: 'Yes, retry', no: 'Not now' },
+} as const;
+type Confirmable = keyof typeof CONFIRMS;
+
 function Actions(props: { job: Job }) {
   const store = useStore();
   const [busy, setBusy] = createSignal<string | null>(null);
+  const [asking, setAsking] = createSignal<Confirmable | null>(null);
   const [error, setError] = createSignal<string | null>(null);
 
   const run = async (name: string, action: () => Promise<void>) => {
     setBusy(name);
+    setAsking(null);
     setError(null);
     try {
       await action();
@@ -162,6 +167,7 @@ function Actions(props: { job: Job }) {
 
   const canCancel = () => props.job.status === 'pending' || props.job.status === 'processing';
   const canRetry = () => props.job.status === 'failed' || props.job.status === 'cancelled';
+  const confirmed = (name: Confirmable) => run(name, () => (name === 'cancel' ? store.cancel(props.job.id) : store.retry(props.job.id)));
 
   return (
     <div class="actions">
@@ -170,8 +176,9 @@ function Actions(props: { job: Job }) {
           type="button"
           class="button-danger"
           data-testid="job-cancel"
+          aria-expanded={asking() === 'cancel'}
           disabled={!!busy()}
-          onClick={() => run('cancel', () => store.cancel(props.job.id))}
+          onClick={() => setAsking('cancel')}
         >
           {busy() === 'cancel' ? 'Cancelling…' : 'Cancel import'}
         </button>
@@ -181,8 +188,9 @@ function Actions(props: { job: Job }) {
           type="button"
           class="button-primary"
           data-testid="job-retry"
+          aria-expanded={asking() === 'retry'}
           disabled={!!busy()}
-          onClick={() => run('retry', () => store.retry(props.job.id))}
+          onClick={() => setAsking('retry')}
         >
           {busy() === 'retry' ? 'Retrying…' : 'Retry'}
         </button>
@@ -192,6 +200,25 @@ function Actions(props: { job: Job }) {
         <button type="button" class="button-secondary" data-testid="download-errors" disabled={!!busy()} onClick={download}>
           {busy() === 'download' ? 'Preparing…' : 'Download errors.csv'}
         </button>
+      </Show>
+      <Show when={asking()}>
+        {(name) => (
+          <div class="confirm" role="group" aria-label={CONFIRMS[name()].question} data-testid={`job-${name()}-confirm`}>
+            <p>{CONFIRMS[name()].question}</p>
+            <button
+              type="button"
+              class={name() === 'cancel' ? 'button-danger' : 'button-primary'}
+              data-testid={`job-${name()}-yes`}
+              ref={(el) => queueMicrotask(() => el.focus())}
+              onClick={() => void confirmed(name())}
+            >
+              {CONFIRMS[name()].yes}
+            </button>
+            <button type="button" class="button-secondary" data-testid={`job-${name()}-no`} onClick={() => setAsking(null)}>
+              {CONFIRMS[name()].no}
+            </button>
+          </div>
+        )}
       </Show>
       <Show when={error()}>
         <p class="action-error" role="alert">

@@ -3,10 +3,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { BUILT_IN_TEMPLATES } from '@docprocessor/contracts';
 import type { Api } from '../api/http';
 import { ApiError } from '../api/errors';
-import { ImportsPage } from '../pages/imports-page';
 import { fakeApi, makeJob } from '../testing/factories';
 import { previewOfBuiltIn } from '../testing/previews';
-import { renderSignedIn } from '../testing/render';
+import { renderAppAt } from '../testing/render';
 
 const csv = (name: string, body = 'id,email\n1,a@b.c\n') => new File([body], name, { type: 'text/csv' });
 
@@ -17,7 +16,7 @@ function renderPage(overrides: Partial<Api> = {}) {
     preview: previewOfBuiltIn,
     ...overrides,
   });
-  return renderSignedIn(() => <ImportsPage />, api);
+  return renderAppAt('/', api);
 }
 
 async function chooseAndImport(...files: File[]) {
@@ -43,7 +42,7 @@ describe('UploadPanel', () => {
   it('checks a chosen file’s columns, then uploads it with the template, policy, mapping and a fresh Idempotency-Key', async () => {
     const upload = vi.fn<Api['upload']>().mockResolvedValue(makeJob());
     renderPage({ upload });
-    await screen.findByRole('option', { name: 'products' });
+    await within(screen.getByTestId('template-select')).findByRole('option', { name: 'products' });
     fireEvent.change(screen.getByTestId('template-select'), { target: { value: 'products' } });
     fireEvent.change(screen.getByTestId('on-duplicate-select'), { target: { value: 'last' } });
     await chooseAndImport(csv('a.csv'));
@@ -65,7 +64,7 @@ describe('UploadPanel', () => {
   it('gives each dropped file its own mapping step and upload', async () => {
     const upload = vi.fn<Api['upload']>().mockResolvedValue(makeJob());
     renderPage({ upload });
-    await screen.findByRole('option', { name: 'products' });
+    await within(screen.getByTestId('template-select')).findByRole('option', { name: 'products' });
     fireEvent.drop(screen.getByTestId('drop-zone'), { dataTransfer: { files: [csv('one.csv'), csv('two.csv')] } });
     expect((await screen.findByTestId('mapping-step')).textContent).toContain('1 more file(s) waiting');
     for (const name of ['one.csv', 'two.csv']) {
@@ -88,7 +87,7 @@ describe('UploadPanel', () => {
   it('shows the server’s refusal next to the drop zone, without a retry for a 4xx', async () => {
     const upload = vi.fn<Api['upload']>().mockRejectedValue(new ApiError(415, 'unsupported_media_type', 'That file is not a CSV'));
     renderPage({ upload });
-    await screen.findByRole('option', { name: 'products' });
+    await within(screen.getByTestId('template-select')).findByRole('option', { name: 'products' });
     await chooseAndImport(csv('photo.csv'));
     const message = await screen.findByTestId('upload-error');
     expect(message.textContent).toBe('That file is not a CSV');
@@ -102,7 +101,7 @@ describe('UploadPanel', () => {
       .mockRejectedValueOnce(new ApiError(0, 'network_error', 'Connection lost'))
       .mockResolvedValueOnce(makeJob());
     renderPage({ upload });
-    await screen.findByRole('option', { name: 'products' });
+    await within(screen.getByTestId('template-select')).findByRole('option', { name: 'products' });
     await chooseAndImport(csv('a.csv'));
     fireEvent.click(await screen.findByRole('button', { name: 'Retry' }));
     await waitFor(() => expect(upload).toHaveBeenCalledTimes(2));
@@ -117,7 +116,7 @@ describe('UploadPanel', () => {
       return new Promise(() => undefined);
     });
     renderPage({ upload });
-    await screen.findByRole('option', { name: 'products' });
+    await within(screen.getByTestId('template-select')).findByRole('option', { name: 'products' });
     await chooseAndImport(csv('big.csv'));
     await waitFor(() => expect(report).toBeDefined());
     report?.(25, 100);
@@ -129,7 +128,7 @@ describe('UploadPanel', () => {
     const upload = vi.fn<Api['upload']>().mockResolvedValue(makeJob({ template: 'customers' }));
     const preview = vi.fn<Api['preview']>();
     renderPage({ upload, preview });
-    await screen.findByRole('option', { name: 'products' });
+    await within(screen.getByTestId('template-select')).findByRole('option', { name: 'products' });
     fireEvent.change(screen.getByTestId('template-select'), { target: { value: 'auto' } });
     const table = screen.getByTestId('auto-table-input');
     for (const [name, message] of [
@@ -152,7 +151,7 @@ describe('UploadPanel', () => {
   it('sends the “If rows fail” options with the upload: a count, a percent as a fraction, all or nothing', async () => {
     const upload = vi.fn<Api['upload']>().mockResolvedValue(makeJob());
     renderPage({ upload });
-    await screen.findByRole('option', { name: 'products' });
+    await within(screen.getByTestId('template-select')).findByRole('option', { name: 'products' });
     const options = screen.getByRole('group', { name: 'If rows fail' });
     fireEvent.input(within(options).getByLabelText('Stop after'), { target: { value: '10' } });
     fireEvent.input(within(options).getByLabelText('Stop above'), { target: { value: '2.5' } });
@@ -167,7 +166,7 @@ describe('UploadPanel', () => {
   it('sends no failure fields when none are set', async () => {
     const upload = vi.fn<Api['upload']>().mockResolvedValue(makeJob());
     renderPage({ upload });
-    await screen.findByRole('option', { name: 'products' });
+    await within(screen.getByTestId('template-select')).findByRole('option', { name: 'products' });
     await chooseAndImport(csv('a.csv'));
     await waitFor(() => expect(upload).toHaveBeenCalledOnce());
     expect(Object.keys(upload.mock.calls[0]?.[1] ?? {}).sort()).toEqual(['mapping', 'onDuplicate', 'template']);
@@ -176,7 +175,7 @@ describe('UploadPanel', () => {
   it('refuses a limit out of bounds at its field, and takes no file until it is fixed', async () => {
     const upload = vi.fn<Api['upload']>().mockResolvedValue(makeJob({ template: 'customers' }));
     renderPage({ upload });
-    await screen.findByRole('option', { name: 'products' });
+    await within(screen.getByTestId('template-select')).findByRole('option', { name: 'products' });
     const rate = screen.getByTestId('max-error-rate-input');
     fireEvent.input(rate, { target: { value: '150' } });
     fireEvent.change(screen.getByTestId('file-input'), { target: { files: [csv('a.csv')] } });

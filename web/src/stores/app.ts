@@ -4,6 +4,7 @@ import { createHttp, isApiError, type Api } from '../api/http';
 import { connectSocket, socketUrl, type LiveSocket, type SocketConstructor } from '../api/socket';
 import { statusLabel } from '../lib/format';
 import { createConnection, type Connection } from './connection';
+import { createHistory, type History } from './history';
 import { createJobs, type JobChange, type Jobs } from './jobs';
 import { createSelection, type Selection } from './selection';
 import { createSession, type Session } from './session';
@@ -17,6 +18,8 @@ export interface AppStore {
   session: Session;
   api: Api;
   jobs: Jobs;
+  /** The key's whole history, paged from the API and filtered; its jobs live in `jobs`. */
+  history: History;
   connection: Connection;
   uploads: Uploads;
   selection: Selection;
@@ -48,6 +51,7 @@ export function createAppStore(deps: AppDeps = {}): AppStore {
   const session = createSession(deps.storage);
   const api = deps.api ?? createHttp({ getKey: session.key, onUnauthorized: () => session.signOut(KEY_REFUSED) });
   const jobs = createJobs();
+  const history = createHistory(api, jobs, (error) => messageOf(error));
   const connection = createConnection();
   const selection = createSelection();
   const templates = createTemplates(api);
@@ -93,6 +97,7 @@ export function createAppStore(deps: AppDeps = {}): AppStore {
   createEffect(
     on(session.key, (key) => {
       jobs.clear();
+      history.reset();
       selection.clear();
       connection.reset();
       templates.clear();
@@ -121,6 +126,7 @@ export function createAppStore(deps: AppDeps = {}): AppStore {
     session,
     api,
     jobs,
+    history,
     connection,
     uploads,
     selection,

@@ -1,16 +1,15 @@
 import { fireEvent, screen, within } from '@solidjs/testing-library';
 import type { Job } from '@docprocessor/contracts';
 import type { Api } from '../api/http';
-import { JobList } from '../components/job-list';
 import { FakeSocket } from './fake-socket';
-import { renderSignedIn } from './render';
+import { renderAppAt } from './render';
 
 /** An event frame for `job`, as the gateway sends it. */
 export const eventOf = (type: string, job: Job) => ({ type, jobId: job.id, at: job.updatedAt, job });
 
-/** The job list fed by a fake socket holding `job`, its summary open: what a person sees, with events to push. */
+/** The imports page (its job table) fed by a fake socket holding `job`, its summary open: what a person sees, with events to push. */
 export async function renderLiveJob(job: Job, api: Api, others: Job[] = []) {
-  const result = renderSignedIn(() => <JobList />, api);
+  const result = renderAppAt('/', api);
   FakeSocket.last.open();
   FakeSocket.last.receive({ type: 'snapshot', jobs: [job, ...others] });
   const row = (await screen.findAllByTestId('job-row')).find((r) => r.dataset.jobId === job.id)!;

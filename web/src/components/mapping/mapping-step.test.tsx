@@ -3,10 +3,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { BUILT_IN_TEMPLATES } from '@docprocessor/contracts';
 import type { Api, PreviewResult } from '../../api/http';
 import { ApiError } from '../../api/errors';
-import { ImportsPage } from '../../pages/imports-page';
 import { fakeApi, makeJob } from '../../testing/factories';
 import { exactPreview, contacts, makePreview } from '../../testing/previews';
-import { renderSignedIn } from '../../testing/render';
+import { renderAppAt } from '../../testing/render';
 
 const headers = ['ID', 'Courriel', 'first_name', 'last_name', 'country', 'signup', 'amount', 'active', 'nickname'];
 const row = ['1', 'ada@example.com', 'Ada', 'Lovelace', 'GB', '2024-01-31', '12.50', 'true', 'Countess'];
@@ -24,12 +23,12 @@ const proposed: PreviewResult = {
 function setup(preview: Api['preview'], file = new File(['x'], 'people.csv', { type: 'text/csv' })) {
   const upload = vi.fn<Api['upload']>().mockResolvedValue(makeJob());
   const api = fakeApi({ listTemplates: async () => [...BUILT_IN_TEMPLATES], preview: vi.fn(preview), upload });
-  renderSignedIn(() => <ImportsPage />, api);
+  renderAppAt('/', api);
   return { upload, api, file };
 }
 
 async function open(file: File) {
-  await screen.findByRole('option', { name: 'contacts' });
+  await within(screen.getByTestId('template-select')).findByRole('option', { name: 'contacts' });
   fireEvent.change(screen.getByTestId('file-input'), { target: { files: [file] } });
   return screen.findByTestId('mapping-table');
 }
@@ -109,7 +108,7 @@ describe('MappingStep', () => {
 
   it('offers to import unchecked when the preview fails, and to set the file aside', async () => {
     const { upload, file } = setup(async () => Promise.reject(new ApiError(400, 'malformed_csv', 'The CSV cannot be read near line 3')));
-    await screen.findByRole('option', { name: 'contacts' });
+    await within(screen.getByTestId('template-select')).findByRole('option', { name: 'contacts' });
     fireEvent.change(screen.getByTestId('file-input'), { target: { files: [file, new File(['y'], 'other.csv')] } });
     expect((await screen.findByTestId('mapping-error')).textContent).toContain('The CSV cannot be read near line 3');
     fireEvent.click(screen.getByTestId('mapping-cancel'));

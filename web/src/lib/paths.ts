@@ -1,0 +1,2 @@
+/** The URL of one job's page. */
+export const jobPath = (id: string): string => `/jobs/${encodeURIComponent(id)}`;
