@@ -28,7 +28,7 @@ export function JobFiltersBar() {
   };
 
   return (
-    <form class="job-filters" role="search" aria-label="Find imports" onSubmit={(e) => e.preventDefault()}>
+    <form class="job-filters" aria-label="Find imports" onSubmit={(e) => e.preventDefault()}>
       <label class="filter filter-search">
         <span>File name</span>
         <input
@@ -37,7 +37,11 @@ export function JobFiltersBar() {
           value={filters().q}
           data-testid="filter-search"
           onInput={(e) => search(e.currentTarget.value)}
-          onKeyDown={(e) => e.key === 'Enter' && (clearTimeout(typing), set({ q: e.currentTarget.value.trim() }))}
+          onKeyDown={(e) => {
+            if (e.key !== 'Enter') return;
+            clearTimeout(typing);
+            set({ q: e.currentTarget.value.trim() });
+          }}
         />
       </label>
       <label class="filter">

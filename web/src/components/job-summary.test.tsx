@@ -78,6 +78,27 @@ describe('JobSummary', () => {
     expect(screen.queryByTestId('download-errors')).toBeNull();
   });
 
+  it('counts the errors per code and column, and shows only one code and column when its count is chosen', async () => {
+    const listErrors = vi.fn<Api['listErrors']>().mockResolvedValue(page([2, 5, 9], null));
+    const errorSummary = vi.fn<Api['errorSummary']>().mockResolvedValue({
+      items: [
+        { code: 'invalid_email', column: 'email', count: 2 },
+        { code: 'column_count', column: null, count: 1 },
+      ],
+      total: 3,
+    });
+    renderSummary(fakeApi({ listErrors, errorSummary }));
+    const counts = await screen.findAllByTestId('error-count');
+    expect(counts.map((c) => c.textContent)).toEqual(['2 × invalid_email in email', '1 × column_count (whole row)']);
+    fireEvent.click(counts[0]!);
+    await waitFor(() => expect(listErrors).toHaveBeenLastCalledWith('j1', null, 50, { code: 'invalid_email', column: 'email' }));
+    expect(counts[0]!.getAttribute('aria-pressed')).toBe('true');
+    fireEvent.change(screen.getByTestId('errors-column-filter'), { target: { value: '' } });
+    await waitFor(() => expect(listErrors).toHaveBeenLastCalledWith('j1', null, 50, { code: 'invalid_email', column: undefined }));
+    fireEvent.click(screen.getByTestId('errors-filter-clear'));
+    await waitFor(() => expect(listErrors).toHaveBeenLastCalledWith('j1', null, 50, {}));
+  });
+
   it('explains a failed job and offers Retry', async () => {
     const failed = makeJob({
       status: 'failed',

@@ -203,7 +203,7 @@ function Actions(props: { job: Job }) {
       </Show>
       <Show when={asking()}>
         {(name) => (
-          <div class="confirm" role="group" aria-label={CONFIRMS[name()].question} data-testid={`job-${name()}-confirm`}>
+          <div class="confirm" data-testid={`job-${name()}-confirm`}>
             <p>{CONFIRMS[name()].question}</p>
             <button
               type="button"

@@ -1,4 +1,4 @@
-import { createEffect, createSignal, Match, on, Show, Switch } from 'solid-js';
+import { createEffect, createSignal, Match, on, Switch } from 'solid-js';
 import { A, useParams } from '@solidjs/router';
 import { isApiError } from '../api/http';
 import { useStore } from '../stores/context';
