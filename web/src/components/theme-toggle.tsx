@@ -14,7 +14,8 @@ export function ThemeToggle(props: { theme: Theme }) {
       title="Colour theme: system, light or dark"
       onClick={() => props.theme.next()}
     >
-      <span aria-hidden="true">{ICONS[props.theme.choice()]}</span> Theme: {LABELS[props.theme.choice()]}
+      <span aria-hidden="true">{ICONS[props.theme.choice()]}</span>
+      <span class="theme-label">Theme: {LABELS[props.theme.choice()]}</span>
     </button>
   );
 }
