@@ -123,6 +123,25 @@ describe('the UI in Chromium: a team’s whole history, one job’s page, themes
     await expect.poll(() => page.locator('[data-testid="job-row"]').count()).toBe(50);
   });
 
+  it('puts a new job at the top live without moving the row under the mouse pointer', async () => {
+    const { page } = browser;
+    const pointed = page.locator('[data-testid="job-row"]').nth(3);
+    const box = (await pointed.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const before = (await pointed.boundingBox())!.y;
+    const pointedId = await pointed.getAttribute('data-job-id');
+    const form = new FormData();
+    form.set('file', new Blob([contactsFixture({ rows: 5, seed: 9 }).csv], { type: 'text/csv' }), 'arrived-live.csv');
+    const arrived = (await call<Job>(t.stack, '/api/imports', { method: 'POST', body: form })).body;
+    await page.locator(`[data-testid="job-row"][data-job-id="${arrived.id}"]`).waitFor();
+    expect(await page.locator('[data-testid="job-row"]').first().getAttribute('data-job-id')).toBe(arrived.id);
+    // It completes and, the newest job, opens its summary by itself: a much taller change above the pointer.
+    await page.locator(`[data-testid="job-summary"][data-job-id="${arrived.id}"]`).waitFor();
+    const after = (await page.locator(`[data-testid="job-row"][data-job-id="${pointedId}"]`).boundingBox())!.y;
+    expect(Math.abs(after - before)).toBeLessThan(1);
+    await page.mouse.move(0, 0);
+  });
+
   it('opens a job by its link, survives a reload of the deep link, and Back returns to the table', async () => {
     const { page } = browser;
     await page.locator(`[data-testid="job-row"][data-job-id="${base.id}"] [data-testid="job-link"]`).click();

@@ -21,8 +21,6 @@ const COLUMNS = ['File', 'Template', 'Status', 'Rows', 'Failed', 'Duration', 'Th
 export function JobTable() {
   const store = useStore();
   const rows = () => store.history.rows();
-  let body: HTMLTableSectionElement | undefined;
-  keepPointedRowInPlace(() => body, rows);
 
   return (
     <section class="card job-panel" aria-labelledby="jobs-title">
@@ -38,13 +36,13 @@ export function JobTable() {
       <JobFiltersBar />
       <Show when={rows().length > 0} fallback={<EmptyState />}>
         <div class="table-scroll jobs-scroll">
-          <table class="jobs-table" data-testid="jobs-table">
+          <table class="jobs-table" data-testid="jobs-table" ref={keepPointedRowInPlace}>
             <thead>
               <tr>
                 <For each={COLUMNS}>{(name) => <th scope="col">{name}</th>}</For>
               </tr>
             </thead>
-            <tbody ref={body}>
+            <tbody>
               <For each={rows()}>{(job) => <JobTableRow job={job} />}</For>
             </tbody>
           </table>
