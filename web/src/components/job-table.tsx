@@ -3,7 +3,7 @@ import { A } from '@solidjs/router';
 import type { Job } from '@docprocessor/contracts';
 import { useStore } from '../stores/context';
 import { durationOf, throughputOf } from '../lib/job-timing';
-import { formatCount, formatDuration, formatEta, formatRate, formatTime, percent } from '../lib/format';
+import { formatCount, formatDuration, formatEta, formatRate, formatRateNumber, formatShortTime, formatTime, percent } from '../lib/format';
 import { keepPointedRowInPlace } from '../lib/keep-in-place';
 import { jobPath } from '../lib/paths';
 import { ProgressBar } from './progress-bar';
@@ -12,7 +12,7 @@ import { JobNotes } from './job-notes';
 import { JobSummary } from './job-summary';
 import { JobFiltersBar } from './job-filters-bar';
 
-const COLUMNS = ['File', 'Template', 'Status', 'Rows', 'Failed', 'Duration', 'Throughput', 'Created'];
+const COLUMNS = ['File', 'Template', 'Status', 'Rows', 'Failed', 'Duration', 'Rows/s', 'Created'];
 
 /**
  * The key's whole history as a table, newest first: a page of the API at a time, filtered, and kept current by the
@@ -107,7 +107,8 @@ function JobTableRow(props: { job: Job }) {
           />
           <Show when={props.job.status === 'processing'}>
             <span class="job-live">
-              {percent(fraction())}%<Show when={props.job.etaSeconds != null}> · ETA {formatEta(props.job.etaSeconds)}</Show>
+              {percent(fraction())}%<Show when={props.job.rowsPerSecond != null}> · {formatRate(props.job.rowsPerSecond)}</Show>
+              <Show when={props.job.etaSeconds != null}> · ETA {formatEta(props.job.etaSeconds)}</Show>
             </span>
           </Show>
         </td>
@@ -123,11 +124,13 @@ function JobTableRow(props: { job: Job }) {
         <td class="num" data-label="Duration">
           {formatDuration(durationOf(props.job))}
         </td>
-        <td class="num" data-label="Throughput">
-          {formatRate(throughputOf(props.job))}
+        <td class="num" data-label="Rows/s" title="Throughput">
+          {formatRateNumber(throughputOf(props.job))}
         </td>
         <td class="num" data-label="Created">
-          <time datetime={props.job.createdAt}>{formatTime(props.job.createdAt)}</time>
+          <time datetime={props.job.createdAt} title={formatTime(props.job.createdAt)}>
+            {formatShortTime(props.job.createdAt)}
+          </time>
         </td>
       </tr>
       <Show when={open()}>

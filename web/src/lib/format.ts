@@ -68,3 +68,18 @@ export function formatTime(iso: string | null): string {
     ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
     : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+/** For a table cell: the time today, else the day and time (the year only when it is not this one). */
+export function formatShortTime(iso: string | null): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const now = new Date();
+  if (date.toDateString() === now.toDateString()) return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const year = date.getFullYear() === now.getFullYear() ? undefined : 'numeric';
+  return date.toLocaleString(undefined, { year, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+/** A rate as a plain number of rows per second, for a column that names the unit. */
+export const formatRateNumber = (rowsPerSecond: number | null): string =>
+  rowsPerSecond == null || !Number.isFinite(rowsPerSecond) ? '—' : integer.format(Math.round(rowsPerSecond));
