@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DEFAULT_METRICS_PREFIX, GATEWAY_METRICS as M } from '@docprocessor/contracts';
-import { registerConnectionGauge } from './connection-gauge.js';
+import { registerConnectionGauge } from '@docprocessor/db/connection-gauge';
 
 /** The gateway's own figures (own registry, so tests can build many apps in one process). */
 export interface GatewayMetrics {

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DEFAULT_METRICS_PREFIX, PROCESSOR_METRICS as M } from '@docprocessor/contracts';
 import type { ImportJobRow } from '@docprocessor/db';
-import { registerConnectionGauge } from './connection-gauge.js';
+import { registerConnectionGauge } from '@docprocessor/db/connection-gauge';
 
 /** What the consumer gauges show: one JetStream consumer's counts, read from its info. */
 export interface ConsumerSample {

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DEFAULT_METRICS_PREFIX, INGEST_METRICS as M } from '@docprocessor/contracts';
-import { registerConnectionGauge } from './connection-gauge.js';
+import { registerConnectionGauge } from '@docprocessor/db/connection-gauge';
 
 declare module 'fastify' {
   interface FastifyInstance {

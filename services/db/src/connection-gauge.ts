@@ -1,8 +1,11 @@
 import { Gauge, type Registry } from 'prom-client';
 import { DATABASE_METRICS } from '@docprocessor/contracts';
-import { connectionStats } from '@docprocessor/db';
+import { connectionStats } from './connection-stats.js';
 
-/** docprocessor_db_connections{state}: read from the sockets at each scrape. */
+/**
+ * docprocessor_db_connections{state}: read from the sockets at each scrape. A subpath of its own
+ * (`@docprocessor/db/connection-gauge`), so only the services that export metrics load prom-client.
+ */
 export function registerConnectionGauge(registry: Registry): void {
   new Gauge({
     ...DATABASE_METRICS.connections,
