@@ -1,16 +1,7 @@
 import { z } from 'zod';
-import {
-  ErrorBody,
-  Health,
-  ImportFormFields,
-  JobIdParams,
-  JobList,
-  ListErrorsQuery,
-  ListImportsQuery,
-  RowErrorList,
-  RowErrorSummary,
-} from './api.js';
-import { Job } from './job.js';
+import { Health, ImportFormFields, JobIdParams, JobList, ListErrorsQuery, ListImportsQuery, RowErrorList, RowErrorSummary } from './api.js';
+import { type ApiRoute, job, notFound, refused } from './api-route.js';
+import { PEOPLE_ROUTES } from './people-routes.js';
 import { Preview } from './previews.js';
 import { RevertPlan } from './revert.js';
 import { MappingProposal } from './templates/mapping.js';
@@ -18,36 +9,10 @@ import { TemplateChange, TemplateInput } from './templates/template-rules.js';
 import { Template, TemplateName } from './templates/template.js';
 import { DeliveryList, JobDeliveryList, ListDeliveriesQuery, Webhook, WebhookCreated, WebhookInput, WebhookParams } from './webhooks.js';
 
+export type { ApiRoute, RouteResponse } from './api-route.js';
+
 /** The API's version in the OpenAPI document: the minor moves when routes or fields are added. */
-export const API_VERSION = '0.3.0';
-
-/** A response of a route: its schema (JSON), or another media type it sends as is. */
-export interface RouteResponse {
-  description: string;
-  schema?: z.ZodType;
-  /** For a body that is not JSON (errors.csv, metrics). */
-  mediaType?: string;
-}
-
-/**
- * One HTTP route as the API documents it. The handlers parse with these same schemas; services/ingest/test
- * checks every registered route is here and that real answers validate against the document built from them.
- */
-export interface ApiRoute {
-  method: 'get' | 'post' | 'put' | 'delete';
-  /** OpenAPI style: `/api/imports/{id}`. */
-  path: string;
-  summary: string;
-  tag: 'imports' | 'templates' | 'previews' | 'webhooks' | 'service';
-  /** false: no API key needed. */
-  auth?: false;
-  params?: z.ZodObject;
-  query?: z.ZodObject;
-  json?: z.ZodType;
-  /** multipart/form-data: these fields, then `file`. */
-  multipart?: z.ZodObject;
-  responses: Record<number, RouteResponse>;
-}
+export const API_VERSION = '0.4.0';
 
 export const PreviewFormFields = z.object({
   template: z.string().optional().describe('A template to match the header against (adds the mapping proposal).'),
@@ -61,9 +26,6 @@ export type PreviewAnswer = z.infer<typeof PreviewAnswer>;
 export const TemplateParams = z.object({ name: TemplateName });
 export const FixFormFields = z.object({});
 
-const job = (description: string): RouteResponse => ({ description, schema: Job });
-const refused = (description: string): RouteResponse => ({ description, schema: ErrorBody });
-const notFound = refused('no such job of this tenant (`not_found`)');
 const conflict = refused('the job is not in a state that allows it (`invalid_state`)');
 const full = refused('the work queue or the file store is past its limit (`service_unavailable`, with `Retry-After`)');
 
@@ -72,6 +34,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'post',
     path: '/api/imports',
     tag: 'imports',
+    access: 'importer',
+    audit: 'import.create',
     summary: 'Upload a file (CSV or .xlsx) to import; fields first, then `file`',
     multipart: ImportFormFields,
     responses: {
@@ -88,6 +52,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'get',
     path: '/api/imports',
     tag: 'imports',
+    access: 'viewer',
     summary: "The tenant's jobs, newest first, filtered by status, template, creation time and file name",
     query: ListImportsQuery,
     responses: { 200: { description: 'a page of jobs', schema: JobList } },
@@ -96,6 +61,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'get',
     path: '/api/imports/{id}',
     tag: 'imports',
+    access: 'viewer',
     summary: 'One job',
     params: JobIdParams,
     responses: { 200: job('the job'), 404: notFound },
@@ -104,6 +70,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'get',
     path: '/api/imports/{id}/errors',
     tag: 'imports',
+    access: 'viewer',
     summary: "The job's row errors, in file order",
     params: JobIdParams,
     query: ListErrorsQuery,
@@ -113,6 +80,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'get',
     path: '/api/imports/{id}/errors/summary',
     tag: 'imports',
+    access: 'viewer',
     summary: "The job's row errors counted by code and column, most frequent first",
     params: JobIdParams,
     responses: { 200: { description: 'counts per code and column', schema: RowErrorSummary }, 404: notFound },
@@ -121,6 +89,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'get',
     path: '/api/imports/{id}/errors.csv',
     tag: 'imports',
+    access: 'viewer',
     summary: "The failed rows under the file's own header, with `_row` and `_errors`, to fix in a spreadsheet",
     params: JobIdParams,
     responses: { 200: { description: 'a CSV download, formula-safe', mediaType: 'text/csv' }, 404: notFound },
@@ -129,6 +98,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'post',
     path: '/api/imports/{id}/cancel',
     tag: 'imports',
+    access: 'importer',
+    audit: 'import.cancel',
     summary: 'Cancel a pending job, or stop a processing one at its next batch',
     params: JobIdParams,
     responses: { 200: job('cancelled'), 202: job('stopping at the next batch'), 404: notFound, 409: conflict },
@@ -137,6 +108,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'post',
     path: '/api/imports/{id}/retry',
     tag: 'imports',
+    access: 'importer',
+    audit: 'import.retry',
     summary: 'Run a failed or cancelled job again',
     params: JobIdParams,
     responses: { 202: job('pending again'), 404: notFound, 409: conflict, 503: full },
@@ -145,6 +118,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'post',
     path: '/api/imports/{id}/commit',
     tag: 'imports',
+    access: 'importer',
+    audit: 'import.commit',
     summary: "Import a completed dry run's stored file for real",
     params: JobIdParams,
     responses: { 202: job('the new job'), 200: job('the job an earlier commit created'), 404: notFound, 409: conflict, 503: full },
@@ -153,6 +128,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'get',
     path: '/api/imports/{id}/revert',
     tag: 'imports',
+    access: 'admin',
     summary: 'What a revert would do, changing nothing',
     params: JobIdParams,
     responses: { 200: { description: 'the plan', schema: RevertPlan }, 404: notFound, 409: conflict },
@@ -161,6 +137,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'post',
     path: '/api/imports/{id}/revert',
     tag: 'imports',
+    access: 'admin',
+    audit: 'import.revert',
     summary: 'Take the import back: delete the rows it inserted, restore the rows it updated',
     params: JobIdParams,
     responses: {
@@ -173,6 +151,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'post',
     path: '/api/imports/{id}/fixes',
     tag: 'imports',
+    access: 'importer',
+    audit: 'import.fix',
     summary: 'Upload the corrected errors.csv (multipart `file`) into the same job',
     params: JobIdParams,
     multipart: FixFormFields,
@@ -188,6 +168,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'post',
     path: '/api/previews',
     tag: 'previews',
+    access: 'importer',
     summary: "Read a file's head: dialect, columns with inferred types, rows, and (with a template) the mapping",
     multipart: PreviewFormFields,
     responses: { 200: { description: 'the preview', schema: PreviewAnswer }, 400: refused('a file that cannot be read') },
@@ -196,6 +177,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'get',
     path: '/api/templates',
     tag: 'templates',
+    access: 'viewer',
     summary: "The built-in templates and the tenant's own",
     responses: { 200: { description: 'every template', schema: z.array(Template) } },
   },
@@ -203,6 +185,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'post',
     path: '/api/templates',
     tag: 'templates',
+    access: 'admin',
+    audit: 'template.create',
     summary: 'Define a template (and create or bind its table)',
     json: TemplateInput,
     responses: {
@@ -215,6 +199,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'get',
     path: '/api/templates/{name}',
     tag: 'templates',
+    access: 'viewer',
     summary: 'One template',
     params: TemplateParams,
     responses: { 200: { description: 'the template', schema: Template }, 404: refused('no such template') },
@@ -223,6 +208,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'put',
     path: '/api/templates/{name}',
     tag: 'templates',
+    access: 'admin',
+    audit: 'template.update',
     summary: 'Change a template: compatible changes are applied to its table, others refused',
     params: TemplateParams,
     json: TemplateChange,
@@ -237,6 +224,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'delete',
     path: '/api/templates/{name}',
     tag: 'templates',
+    access: 'admin',
+    audit: 'template.delete',
     summary: 'Delete a template (its table stays)',
     params: TemplateParams,
     responses: { 204: { description: 'deleted' }, 404: refused('no such template'), 409: refused('an import of it is running') },
@@ -245,6 +234,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'post',
     path: '/api/webhooks',
     tag: 'webhooks',
+    access: 'admin',
+    audit: 'webhook.create',
     summary: 'Register a webhook: every chosen job event is POSTed to the URL, signed, retried until a 2xx',
     json: WebhookInput,
     responses: {
@@ -256,6 +247,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'get',
     path: '/api/webhooks',
     tag: 'webhooks',
+    access: 'admin',
     summary: "The tenant's webhooks (without their secrets)",
     responses: { 200: { description: 'every webhook', schema: z.array(Webhook) } },
   },
@@ -263,6 +255,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'delete',
     path: '/api/webhooks/{id}',
     tag: 'webhooks',
+    access: 'admin',
+    audit: 'webhook.delete',
     summary: 'Delete a webhook and its delivery history',
     params: WebhookParams,
     responses: { 204: { description: 'deleted' }, 404: refused('no such webhook') },
@@ -271,6 +265,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'get',
     path: '/api/webhooks/{id}/deliveries',
     tag: 'webhooks',
+    access: 'admin',
     summary: "The webhook's deliveries, newest first, each with its attempts",
     params: WebhookParams,
     query: ListDeliveriesQuery,
@@ -280,15 +275,17 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'get',
     path: '/api/imports/{id}/webhook-deliveries',
     tag: 'webhooks',
+    access: 'viewer',
     summary: "The job's webhook deliveries to every webhook of its tenant, newest first (at most 100), each with its attempts",
     params: JobIdParams,
     responses: { 200: { description: 'deliveries', schema: JobDeliveryList }, 404: notFound },
   },
+  ...PEOPLE_ROUTES,
   {
     method: 'get',
     path: '/api/health',
     tag: 'service',
-    auth: false,
+    access: 'open',
     summary: 'Whether the database and NATS answer',
     responses: { 200: { description: 'ok', schema: Health }, 503: { description: 'degraded', schema: Health } },
   },
@@ -296,7 +293,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'get',
     path: '/api/openapi.json',
     tag: 'service',
-    auth: false,
+    access: 'open',
     summary: 'This document',
     responses: { 200: { description: 'OpenAPI 3.1', mediaType: 'application/json' } },
   },
@@ -304,7 +301,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'get',
     path: '/metrics',
     tag: 'service',
-    auth: false,
+    access: 'open',
     summary: 'Prometheus metrics (docs/operations.md lists them)',
     responses: { 200: { description: 'the text exposition format', mediaType: 'text/plain' } },
   },

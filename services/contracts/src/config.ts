@@ -67,9 +67,44 @@ export const busNamesFromEnv = (env: BaseEnv): BusNames => ({
 });
 
 export const ApiKeysEnv = z.object({
-  API_KEYS: csv('dev-key').describe(
-    'Accepted API keys, comma-separated (the `X-API-Key` header, or `?apiKey=` on `/ws`). `dev-key` is refused when `NODE_ENV=production`.',
-  ),
+  API_KEYS: csv('dev-key')
+    .transform((keys) => (keys.length === 1 && keys[0] === 'none' ? [] : keys))
+    .describe(
+      'Static API keys of the tenant `default`, comma-separated (the `X-API-Key` header, or `?apiKey=` on `/ws`); they act as `admin`. ' +
+        '`none`: no static keys (people sign in, scripts use `npm run keys`). `dev-key` is refused when `NODE_ENV=production`.',
+    ),
+});
+
+const minutes = () => z.coerce.number().int().positive();
+
+/** Browser sessions (docs/people.md): read by ingest, which signs people in, and the gateway, which checks /ws. */
+export const SessionEnv = z.object({
+  SESSION_IDLE_MINUTES: minutes()
+    .default(60)
+    .describe('A session unused for this long ends (an open page watching live does not count as use).'),
+  SESSION_MAX_HOURS: minutes().default(12).describe('A session ends this long after sign-in, used or not.'),
+  SESSION_ROTATE_MINUTES: minutes()
+    .default(15)
+    .describe('A session in use gets a new cookie token this often (the old one works 60 s more).'),
+  PUBLIC_ORIGIN: z
+    .string()
+    .url()
+    .optional()
+    .meta(
+      derived(
+        "The origin people open (`https://imports.example.com`): what a browser's `Origin` must be on a request that changes " +
+          'something, and `https` makes the cookie `Secure`.',
+        "the request's own scheme and host",
+      ),
+    ),
+});
+export type SessionEnv = z.output<typeof SessionEnv>;
+
+/** The session settings as the db package's session functions take them. */
+export const sessionSettingsOf = (env: SessionEnv) => ({
+  idleMinutes: env.SESSION_IDLE_MINUTES,
+  maxHours: env.SESSION_MAX_HOURS,
+  rotateMinutes: env.SESSION_ROTATE_MINUTES,
 });
 
 /** Where the one origin (the gateway) listens; npm start's banner reads the same two variables. */
@@ -152,9 +187,8 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, str
   throw new Error(`Invalid ${who} configuration: ${problems}`);
 }
 
-/** The services that take API keys refuse to start without one, or with the development key in production. */
+/** The services that take API keys refuse to start with the development key in production. */
 export function checkApiKeys(config: { NODE_ENV: BaseEnv['NODE_ENV']; API_KEYS: string[] }): void {
-  if (config.API_KEYS.length === 0) throw new Error('API_KEYS is empty: give at least one key');
   if (config.NODE_ENV === 'production' && config.API_KEYS.includes('dev-key'))
     throw new Error('API_KEYS contains the development key "dev-key": set real keys before running with NODE_ENV=production');
 }

@@ -5,7 +5,18 @@ import type { JobErrorKind } from './job.js';
  * (`npm run docs` writes docs/errors.md from this). Codes are part of the public contract: add new ones, never rename.
  */
 export const ERROR_CATALOG = {
-  unauthorized: { status: 401, kind: 'auth', when: 'missing or wrong API key (HTTP and the `/ws` upgrade)' },
+  unauthorized: {
+    status: 401,
+    kind: 'auth',
+    when: 'no valid session or API key (HTTP and the `/ws` upgrade); a wrong email or password at sign-in, whether the account exists or not',
+  },
+  forbidden: {
+    status: 403,
+    kind: 'auth',
+    when:
+      'the session or key lacks the role the route needs, or a request signed in by cookie that changes something ' +
+      'comes without the `Origin` of the one origin (CSRF)',
+  },
   not_found: { status: 404, kind: 'not_found', when: "an unknown job or route (or another tenant's job)" },
   invalid_request: { status: 400, kind: 'validation', when: 'a bad field, query value, cursor or multipart body' },
   missing_file: { status: 400, kind: 'validation', when: 'the upload has no `file` field' },
@@ -68,7 +79,8 @@ export const ERROR_CATALOG = {
     kind: 'limit',
     when:
       'over `UPLOAD_RATE_LIMIT_PER_MINUTE` for the key (with `Retry-After`); ' +
-      'a repeated `Idempotency-Key` is answered with its job instead, and does not count',
+      'a repeated `Idempotency-Key` is answered with its job instead, and does not count; ' +
+      'too many failed sign-ins for one email or from one address (`SIGN_IN_MAX_FAILURES`)',
   },
   // Job failures (job.error.code); the status applies only if one ever reaches HTTP.
   missing_columns: {

@@ -5,6 +5,7 @@ export * from './webhooks.js';
 export * from './events.js';
 export * from './ws-frames.js';
 export * from './api.js';
+export * from './people.js';
 export * from './api-routes.js';
 export * from './openapi.js';
 export * from './asyncapi.js';

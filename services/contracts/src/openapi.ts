@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { API_KEY_HEADER, ErrorBody } from './api.js';
 import { API_ROUTES, API_VERSION, type ApiRoute } from './api-routes.js';
 import { Job } from './job.js';
+import { SESSION_COOKIE } from './people.js';
 import { Template } from './templates/template.js';
 
 /** Schemas many routes answer with: written once under components, referred to elsewhere. */
@@ -67,18 +68,18 @@ function operation(route: ApiRoute): JsonSchema {
       return [status, { description: response.description, ...(content ? { content } : {}) }];
     }),
   );
-  if (route.auth !== false) {
-    responses['401'] = {
-      description: 'no or a wrong API key',
-      content: { 'application/json': { schema: jsonSchema(ErrorBody, 'output') } },
-    };
+  if (route.access !== 'open') {
+    const error = { 'application/json': { schema: jsonSchema(ErrorBody, 'output') } };
+    responses['401'] ??= { description: 'no session and no valid API key', content: error };
+    if (route.access !== 'viewer')
+      responses['403'] = { description: `needs the role \`${route.access}\` (or a cookie without its Origin)`, content: error };
   }
   const body = requestBody(route);
   return {
     operationId: operationId(route),
     summary: route.summary,
     tags: [route.tag],
-    ...(route.auth === false ? { security: [] } : {}),
+    ...(route.access === 'open' ? { security: [] } : { 'x-role': route.access }),
     parameters: parameters(route),
     ...(body ? { requestBody: body } : {}),
     responses,
@@ -96,20 +97,25 @@ export function openApiDocument(): JsonSchema {
       version: API_VERSION,
       description:
         'Upload CSV files and spreadsheets, follow their import live (WebSocket `/ws`, NATS `imports.>`), ' +
-        'define templates, undo and repair imports. Every route but health and this document needs `X-API-Key`.',
+        'define templates, undo and repair imports. Every route but health, sign-in and this document needs `X-API-Key` ' +
+        'or the session cookie of `POST /api/session`, and the role `x-role` names (viewer < importer < admin).',
     },
     servers: [{ url: '/' }],
-    security: [{ apiKey: [] }],
+    security: [{ apiKey: [] }, { session: [] }],
     tags: [
       { name: 'imports', description: 'Jobs: upload, follow, cancel, retry, commit, revert, fix' },
       { name: 'templates', description: 'Templates as data' },
       { name: 'previews', description: 'Read a file before importing it' },
       { name: 'webhooks', description: 'Job events POSTed to your URL, signed with HMAC-SHA256' },
+      { name: 'people', description: 'Sign-in sessions, who you are, and the audit log' },
       { name: 'service', description: 'Health and this document' },
     ],
     paths,
     components: {
-      securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: API_KEY_HEADER } },
+      securitySchemes: {
+        apiKey: { type: 'apiKey', in: 'header', name: API_KEY_HEADER },
+        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+      },
       schemas: Object.fromEntries([...COMPONENTS].map(([schema, name]) => [name, inlineSchema(schema, 'output')])),
     },
   };

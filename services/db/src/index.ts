@@ -25,3 +25,8 @@ export * from './webhooks/deliveries.js';
 export * from './repairs/before-image-retention.js';
 export * from './repairs/revert-plan.js';
 export * from './repairs/revert-request.js';
+export * from './people/audit-log.js';
+export * from './people/passwords.js';
+export * from './people/session-store.js';
+export * from './people/sign-in.js';
+export * from './people/users.js';

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Role } from '@docprocessor/contracts';
 import type { Database } from '../client.js';
 import { looksLikeApiKey } from './key-material.js';
 import { createStoredKeyLookup } from './stored-key-lookup.js';
@@ -10,13 +11,35 @@ export * from './revoke-api-key.js';
 export { TenantId, ApiKeyName, NewApiKey, InvalidApiKeyInputError, isInvalidApiKeyInput } from './inputs.js';
 export { API_KEY_PREFIX, KEY_PREFIX_LENGTH, hashApiKey } from './key-material.js';
 
-/** Who is calling: every job and event belongs to one tenant. */
+/** Who is calling: every job and event belongs to one tenant, and the role says what the caller may do. */
 export interface Principal {
   tenantId: string;
-  /** Unique per key (the stored key's id, or env-N for API_KEYS): what per-key limits count by. */
+  /** Unique per caller (the stored key's id, env-N for API_KEYS, user:<id> for a person): what per-caller limits count by. */
   keyId: string;
+  /** The key's name, or the person's email. */
   keyName: string;
+  role: Role;
+  kind: 'key' | 'session';
+  /** What the audit log calls the caller: the email, or `key:<name>`. */
+  actor: string;
+  /** The signed-in person's email; null for a key. */
+  email: string | null;
+  userId?: string;
+  sessionId?: string;
 }
+
+/** The role of the keys in API_KEYS: they are the operator's own development keys, and the UI's key sign-in uses them. */
+export const STATIC_KEY_ROLE: Role = 'admin';
+
+const keyPrincipal = (tenantId: string, keyId: string, keyName: string, role: Role): Principal => ({
+  tenantId,
+  keyId,
+  keyName,
+  role,
+  kind: 'key',
+  actor: `key:${keyName}`,
+  email: null,
+});
 
 export const DEFAULT_TENANT = 'default';
 
@@ -48,7 +71,7 @@ export function createKeyAuthenticator(staticKeys: readonly string[], options: K
     const candidate = digest(key);
     let match: (typeof known)[number] | undefined;
     for (const entry of known) if (timingSafeEqual(entry.digest, candidate)) match = entry;
-    return match ? { tenantId: DEFAULT_TENANT, keyId: match.name, keyName: match.name } : null;
+    return match ? keyPrincipal(DEFAULT_TENANT, match.name, match.name, STATIC_KEY_ROLE) : null;
   };
   const lookup =
     options.db &&
@@ -64,6 +87,6 @@ export function createKeyAuthenticator(staticKeys: readonly string[], options: K
     const principal = matchStatic(key);
     if (principal || !lookup || !looksLikeApiKey(key)) return principal;
     const stored = await lookup(key);
-    return stored ? { tenantId: stored.tenantId, keyId: stored.id, keyName: stored.name } : null;
+    return stored ? keyPrincipal(stored.tenantId, stored.id, stored.name, stored.role) : null;
   };
 }

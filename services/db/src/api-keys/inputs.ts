@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES } from '@docprocessor/contracts';
 
 /** A tenant's id as it appears in keys and jobs: what a person types after --tenant. */
 export const TenantId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a tenant must be 1 to 64 characters of letters, digits, "-" and "_"');
@@ -13,7 +14,11 @@ export const ApiKeyName = z
   .regex(/^[^\u0000-\u001f\u007f]*$/, 'a key name cannot hold control characters');
 export type ApiKeyName = z.infer<typeof ApiKeyName>;
 
-export const NewApiKey = z.object({ tenantId: TenantId, name: ApiKeyName });
+export const NewApiKey = z.object({
+  tenantId: TenantId,
+  name: ApiKeyName,
+  role: z.enum(ROLES, { error: 'a role is viewer, importer or admin' }),
+});
 export type NewApiKey = z.infer<typeof NewApiKey>;
 
 /** Any 8-4-4-4-12 hex id: what PostgreSQL accepts as a uuid. */

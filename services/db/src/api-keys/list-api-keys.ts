@@ -1,4 +1,5 @@
 import { asc } from 'drizzle-orm';
+import type { Role } from '@docprocessor/contracts';
 import type { Database } from '../client.js';
 import { apiKeys } from '../schema/api-keys.js';
 
@@ -8,6 +9,7 @@ export interface ApiKeyInfo {
   tenantId: string;
   name: string;
   prefix: string;
+  role: Role;
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
@@ -21,6 +23,7 @@ export async function listApiKeys(db: Database): Promise<ApiKeyInfo[]> {
       tenantId: apiKeys.tenantId,
       name: apiKeys.name,
       prefix: apiKeys.keyPrefix,
+      role: apiKeys.role,
       createdAt: apiKeys.createdAt,
       lastUsedAt: apiKeys.lastUsedAt,
       revokedAt: apiKeys.revokedAt,

@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Role } from '@docprocessor/contracts';
 import type { Database } from '../client.js';
 import { apiKeys } from '../schema/api-keys.js';
 import { ExpiringCache } from './expiring-cache.js';
@@ -17,6 +18,7 @@ export interface StoredKey {
   id: string;
   tenantId: string;
   name: string;
+  role: Role;
 }
 
 const TOUCH_EVERY_MS = 60_000;
@@ -45,7 +47,7 @@ export function createStoredKeyLookup(db: Database, options: StoredKeyLookupOpti
     // An answer read after a revoke started must not outlive the revoke by more than cacheMs: time it from the start.
     const startedAt = now();
     const lookup = db
-      .select({ id: apiKeys.id, tenantId: apiKeys.tenantId, name: apiKeys.name })
+      .select({ id: apiKeys.id, tenantId: apiKeys.tenantId, name: apiKeys.name, role: apiKeys.role })
       .from(apiKeys)
       .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)))
       .limit(1)

@@ -1,4 +1,5 @@
 import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { Role } from '@docprocessor/contracts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
@@ -16,6 +17,8 @@ export const apiKeys = pgTable(
     keyHash: text('key_hash').notNull(),
     /** The key's first 8 characters, so a person can tell keys apart in a list. */
     keyPrefix: text('key_prefix').notNull(),
+    /** What the key may do; keys made before roles existed upload, cancel and retry, as they did. */
+    role: text('role').$type<Role>().notNull().default('importer'),
     createdAt: ts('created_at').notNull().defaultNow(),
     revokedAt: ts('revoked_at'),
     lastUsedAt: ts('last_used_at'),

@@ -5,3 +5,4 @@ export * from './api-keys.js';
 export * from './import-templates.js';
 export * from './import-repairs.js';
 export * from './webhooks.js';
+export * from './people.js';
