@@ -9,7 +9,9 @@ CREATE TABLE "audit_log" (
 	"target" text,
 	"outcome" text NOT NULL,
 	"address" text,
-	"detail" jsonb
+	"detail" jsonb,
+	CONSTRAINT "audit_log_outcome_check" CHECK ("audit_log"."outcome" in ('ok', 'refused', 'failed')),
+	CONSTRAINT "audit_log_actor_kind_check" CHECK ("audit_log"."actor_kind" in ('user', 'key', 'cli', 'anonymous'))
 );
 --> statement-breakpoint
 CREATE TABLE "user_sessions" (
@@ -33,7 +35,8 @@ CREATE TABLE "users" (
 	"password_hash" text,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"disabled_at" timestamp (3) with time zone,
-	"last_sign_in_at" timestamp (3) with time zone
+	"last_sign_in_at" timestamp (3) with time zone,
+	CONSTRAINT "users_role_check" CHECK ("users"."role" in ('viewer', 'importer', 'admin'))
 );
 --> statement-breakpoint
 ALTER TABLE "api_keys" ADD COLUMN "role" text DEFAULT 'importer' NOT NULL;--> statement-breakpoint

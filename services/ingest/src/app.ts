@@ -35,6 +35,8 @@ export async function buildApp({
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
+    // The gateway on this machine forwards the client's address: sign-in limits and logs count by it, not by the gateway.
+    trustProxy: 'loopback',
     // A request about one job logs with its jobId, from "incoming request" to "request completed".
     childLoggerFactory: (logger, bindings, options, raw) => {
       const jobId = jobIdOfPath(raw.url ?? '');

@@ -1,4 +1,5 @@
-import { bigserial, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigserial, check, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { AuditAction, AuditOutcome, Role } from '@docprocessor/contracts';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
@@ -18,7 +19,11 @@ export const users = pgTable(
     disabledAt: ts('disabled_at'),
     lastSignInAt: ts('last_sign_in_at'),
   },
-  (t) => [uniqueIndex('users_email_idx').on(t.email), index('users_tenant_idx').on(t.tenantId, t.createdAt)],
+  (t) => [
+    uniqueIndex('users_email_idx').on(t.email),
+    index('users_tenant_idx').on(t.tenantId, t.createdAt),
+    check('users_role_check', sql`${t.role} in ('viewer', 'importer', 'admin')`),
+  ],
 );
 export type UserRow = typeof users.$inferSelect;
 
@@ -80,6 +85,8 @@ export const auditLog = pgTable(
     index('audit_log_target_idx').on(t.tenantId, t.target, t.id),
     index('audit_log_sign_in_actor_idx').on(t.action, t.actor, t.at),
     index('audit_log_sign_in_address_idx').on(t.action, t.address, t.at),
+    check('audit_log_outcome_check', sql`${t.outcome} in ('ok', 'refused', 'failed')`),
+    check('audit_log_actor_kind_check', sql`${t.actorKind} in ('user', 'key', 'cli', 'anonymous')`),
   ],
 );
 export type AuditLogRow = typeof auditLog.$inferSelect;
