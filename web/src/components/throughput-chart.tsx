@@ -97,7 +97,7 @@ function Plot(props: { path: string; top: number; from: number; seconds: number;
   );
 }
 
-const axisTime = (seconds: number): string => (seconds < 0.5 ? '0 s' : formatDuration(seconds));
+const axisTime = (seconds: number): string => (seconds < 0.005 ? '0 s' : formatDuration(seconds));
 
 const yOf = (rate: number, top: number): number => HEIGHT - (top > 0 ? (rate / top) * HEIGHT : 0);
 

@@ -50,7 +50,7 @@ function StagedRow(props: { staged: StagedFile; current: boolean }) {
       <Show when={!props.current} fallback={<p class="upload-status">Checking its columns (above), template {props.staged.template}.</p>}>
         <div class="upload-line">
           <label class="upload-status" for={selectId()}>
-            Waits for its column check, template
+            Template
           </label>
           <select
             id={selectId()}
@@ -67,6 +67,7 @@ function StagedRow(props: { staged: StagedFile; current: boolean }) {
               )}
             </For>
           </select>
+          <span class="upload-status">waits for its column check</span>
           <button
             type="button"
             class="link-button"

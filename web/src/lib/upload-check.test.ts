@@ -25,6 +25,9 @@ describe('checkFile', () => {
       code: 'payload_too_large',
       message: 'big.csv is 3.0 MB, over the server’s limit of 2.0 MB.',
     });
+    expect(checkFile(file('big.csv', 2 * 1024 * 1024 + 1), 2 * 1024 * 1024)?.message).toBe(
+      'big.csv is 2,097,153 bytes, over the server’s limit of 2,097,152 bytes.',
+    );
     expect(checkFile(file('big.csv', 2 * 1024 * 1024), 2 * 1024 * 1024)).toBeNull();
     expect(checkFile(file('big.csv', 2 ** 40), null)).toBeNull();
   });

@@ -1,4 +1,4 @@
-import { formatBytes } from './format';
+import { formatBytes, formatCount } from './format';
 
 /**
  * What the server takes: CSV text (any delimiter, so .tsv and .txt too), gzip-compressed or not, and .xlsx
@@ -24,13 +24,16 @@ export function checkFile(file: Pick<File, 'name' | 'size'>, maxBytes: number | 
   if (!hasAcceptedName(file.name))
     return { code: 'unsupported_media_type', message: `${file.name} is not a table file: choose ${ACCEPTED_TEXT}.` };
   if (file.size === 0) return { code: 'empty_file', message: `${file.name} is empty.` };
-  if (maxBytes != null && file.size > maxBytes)
-    return {
-      code: 'payload_too_large',
-      message: `${file.name} is ${formatBytes(file.size)}, over the server’s limit of ${formatBytes(maxBytes)}.`,
-    };
+  if (maxBytes != null && file.size > maxBytes) {
+    // Just over the limit both round alike ("1.0 MB, over … 1.0 MB"): then the bytes say it.
+    const [size, limit] =
+      formatBytes(file.size) === formatBytes(maxBytes) ? [file.size, maxBytes].map(exactBytes) : [file.size, maxBytes].map(formatBytes);
+    return { code: 'payload_too_large', message: `${file.name} is ${size}, over the server’s limit of ${limit}.` };
+  }
   return null;
 }
+
+const exactBytes = (bytes: number): string => `${formatCount(bytes)} bytes`;
 
 function hasAcceptedName(name: string): boolean {
   const parts = name.toLowerCase().split('.');
