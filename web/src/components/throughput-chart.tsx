@@ -26,7 +26,7 @@ export function ThroughputChart(props: { job: Job; samples: readonly ProgressSam
                 top={niceCeiling(m().peak)}
                 from={m().startSecond}
                 seconds={m().seconds}
-                label={`Rows per second over ${formatDuration(m().seconds)}: peak ${formatRate(m().peak)}, average ${formatRate(m().average)}`}
+                label={`Rows per second over ${formatDuration(m().seconds)}: ${figuresText(m().peak, m().average)}`}
               />
               <figcaption class="throughput-figures" data-testid="throughput-figures">
                 <span>
@@ -72,6 +72,8 @@ export function ThroughputChart(props: { job: Job; samples: readonly ProgressSam
     </figure>
   );
 }
+
+const figuresText = (peak: number, average: number): string => `peak ${formatRate(peak)}, average ${formatRate(average)}`;
 
 const kindOf = <K extends ThroughputSeries['kind']>(series: ThroughputSeries, kind: K) =>
   series.kind === kind ? (series as Extract<ThroughputSeries, { kind: K }>) : undefined;

@@ -212,7 +212,7 @@ export function UploadPanel() {
         <span class="hint" id="drop-zone-help">
           {auto()
             ? 'The file becomes a new template and table, and is imported into it.'
-            : `Each file becomes its own import, with the ${selected()?.name ?? ''} template unless you choose another for it when you check its columns.`}
+            : `Each file becomes its own import with the ${selected()?.name ?? ''} template, unless you choose another for it.`}
         </span>
         <span class="hint" data-testid="accepted-files">
           .csv, .tsv or .txt (also gzip-compressed, .csv.gz) or .xlsx

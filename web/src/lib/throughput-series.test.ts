@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeJob } from '../testing/factories';
-import { MAX_POINTS, MAX_SAMPLES, throughputSeries, withSample, type ProgressSample } from './throughput-series';
+import { MAX_POINTS, MAX_SAMPLES, stretchMs, throughputSeries, withSample, type ProgressSample } from './throughput-series';
 
 const T0 = Date.parse('2025-01-01T10:00:00.000Z');
 const running = makeJob({ status: 'processing', startedAt: '2025-01-01T10:00:00.000Z' });
@@ -16,26 +16,26 @@ function run(seconds: number, everyMs: number, rate: (second: number) => number)
 }
 
 describe('throughputSeries', () => {
-  it('turns progress samples into rates over stretches of at least a second', () => {
+  it('turns progress samples into rates over stretches of a twentieth of the run', () => {
     const series = throughputSeries(
       running,
       run(10, 250, () => 1000),
     );
     expect(series.kind).toBe('measured');
     if (series.kind !== 'measured') return;
-    expect(series.points).toHaveLength(10);
-    expect(series.points.map((p) => p.seconds)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(series.points).toHaveLength(20);
+    expect(series.points.slice(0, 3).map((p) => p.seconds)).toEqual([0.5, 1, 1.5]);
     expect(series.points.every((p) => p.rowsPerSecond === 1000)).toBe(true);
     expect(series).toMatchObject({ seconds: 10, peak: 1000, average: 1000, startSecond: 0 });
   });
 
   it('finds the peak stretch and averages over the samples seen, in any arrival order', () => {
-    const samples = run(6, 500, (second) => (second === 3 ? 5000 : 1000));
+    const samples = run(12, 1000, (second) => (second === 3 ? 5000 : 1000));
     const series = throughputSeries(running, [...samples].reverse());
     if (series.kind !== 'measured') throw new Error(series.kind);
     expect(series.peak).toBe(5000);
-    expect(series.points.map((p) => p.rowsPerSecond)).toEqual([1000, 1000, 1000, 5000, 1000, 1000]);
-    expect(series.average).toBeCloseTo(10_000 / 6);
+    expect(series.points.map((p) => p.rowsPerSecond)).toEqual([1000, 1000, 1000, 5000, ...Array<number>(8).fill(1000)]);
+    expect(series.average).toBeCloseTo(16_000 / 12);
   });
 
   it('draws a long run in at most MAX_POINTS stretches', () => {
@@ -77,6 +77,12 @@ describe('throughputSeries', () => {
     expect(throughputSeries(makeJob({ status: 'cancelled', startedAt: null, finishedAt: '2025-01-01T10:00:04.500Z' }), [])).toEqual({
       kind: 'none',
     });
+  });
+});
+
+describe('stretchMs', () => {
+  it('is a twentieth of the run, from 100 ms to a second, and never more than MAX_POINTS of them', () => {
+    expect([700, 10_000, 60_000, 3_600_000].map(stretchMs)).toEqual([100, 500, 1000, 60_000]);
   });
 });
 

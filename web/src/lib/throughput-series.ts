@@ -25,12 +25,16 @@ export type ThroughputSeries =
 
 /** At most this many stretches are drawn, so a long run does not become a comb of thin spikes. */
 export const MAX_POINTS = 60;
-/** Events come every 100 ms to 1 s; a rate over less than a second is mostly noise. */
-const MIN_STRETCH_MS = 1000;
 
 /**
- * The job's rows per second over its life. Samples are grouped into stretches of at least a second (and at
- * most MAX_POINTS of them); each point is the rate over its stretch. The average is the table's figure once the
+ * How long a stretch lasts at least. Events come every 100 ms to 1 s, and a rate over a short stretch is mostly
+ * noise: a twentieth of the run, but not under 100 ms (one event) nor over a second (a long run shows 60 of them).
+ */
+export const stretchMs = (runMs: number): number => Math.max(runMs / MAX_POINTS, Math.min(1000, Math.max(100, runMs / 20)));
+
+/**
+ * The job's rows per second over its life. Samples are grouped into stretches (see stretchMs); each point is the
+ * rate over its stretch. The average is the table's figure once the
  * job ended (rows over run time), else the rate over the samples seen.
  */
 export function throughputSeries(job: Job, samples: readonly ProgressSample[]): ThroughputSeries {
@@ -38,7 +42,7 @@ export function throughputSeries(job: Job, samples: readonly ProgressSample[]): 
   const first = seen[0];
   const last = seen.at(-1);
   if (first && last && last.at > first.at) {
-    const points = stretchesOf(seen, Math.max(MIN_STRETCH_MS, (last.at - first.at) / MAX_POINTS));
+    const points = stretchesOf(seen, stretchMs(last.at - first.at));
     const seconds = (last.at - first.at) / 1000;
     const measured = (last.rows - first.rows) / seconds;
     const average = (isTerminal(job.status) ? throughputOf(job) : null) ?? measured;
