@@ -134,6 +134,7 @@ describe('the UI in Chromium: a team’s whole history, one job’s page, themes
     await expect.poll(() => page.locator('[data-testid="errors-table"] tbody tr').count()).toBe(Math.min(topCount, 50));
     const timeline = await page.getByTestId('timeline-entry').evaluateAll((els) => els.map((el) => el.getAttribute('data-kind')));
     expect(timeline).toEqual(['created', 'started', 'finished']);
+    await page.evaluate('window.scrollTo(0, 0)'); // clicking a count scrolled to it; the picture shows the page's top
     await shoot('job-light-wide');
     await page.goBack();
     await page.getByTestId('jobs-table').waitFor();
