@@ -134,6 +134,8 @@ const CheckState = z.object({ ok: z.boolean(), error: z.string().optional() });
 export const Health = z.object({
   status: z.enum(['ok', 'degraded']),
   checks: z.object({ database: CheckState, nats: CheckState }),
+  /** MAX_UPLOAD_BYTES, so a client (the UI) refuses a larger file before sending it. */
+  maxUploadBytes: z.number().int(),
 });
 export type Health = z.infer<typeof Health>;
 

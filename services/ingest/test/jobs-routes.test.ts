@@ -24,7 +24,11 @@ describe('authentication', () => {
   it('serves health without a key, with both checks', async () => {
     const res = await get('/api/health', null);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', checks: { database: { ok: true }, nats: { ok: true } } });
+    expect(res.json()).toEqual({
+      status: 'ok',
+      checks: { database: { ok: true }, nats: { ok: true } },
+      maxUploadBytes: h.ctx.config.MAX_UPLOAD_BYTES,
+    });
   });
 
   it('answers unknown routes with the error shape', async () => {

@@ -1,44 +1,17 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Job } from '@docprocessor/contracts';
-import { useBrowserPage } from './support/browser.js';
+import { seriousViolations } from './support/axe.js';
+import { saveScreenshot, useBrowserPage } from './support/browser.js';
 import { expectStackAlive } from './support/checks.js';
 import { contactsFixture } from './support/contacts.js';
 import { call } from './support/http.js';
 import { useStack } from './support/use-stack.js';
 
-const REPO = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-/** `npm run screenshots` sets UI_SCREENSHOTS=1: the pictures go to docs/images/ui/ for docs/ui.md; else to /tmp. */
-const SHOTS = process.env.UI_SCREENSHOTS === '1' ? join(REPO, 'docs/images/ui') : '/tmp/docprocessor-ui-shots';
 const EARLIER = 64; // more than one page of 50
 const FAILED_EVERY = 7;
 const WIDE = { width: 1280, height: 900 };
 const PHONE = { width: 360, height: 780 };
-
-/** axe-core's own source, injected into the page (the testbed compiles without the DOM library, so it is run as text). */
-const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
-
-/** The serious and critical WCAG 2 A/AA violations axe finds on the page as it is now. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.addScriptTag({ content: await axeSource });
-  const violations = (await page.evaluate(
-    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } }).then((r) => r.violations)`,
-  )) as AxeViolation[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** How far the page itself scrolls sideways (0: it fits the viewport). */
 const sidewaysScroll = (page: Page): Promise<number> =>
@@ -58,12 +31,7 @@ describe('the UI in Chromium: a team’s whole history, one job’s page, themes
   const browser = useBrowserPage(WIDE);
   let base: Job;
 
-  async function shoot(name: string): Promise<void> {
-    await mkdir(SHOTS, { recursive: true });
-    const { page } = browser;
-    await page.evaluate('document.activeElement && document.activeElement.blur()');
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false, animations: 'disabled' });
-  }
+  const shoot = (name: string) => saveScreenshot(browser.page, name);
 
   it('seeds a history: one real import with row errors, then earlier jobs copied from it', async () => {
     const fixture = contactsFixture({ rows: 400, brokenEvery: 37, duplicateIds: [5], seed: 3 });
@@ -166,6 +134,7 @@ describe('the UI in Chromium: a team’s whole history, one job’s page, themes
     await expect.poll(() => page.locator('[data-testid="errors-table"] tbody tr').count()).toBe(Math.min(topCount, 50));
     const timeline = await page.getByTestId('timeline-entry').evaluateAll((els) => els.map((el) => el.getAttribute('data-kind')));
     expect(timeline).toEqual(['created', 'started', 'finished']);
+    await page.evaluate('window.scrollTo(0, 0)'); // clicking a count scrolled to it; the picture shows the page's top
     await shoot('job-light-wide');
     await page.goBack();
     await page.getByTestId('jobs-table').waitFor();

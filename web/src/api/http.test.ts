@@ -79,6 +79,23 @@ describe('createHttp', () => {
   });
 });
 
+describe('health', () => {
+  const degraded = { status: 'degraded', checks: { database: { ok: true }, nats: { ok: false, error: 'down' } }, maxUploadBytes: 1024 };
+
+  it('reads the upload limit without a key, also from a degraded (503) answer', async () => {
+    const fetchImpl = vi.fn<typeof fetch>().mockResolvedValue(json(503, degraded));
+    const { api } = http(fetchImpl);
+    await expect(api.health()).resolves.toEqual(degraded);
+    expect(fetchImpl.mock.calls[0]?.[0]).toBe('/api/health');
+    expect(new Headers(fetchImpl.mock.calls[0]?.[1]?.headers).get('x-api-key')).toBeNull();
+  });
+
+  it('rejects an answer without the contract’s body', async () => {
+    const { api } = http(async () => new Response('Bad Gateway', { status: 502 }));
+    await expect(api.health()).rejects.toMatchObject({ status: 502, code: 'http_error' });
+  });
+});
+
 describe('templates, previews and commits', () => {
   const contacts = BUILT_IN_TEMPLATES[0]!;
 

@@ -1,4 +1,5 @@
 import {
+  Health,
   Job,
   JobDeliveryList,
   JobList,
@@ -81,6 +82,8 @@ export interface Api {
   listWebhookDeliveries(jobId: string): Promise<JobDeliveryList>;
   /** Cheapest authenticated call: resolves if the key is accepted, rejects with an ApiError otherwise. */
   verifyKey(): Promise<void>;
+  /** `GET /api/health` (no key): also when degraded (503), since it still says the server's upload limit. */
+  health(): Promise<Health>;
 }
 
 export interface HttpOptions {
@@ -162,6 +165,12 @@ export function createHttp(options: HttpOptions): Api {
     },
     verifyKey: async () => {
       await send('/api/imports?limit=1');
+    },
+    health: async () => {
+      const response = await doFetch(`${base}/api/health`).catch((error: unknown) => Promise.reject(networkError(error)));
+      const parsed = Health.safeParse(await response.json().catch(() => undefined));
+      if (!parsed.success) throw response.ok ? invalidResponse(parsed.error) : toApiError(response.status, '');
+      return parsed.data;
     },
     upload: (file, fields, uploadOptions) =>
       xhrUpload({

@@ -6,6 +6,8 @@ import { emptyFailureDraft, readFailureDraft, type FailureDraft, type FailureDra
 import { AutoTableField } from './auto-table-field';
 import { FailureOptions } from './failure-options';
 import { UploadList } from './upload-list';
+import { formatBytes } from '../lib/format';
+import { FILE_INPUT_ACCEPT } from '../lib/upload-check';
 
 const DUPLICATE_HELP: Record<OnDuplicate, string> = {
   error: 'A key repeated within the file fails every later occurrence (duplicate_key); the first one is kept.',
@@ -43,7 +45,9 @@ export function UploadPanel() {
   }
 
   const send = (files: FileList | null | undefined) => {
-    const list = Array.from(files ?? []);
+    const chosen = Array.from(files ?? []);
+    if (chosen.length === 0) return;
+    const list = store.uploads.screen(chosen); // a refused file is listed below with its reason
     if (list.length === 0) return;
     const { policy, errors } = readFailureDraft(failure());
     setFailureErrors(errors);
@@ -55,10 +59,10 @@ export function UploadPanel() {
       if (!problem) store.uploads.add(list, { template: AUTO_TEMPLATE, table: table().trim(), onDuplicate: onDuplicate(), ...policy });
       return;
     }
-    const chosen = selected();
-    if (chosen)
+    const template = selected();
+    if (template)
       store.staging.add(list, {
-        template: chosen.name,
+        template: template.name,
         onDuplicate: onDuplicate(),
         ...(Object.keys(policy).length > 0 ? { onFailure: policy } : {}),
       });
@@ -208,7 +212,11 @@ export function UploadPanel() {
         <span class="hint" id="drop-zone-help">
           {auto()
             ? 'The file becomes a new template and table, and is imported into it.'
-            : `Each file becomes its own import with the ${selected()?.name ?? ''} template; you check its columns first.`}
+            : `Each file becomes its own import with the ${selected()?.name ?? ''} template, unless you choose another for it.`}
+        </span>
+        <span class="hint" data-testid="accepted-files">
+          .csv, .tsv or .txt (also gzip-compressed, .csv.gz) or .xlsx
+          <Show when={store.uploads.maxBytes()}>{(max) => `, up to ${formatBytes(max())} each`}</Show>
         </span>
       </div>
       <input
@@ -217,7 +225,7 @@ export function UploadPanel() {
         class="visually-hidden"
         data-testid="file-input"
         type="file"
-        accept=".csv,.xlsx,text/csv"
+        accept={FILE_INPUT_ACCEPT}
         multiple
         tabindex="-1"
         aria-label="Choose CSV or Excel files"

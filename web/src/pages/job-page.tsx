@@ -7,6 +7,7 @@ import { usePageTitle } from '../lib/page-title';
 import { StatusBadge } from '../components/status-badge';
 import { JobNotes } from '../components/job-notes';
 import { LiveBar } from '../components/live-bar';
+import { ThroughputChart } from '../components/throughput-chart';
 import { JobTimeline } from '../components/job-timeline';
 import { JobSummary } from '../components/job-summary';
 
@@ -65,6 +66,7 @@ export function JobPage() {
               <JobNotes job={shown()} />
               <section class="card" data-testid="job-page" data-job-id={shown().id} data-status={shown().status} aria-label="Progress">
                 <LiveBar job={shown()} />
+                <ThroughputChart job={shown()} samples={store.jobs.samples(shown().id)} />
               </section>
               <div class="job-page-grid">
                 <section class="card job-page-summary">

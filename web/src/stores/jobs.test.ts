@@ -116,9 +116,57 @@ describe('createJobs', () => {
 
   it('clears everything (a different key may be a different tenant)', () => {
     withJobs((jobs) => {
-      jobs.upsert(makeJob());
+      const job = makeJob({ status: 'processing' });
+      jobs.upsert(job);
       jobs.clear();
       expect(jobs.list()).toEqual([]);
+      expect(jobs.samples(job.id)).toEqual([]);
+    });
+  });
+});
+
+describe('createJobs: progress samples for the throughput chart', () => {
+  const at = (second: number) => `2025-01-01T10:00:${String(second).padStart(2, '0')}.000Z`;
+  const running = makeJob({ id: 'a', status: 'processing', startedAt: at(0), updatedAt: at(0) });
+  const step = (second: number, rows: number) => ({ ...running, processedRows: rows, updatedAt: at(second) });
+  const seconds = (jobs: ReturnType<typeof createJobs>) => jobs.samples('a').map((s) => (s.at - Date.parse(at(0))) / 1000);
+
+  it('keeps (time, rows) of each processing state taken in, and closes the run with its end', () => {
+    withJobs((jobs) => {
+      jobs.upsert(step(0, 0));
+      jobs.upsert(step(1, 400));
+      jobs.upsert(step(1, 300)); // older: refused, no sample
+      jobs.applySnapshot([step(1, 400)]); // the same state again
+      jobs.upsert({ ...step(3, 1000), status: 'completed', finishedAt: at(2) });
+      expect(jobs.samples('a')).toEqual([
+        { at: Date.parse(at(0)), rows: 0 },
+        { at: Date.parse(at(1)), rows: 400 },
+        { at: Date.parse(at(2)), rows: 1000 },
+      ]);
+    });
+  });
+
+  it('keeps none for a job first seen ended, or still pending', () => {
+    withJobs((jobs) => {
+      jobs.upsert(makeJob({ id: 'a', status: 'completed', processedRows: 10, finishedAt: at(5), updatedAt: at(5) }));
+      jobs.upsert(makeJob({ id: 'b', status: 'pending' }));
+      expect(jobs.samples('a')).toEqual([]);
+      expect(jobs.samples('b')).toEqual([]);
+    });
+  });
+
+  it('starts over for a new run: a retry (next attempt) or a revert (leaving its final state)', () => {
+    withJobs((jobs) => {
+      jobs.upsert(step(0, 0));
+      jobs.upsert(step(1, 500));
+      jobs.upsert({ ...step(2, 600), status: 'failed', finishedAt: at(2) });
+      jobs.upsert({ ...step(5, 0), attempt: 2, status: 'pending' });
+      expect(jobs.samples('a')).toEqual([]);
+      jobs.upsert({ ...step(6, 0), attempt: 2 });
+      jobs.upsert({ ...step(8, 800), attempt: 2, status: 'completed', finishedAt: at(8) });
+      expect(seconds(jobs)).toEqual([6, 8]);
+      jobs.upsert({ ...step(9, 800), attempt: 2, status: 'processing' });
+      expect(seconds(jobs)).toEqual([9]);
     });
   });
 });

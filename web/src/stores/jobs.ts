@@ -1,6 +1,7 @@
 import { createMemo, type Accessor } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
-import { compareJobs, type Job } from '@docprocessor/contracts';
+import { compareJobs, isTerminal, type Job } from '@docprocessor/contracts';
+import { withSample, type ProgressSample } from '../lib/throughput-series';
 
 /** A job that the store took in; `previous` is what it held before (undefined for a job it had not seen). */
 export interface JobChange {
@@ -12,6 +13,8 @@ export interface Jobs {
   /** Every job seen, newest first. */
   list: Accessor<Job[]>;
   get(id: string): Job | undefined;
+  /** The (time, processed rows) of the job's run as this page saw it, oldest first; for the throughput chart. */
+  samples(id: string): readonly ProgressSample[];
   /** Merges one job; returns the change, or null when the held job is newer. */
   upsert(job: Job): JobChange | null;
   /** Merges a snapshot by the same rule; jobs missing from it are kept (it holds only the newest 50). */
@@ -28,6 +31,7 @@ export const isNotOlder = (incoming: Job, held: Job): boolean => compareJobs(inc
 
 export function createJobs(): Jobs {
   const [byId, setById] = createStore<Record<string, Job>>({});
+  const [samplesById, setSamplesById] = createStore<Record<string, readonly ProgressSample[]>>({});
   const list = createMemo(() => Object.values(byId).sort(newestFirst));
 
   function upsert(job: Job): JobChange | null {
@@ -35,15 +39,31 @@ export function createJobs(): Jobs {
     if (held && !isNotOlder(job, held)) return null;
     const previous = held ? unwrapJob(held) : undefined;
     setById(job.id, reconcile(job));
+    recordSample(previous, job);
     return { previous, job };
+  }
+
+  // A new run (retry, revert) starts a new series; a run's end closes it, when the page saw the run.
+  function recordSample(previous: Job | undefined, job: Job): void {
+    const newRun = previous && (previous.attempt !== job.attempt || (isTerminal(previous.status) && !isTerminal(job.status)));
+    const held = newRun ? [] : (samplesById[job.id] ?? []);
+    const ended = isTerminal(job.status) && held.length > 0;
+    const at = Date.parse(ended ? (job.finishedAt ?? job.updatedAt) : job.updatedAt);
+    if ((job.status === 'processing' || ended) && Number.isFinite(at))
+      setSamplesById(job.id, withSample(held, { at, rows: job.processedRows }));
+    else if (newRun) setSamplesById(job.id, []);
   }
 
   return {
     list,
     get: (id) => byId[id],
+    samples: (id) => samplesById[id] ?? [],
     upsert,
     applySnapshot: (jobs) => jobs.flatMap((job) => upsert(job) ?? []),
-    clear: () => setById(reconcile({})),
+    clear: () => {
+      setById(reconcile({}));
+      setSamplesById(reconcile({}));
+    },
   };
 }
 

@@ -1,14 +1,17 @@
+import { createSignal, type Accessor } from 'solid-js';
 import { createStore, produce } from 'solid-js/store';
 import type { Job } from '@docprocessor/contracts';
 import { isApiError, type Api, type UploadFields } from '../api/http';
 import { newId } from '../lib/id';
+import { checkFile, type FileRefusal } from '../lib/upload-check';
 
 export type UploadState = 'queued' | 'uploading' | 'done' | 'failed';
 
 export interface UploadItem {
   id: string;
   file: File;
-  fields: UploadFields;
+  /** Null for a file refused in the browser: it is never sent. */
+  fields: UploadFields | null;
   /** Made once per selected file and reused on retry, so a repeated send never makes a second job. */
   idempotencyKey: string;
   state: UploadState;
@@ -20,24 +23,35 @@ export interface UploadItem {
 
 export interface Uploads {
   items: readonly UploadItem[];
+  /** The server's MAX_UPLOAD_BYTES once `GET /api/health` said it; null until then (only the server checks). */
+  maxBytes: Accessor<number | null>;
   /** Each file becomes its own upload with its own Idempotency-Key. */
   add(files: readonly File[], fields: UploadFields): void;
+  /**
+   * Checks each file's name and size before anything is sent: a refused one is listed with its reason (never
+   * sent), the others are returned to go on.
+   */
+  screen(files: readonly File[]): File[];
   retry(id: string): void;
   cancel(id: string): void;
   dismiss(id: string): void;
 }
 
 export interface UploadsOptions {
-  api: Pick<Api, 'upload'>;
+  api: Pick<Api, 'upload' | 'health'>;
   onUploaded?: (job: Job) => void;
   concurrency?: number;
-  /** How long a finished upload stays listed; the job row takes over from it. */
-  doneLingerMs?: number;
 }
 
-export function createUploads({ api, onUploaded, concurrency = 3, doneLingerMs = 4000 }: UploadsOptions): Uploads {
+export function createUploads({ api, onUploaded, concurrency = 3 }: UploadsOptions): Uploads {
   const [items, setItems] = createStore<UploadItem[]>([]);
+  const [maxBytes, setMaxBytes] = createSignal<number | null>(null);
   const controllers = new Map<string, AbortController>();
+  // Asked once; without an answer the server still refuses a file over its limit (413), only later.
+  api.health().then(
+    (health) => setMaxBytes(health.maxUploadBytes),
+    () => undefined,
+  );
 
   const update = (id: string, fn: (item: UploadItem) => void) =>
     setItems(
@@ -58,7 +72,7 @@ export function createUploads({ api, onUploaded, concurrency = 3, doneLingerMs =
 
   async function start(id: string): Promise<void> {
     const item = items.find((i) => i.id === id);
-    if (!item) return;
+    if (!item?.fields) return;
     const controller = new AbortController();
     controllers.set(id, controller);
     update(id, (i) => {
@@ -81,8 +95,7 @@ export function createUploads({ api, onUploaded, concurrency = 3, doneLingerMs =
         i.loaded = i.total;
         i.jobId = job.id;
       });
-      onUploaded?.(job);
-      setTimeout(() => remove(id), doneLingerMs);
+      onUploaded?.(job); // the row stays, with a link to the job, until dismissed
     } catch (error) {
       if (isApiError(error) && error.code === 'aborted') remove(id);
       else
@@ -99,6 +112,15 @@ export function createUploads({ api, onUploaded, concurrency = 3, doneLingerMs =
   return {
     get items() {
       return items;
+    },
+    maxBytes,
+    screen(files) {
+      const refused = files.flatMap((file) => {
+        const refusal = checkFile(file, maxBytes());
+        return refusal ? [refusedItem(file, refusal)] : [];
+      });
+      if (refused.length > 0) setItems((list) => [...refused, ...list]);
+      return files.filter((file) => !refused.some((item) => item.file === file));
     },
     add(files, fields) {
       const added = files.map<UploadItem>((file) => ({
@@ -132,6 +154,18 @@ export function createUploads({ api, onUploaded, concurrency = 3, doneLingerMs =
     dismiss: remove,
   };
 }
+
+const refusedItem = (file: File, refusal: FileRefusal): UploadItem => ({
+  id: newId(),
+  file,
+  fields: null,
+  idempotencyKey: '',
+  state: 'failed',
+  loaded: 0,
+  total: file.size,
+  error: { ...refusal, retryable: false },
+  jobId: null,
+});
 
 // Only failures that may pass on a second try get a Retry button; a 4xx about the file will not.
 function describe(error: unknown): NonNullable<UploadItem['error']> {

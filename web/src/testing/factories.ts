@@ -74,6 +74,7 @@ export function fakeApi(overrides: Partial<Api> = {}): Api {
     downloadErrorsCsv: never,
     upload: never,
     verifyKey: () => Promise.resolve(),
+    health: never,
     ...overrides,
   };
 }

@@ -18,7 +18,7 @@ export async function metaRoutes(app: FastifyInstance, { ctx }: { ctx: IngestCon
   app.get('/api/health', async (_request, reply) => {
     const [database, nats] = await Promise.all([check(() => ctx.db.sql`select 1`), check(() => ctx.bus.jsm.getAccountInfo())]);
     const ok = database.ok && nats.ok;
-    const body: Health = { status: ok ? 'ok' : 'degraded', checks: { database, nats } };
+    const body: Health = { status: ok ? 'ok' : 'degraded', checks: { database, nats }, maxUploadBytes: ctx.config.MAX_UPLOAD_BYTES };
     return reply.code(ok ? 200 : 503).send(body);
   });
 }

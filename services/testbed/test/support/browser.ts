@@ -1,3 +1,6 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 
@@ -100,4 +103,15 @@ export function useBrowserPage(viewport = { width: 1280, height: 900 }): { reado
       return state.problems;
     },
   };
+}
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
+/** `npm run screenshots` sets UI_SCREENSHOTS=1: the pictures go to docs/images/ui/ for docs/ui.md; else to /tmp. */
+export const SCREENSHOTS_DIR = process.env.UI_SCREENSHOTS === '1' ? join(REPO, 'docs/images/ui') : '/tmp/docprocessor-ui-shots';
+
+/** Saves the page as `<name>.png` in SCREENSHOTS_DIR, without a focus ring (the viewport, or `fullPage`). */
+export async function saveScreenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  await mkdir(SCREENSHOTS_DIR, { recursive: true });
+  await page.evaluate('document.activeElement && document.activeElement.blur()');
+  await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`), fullPage: options.fullPage ?? false, animations: 'disabled' });
 }

@@ -27,6 +27,7 @@ export function MappingStep(props: { staged: StagedFile }) {
       .map((r) => r.header);
   let heading: HTMLHeadingElement | undefined;
   let importButton: HTMLButtonElement | undefined;
+  let focused = false;
 
   createEffect(
     on([() => (preview.state === 'ready' ? preview() : undefined), template], ([read, t]) => {
@@ -34,6 +35,9 @@ export function MappingStep(props: { staged: StagedFile }) {
       const proposal = proposalOf(read, t);
       setRows(proposal.rows);
       setProposed(proposal.missing);
+      // Only when the step opens: after a change of template the focus stays on the template select.
+      if (focused) return;
+      focused = true;
       queueMicrotask(() => (isClean(proposal.rows, missingOf(proposal.rows, t, proposal.missing)) ? importButton : heading)?.focus());
     }),
   );
@@ -58,10 +62,28 @@ export function MappingStep(props: { staged: StagedFile }) {
         <h2 id="mapping-title" ref={heading} tabindex="-1">
           Check the columns of <span class="break">{props.staged.file.name}</span>
         </h2>
-        <span class="muted">
-          template <strong>{props.staged.template}</strong>
-          <Show when={store.staging.count() > 1}> · {store.staging.count() - 1} more file(s) waiting</Show>
-        </span>
+        <Show when={store.staging.count() > 1}>
+          <span class="muted">{store.staging.count() - 1} more file(s) waiting</span>
+        </Show>
+      </div>
+      <div class="field field-narrow">
+        <label class="field-label" for="mapping-template">
+          Template
+        </label>
+        <select
+          id="mapping-template"
+          data-testid="mapping-template"
+          value={props.staged.template}
+          onChange={(e) => store.staging.setTemplate(props.staged.id, e.currentTarget.value)}
+        >
+          <For each={store.templates.list()}>
+            {(t) => (
+              <option value={t.name} selected={t.name === props.staged.template}>
+                {t.name}
+              </option>
+            )}
+          </For>
+        </select>
       </div>
       <Show when={isWorkbook(props.staged.file)}>
         <div class="field field-narrow">
