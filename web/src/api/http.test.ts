@@ -57,7 +57,7 @@ describe('createHttp', () => {
     const { api } = http(async () => {
       throw new TypeError('Failed to fetch');
     });
-    await expect(api.verifyKey()).rejects.toMatchObject({ status: 0, code: 'network_error' });
+    await expect(api.me()).rejects.toMatchObject({ status: 0, code: 'network_error' });
   });
 
   it('refuses an answer that does not match the contract', async () => {
