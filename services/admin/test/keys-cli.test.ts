@@ -53,13 +53,17 @@ describe('keys CLI', { timeout: 30_000 }, () => {
     expect(found).toHaveLength(1);
     expect(run.stdout).toMatch(/tenant\s+acme/);
     expect(run.stdout).toMatch(/name\s+ci/);
+    expect(run.stdout).toMatch(/role\s+importer/);
     expect(run.stdout).toContain('X-API-Key');
     expect(idIn(run.stdout)).toBeDefined();
     expect(await createKeyAuthenticator([], { db: client.db })(found[0])).toMatchObject({
       tenantId: 'acme',
       keyName: 'ci',
       keyId: expect.any(String),
+      role: 'importer',
     });
+    const admin = await keys(['create', '--tenant', 'acme', '--name', 'ops', '--role', 'admin']);
+    expect(await createKeyAuthenticator([], { db: client.db })(keyIn(admin.stdout)[0])).toMatchObject({ role: 'admin' });
   });
 
   it('list shows the keys without any secret, revoke ends one', async () => {
@@ -70,10 +74,13 @@ describe('keys CLI', { timeout: 30_000 }, () => {
     };
     const listed = await keys(['list']);
     expect(listed.code).toBe(0);
-    expect(listed.stdout.split('\n')[0]).toMatch(/^ID\s+TENANT\s+NAME\s+PREFIX\s+CREATED\s+LAST USED\s+REVOKED$/);
+    expect(listed.stdout.split('\n')[0]).toMatch(/^ID\s+TENANT\s+NAME\s+ROLE\s+PREFIX\s+CREATED\s+LAST USED\s+REVOKED$/);
     const line = listed.stdout.split('\n').find((l) => l.startsWith(created.id));
     expect(line).toMatch(
-      new RegExp(`^${created.id}\\s+beta\\s+nightly export\\s+${created.prefix}\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+-\\s+-$`),
+      new RegExp(
+        `^${created.id}\\s+beta\\s+nightly export\\s+importer\\s+${created.prefix}\\s+` +
+          `\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+-\\s+-$`,
+      ),
     );
     expect(keyIn(listed.stdout)).toEqual([]);
     expect(listed.stdout).not.toContain(hashApiKey(created.key));
@@ -97,6 +104,7 @@ describe('keys CLI', { timeout: 30_000 }, () => {
     [['create', '--tenant', 'acme'], /--name/],
     [['create', '--tenant', 'not ok!', '--name', 'ci'], /tenant must be 1 to 64 characters/],
     [['create', '--tenant', 'acme', '--name', ''], /name cannot be empty/],
+    [['create', '--tenant', 'acme', '--name', 'ci', '--role', 'owner'], /role is viewer, importer or admin/],
     [['create', '--tenant', 'acme', '--name', 'ci', '--colour'], /Unknown option '--colour'/],
     [['revoke'], /needs the id/],
     [['revoke', 'not-an-id'], /API key id looks like/],

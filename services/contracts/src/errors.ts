@@ -8,7 +8,9 @@ export const ERROR_CATALOG = {
   unauthorized: {
     status: 401,
     kind: 'auth',
-    when: 'no valid session or API key (HTTP and the `/ws` upgrade); a wrong email or password at sign-in, whether the account exists or not',
+    when:
+      'no valid session or API key (HTTP and the `/ws` upgrade); ' +
+      'a wrong email or password at sign-in, whether the account exists or not',
   },
   forbidden: {
     status: 403,

@@ -104,3 +104,20 @@ export type ListAuditQuery = z.infer<typeof ListAuditQuery>;
 
 /** The cookie a browser session rides on. */
 export const SESSION_COOKIE = 'dp_session';
+
+type HeaderValue = string | string[] | undefined;
+const firstValue = (value: HeaderValue): string | undefined => (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim();
+
+/**
+ * The one origin a browser's requests must come from (CSRF, cross-site WebSockets): PUBLIC_ORIGIN, or else the
+ * scheme and host the gateway was reached at. A browser cannot set X-Forwarded-* on another site's request.
+ */
+export function expectedOrigin(
+  request: { protocol: string; headers: Record<string, HeaderValue> },
+  publicOrigin: string | undefined,
+): string {
+  if (publicOrigin) return new URL(publicOrigin).origin;
+  const proto = firstValue(request.headers['x-forwarded-proto']) ?? request.protocol;
+  const host = firstValue(request.headers['x-forwarded-host']) ?? firstValue(request.headers.host) ?? '';
+  return `${proto}://${host}`;
+}

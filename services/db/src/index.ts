@@ -30,3 +30,4 @@ export * from './people/passwords.js';
 export * from './people/session-store.js';
 export * from './people/sign-in.js';
 export * from './people/users.js';
+export * from './people/authenticate-caller.js';

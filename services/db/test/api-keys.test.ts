@@ -8,6 +8,7 @@ import {
   DEFAULT_TENANT,
   hashApiKey,
   InvalidApiKeyInputError,
+  keyPrincipal,
   listApiKeys,
   revokeApiKey,
   type DbClient,
@@ -88,6 +89,7 @@ describe('listApiKeys', () => {
       tenantId: 'listed',
       name: 'reporting',
       prefix: created.prefix,
+      role: 'importer',
       createdAt: expect.any(Date),
       lastUsedAt: null,
       revokedAt: null,
@@ -116,7 +118,9 @@ describe('createKeyAuthenticator with a database', () => {
   it('maps a stored key to its tenant and name', async () => {
     const created = await createApiKey(client.db, { tenantId: 'acme', name: 'uploader' });
     const authenticate = createKeyAuthenticator([], { db: client.db });
-    expect(await authenticate(created.key)).toEqual({ tenantId: 'acme', keyName: 'uploader', keyId: created.id });
+    expect(await authenticate(created.key)).toEqual(keyPrincipal('acme', created.id, 'uploader', 'importer'));
+    const admin = await createApiKey(client.db, { tenantId: 'acme', name: 'ops', role: 'admin' });
+    expect(await authenticate(admin.key)).toMatchObject({ role: 'admin', actor: 'key:ops', kind: 'key', email: null });
   });
 
   it('refuses missing, malformed and unknown keys', async () => {
@@ -126,16 +130,10 @@ describe('createKeyAuthenticator with a database', () => {
   });
 
   it('still maps static API_KEYS to the default tenant, with or without a database', async () => {
-    expect(await createKeyAuthenticator(['dev-key', 'other'])('other')).toEqual({
-      tenantId: DEFAULT_TENANT,
-      keyName: 'env-2',
-      keyId: 'env-2',
-    });
-    expect(await createKeyAuthenticator(['dev-key'], { db: client.db })('dev-key')).toEqual({
-      tenantId: 'default',
-      keyName: 'env-1',
-      keyId: 'env-1',
-    });
+    expect(await createKeyAuthenticator(['dev-key', 'other'])('other')).toEqual(keyPrincipal(DEFAULT_TENANT, 'env-2', 'env-2', 'admin'));
+    expect(await createKeyAuthenticator(['dev-key'], { db: client.db })('dev-key')).toEqual(
+      keyPrincipal('default', 'env-1', 'env-1', 'admin'),
+    );
     expect(await createKeyAuthenticator(['dev-key'])('dev-key2')).toBeNull();
   });
 
@@ -212,7 +210,7 @@ describe('createKeyAuthenticator with a database', () => {
     const broken = createDbClient('postgres://postgres@127.0.0.1:1/none', { max: 1 });
     try {
       const authenticate = createKeyAuthenticator(['dev-key'], { db: broken.db });
-      expect(await authenticate('dev-key')).toEqual({ tenantId: 'default', keyName: 'env-1', keyId: 'env-1' });
+      expect(await authenticate('dev-key')).toEqual(keyPrincipal('default', 'env-1', 'env-1', 'admin'));
       const error = await authenticate(`dp_${'C'.repeat(43)}`).catch((e: unknown) => e as Error);
       expect(error).toBeInstanceOf(Error);
       expect(String((error as Error).message)).not.toContain('C'.repeat(43));

@@ -19,6 +19,7 @@ describe('migrations', () => {
     const rows = await client.sql<{ tablename: string }[]>`select tablename from pg_tables where schemaname = 'public' order by 1`;
     expect(rows.map((r) => r.tablename)).toEqual([
       'api_keys',
+      'audit_log',
       'contacts',
       'import_before_images',
       'import_failed_rows',
@@ -27,6 +28,8 @@ describe('migrations', () => {
       'import_templates',
       'products',
       'template_mappings',
+      'user_sessions',
+      'users',
       'webhook_deliveries',
       'webhooks',
     ]);

@@ -1,9 +1,11 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
+import cookie from '@fastify/cookie';
 import { pino, type Logger } from 'pino';
 import type { Bus } from '@docprocessor/bus';
 import { jobIdOfPath } from '@docprocessor/contracts';
-import type { Authenticate, Database } from '@docprocessor/db';
+import { type Authenticate, createCallerAuthenticator, type DbClient } from '@docprocessor/db';
+import { sessionSettingsOf } from '@docprocessor/contracts';
 import type { GatewayConfig } from './config.js';
 import { clientErrorHandler, frameworkErrors, installErrorHandler } from './errors.js';
 import { Fanout } from './fanout.js';
@@ -18,7 +20,7 @@ import { Sessions } from './ws/sessions.js';
 export interface GatewayAppOptions {
   config: GatewayConfig;
   bus: Bus;
-  db: Database;
+  db: DbClient;
   authenticate: Authenticate;
   logger?: Logger;
 }
@@ -52,9 +54,11 @@ export async function buildApp({
   });
   const metrics = createMetrics();
   const fanout = new Fanout({ bus, logger, metrics });
-  const sessions = new Sessions(authenticate, logger);
+  const callers = createCallerAuthenticator(authenticate, db.sql, sessionSettingsOf(config));
+  const sessions = new Sessions(callers, logger);
 
   installErrorHandler(app);
+  await app.register(cookie);
   await app.register(websocket, {
     options: { maxPayload: MAX_CLIENT_FRAME_BYTES },
     preClose: async () => {
@@ -66,7 +70,7 @@ export async function buildApp({
       socket.terminate();
     },
   });
-  await app.register(wsRoutes, { config, db, authenticate, fanout, sessions, metrics, logger });
+  await app.register(wsRoutes, { config, db: db.db, callers, fanout, sessions, metrics, logger });
   await app.register(proxyRoutes, { upstream: config.INGEST_URL });
   await app.register(metaRoutes, { metrics });
   await webRoutes(app, { webDist: config.WEB_DIST });

@@ -1,7 +1,16 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ApiKeysEnv, BaseEnv, checkApiKeys, IngestUrlEnv, parseEnv, WebOriginEnv, withIngestUrl } from '@docprocessor/contracts';
+import {
+  ApiKeysEnv,
+  BaseEnv,
+  checkApiKeys,
+  IngestUrlEnv,
+  parseEnv,
+  SessionEnv,
+  WebOriginEnv,
+  withIngestUrl,
+} from '@docprocessor/contracts';
 
 /** The repository root, found from this file (src/ or dist/ alike sit two levels below the workspace). */
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -9,6 +18,7 @@ const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const GatewayEnv = BaseEnv.extend(ApiKeysEnv.shape)
   .extend(WebOriginEnv.shape)
   .extend(IngestUrlEnv.shape)
+  .extend(SessionEnv.shape)
   .extend({
     WEB_DIST: z
       .string()

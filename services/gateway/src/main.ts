@@ -33,7 +33,7 @@ const authenticate = createKeyAuthenticator(config.API_KEYS, {
   db: db.db,
   onError: (err, { keyId }) => logger.warn({ err, keyId }, 'could not record API key use'),
 });
-app = await buildApp({ config, bus, db: db.db, authenticate, logger });
+app = await buildApp({ config, bus, db, authenticate, logger });
 await app.listen({ host: config.HOST, port: config.WEB_PORT });
 const shownHost = ['0.0.0.0', '::'].includes(config.HOST) ? 'localhost' : config.HOST;
 logger.info({ url: `http://${shownHost}:${config.WEB_PORT}`, ingest: config.INGEST_URL, webDist: config.WEB_DIST }, 'gateway listening');

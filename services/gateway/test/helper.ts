@@ -68,7 +68,7 @@ export async function startGateway(backends: Backends, options: GatewayOptions =
   const app = await buildApp({
     config,
     bus: backends.bus,
-    db: (options.db ?? backends.db).db,
+    db: options.db ?? backends.db,
     authenticate: options.authenticate ?? createKeyAuthenticator([API_KEY]),
     ...(options.logger ? { logger: options.logger } : {}),
   });

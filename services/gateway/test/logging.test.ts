@@ -1,3 +1,4 @@
+import { keyPrincipal } from '@docprocessor/db';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +20,7 @@ beforeAll(async () => {
   });
   gateway = await startGateway(backends, {
     env: { API_KEYS: SECRET },
-    authenticate: async (key) => (key === SECRET ? { tenantId: 'default', keyId: 'k', keyName: 'k' } : null),
+    authenticate: async (key) => (key === SECRET ? keyPrincipal('default', 'k', 'k', 'importer') : null),
     logger: pino({ level: 'trace' }, sink),
   });
 });

@@ -1,3 +1,4 @@
+import { keyPrincipal } from '@docprocessor/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SNAPSHOT_SIZE, type Job } from '@docprocessor/contracts';
 import {
@@ -60,7 +61,7 @@ describe('subscribe to all jobs', () => {
 
   it('gives an empty snapshot to a tenant without jobs', async () => {
     const otherGateway = await startGateway(backends, {
-      authenticate: async (key) => (key === 'new-tenant-key' ? { tenantId: 'brand-new', keyId: 't', keyName: 't' } : null),
+      authenticate: async (key) => (key === 'new-tenant-key' ? keyPrincipal('brand-new', 't', 't', 'importer') : null),
     });
     const client = await TestClient.open(otherGateway.wsUrl, { 'x-api-key': 'new-tenant-key' });
     client.send({ op: 'subscribe' });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Authenticate } from '@docprocessor/db';
+import { type Authenticate, keyPrincipal } from '@docprocessor/db';
 import {
   advance,
   insertJob,
@@ -19,9 +19,9 @@ let gateway: Gateway;
 /** Two keys of two tenants, as `npm run keys` would make them. */
 const authenticate: Authenticate = async (key) =>
   key === 'key-acme'
-    ? { tenantId: 'acme', keyId: 'a', keyName: 'a' }
+    ? keyPrincipal('acme', 'a', 'a', 'importer')
     : key === 'key-default'
-      ? { tenantId: 'default', keyId: 'd', keyName: 'd' }
+      ? keyPrincipal('default', 'd', 'd', 'importer')
       : null;
 
 beforeAll(async () => {

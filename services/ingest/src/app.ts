@@ -7,9 +7,11 @@ import type { IngestContext } from './imports/context.js';
 import { sweepUnannouncedJobs } from './imports/announce-job.js';
 import { apiDocsPlugin } from './plugins/api-docs.js';
 import { authPlugin } from './plugins/auth.js';
+import { auditPlugin } from './plugins/audit.js';
 import { answerRouterError, errorsPlugin } from './plugins/errors.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { importRoutes } from './routes/imports.js';
+import { peopleRoutes } from './routes/people.js';
 import { metaRoutes } from './routes/meta.js';
 import { rowErrorRoutes } from './routes/row-errors.js';
 import { previewRoutes } from './routes/previews.js';
@@ -43,7 +45,8 @@ export async function buildApp({
   });
   await app.register(errorsPlugin);
   await app.register(metricsPlugin);
-  await app.register(authPlugin, { authenticate });
+  await app.register(auditPlugin, { ctx });
+  await app.register(authPlugin, { authenticate, ctx });
   await app.register(multipart, { throwFileSizeLimit: true });
   // Per-key limits, set on the routes that need them; runs after authentication so the key is known.
   await app.register(rateLimit, {
@@ -59,6 +62,7 @@ export async function buildApp({
   await app.register(previewRoutes, { ctx });
   await app.register(webhookRoutes, { ctx });
   await app.register(metaRoutes, { ctx });
+  await app.register(peopleRoutes, { ctx });
   await app.register(apiDocsPlugin);
 
   if (sweepEveryMs > 0) {

@@ -1,9 +1,31 @@
 import { z } from 'zod';
-import { ApiKeysEnv, BaseEnv, checkApiKeys, DEFAULT_MAX_UPLOAD_BYTES, IngestAddressEnv, parseEnv } from '@docprocessor/contracts';
+import {
+  ApiKeysEnv,
+  BaseEnv,
+  checkApiKeys,
+  DEFAULT_MAX_UPLOAD_BYTES,
+  IngestAddressEnv,
+  parseEnv,
+  SessionEnv,
+} from '@docprocessor/contracts';
 
 export const IngestEnv = BaseEnv.extend(ApiKeysEnv.shape)
   .extend(IngestAddressEnv.shape)
+  .extend(SessionEnv.shape)
   .extend({
+    SIGN_IN_MAX_FAILURES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(5)
+      .describe('Failed sign-ins for one email (an account or not) within `SIGN_IN_WINDOW_MINUTES` past which sign-in gets `429`.'),
+    SIGN_IN_MAX_FAILURES_PER_ADDRESS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(50)
+      .describe('Failed sign-ins from one client address within `SIGN_IN_WINDOW_MINUTES` past which sign-in gets `429`.'),
+    SIGN_IN_WINDOW_MINUTES: z.coerce.number().int().positive().default(15).describe('The window the two sign-in limits count in.'),
     MAX_UPLOAD_BYTES: z.coerce
       .number()
       .int()

@@ -19,6 +19,12 @@ describe('loadConfig', () => {
       MAX_UPLOAD_BYTES: 1024 * 1024 * 1024,
       OUTBOX_SWEEP_MS: 5000,
       UPLOAD_RATE_LIMIT_PER_MINUTE: 60,
+      SESSION_IDLE_MINUTES: 60,
+      SESSION_MAX_HOURS: 12,
+      SESSION_ROTATE_MINUTES: 15,
+      SIGN_IN_MAX_FAILURES: 5,
+      SIGN_IN_MAX_FAILURES_PER_ADDRESS: 50,
+      SIGN_IN_WINDOW_MINUTES: 15,
       MAX_QUEUED_JOBS: 10_000,
       MAX_STORED_BYTES: 0,
       BACKPRESSURE_RETRY_AFTER_SECONDS: 30,
@@ -29,9 +35,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ INGEST_PORT: '', MAX_UPLOAD_BYTES: '' })).toMatchObject({ INGEST_PORT: 3001, MAX_UPLOAD_BYTES: 1024 ** 3 });
   });
 
-  it('refuses the development key in production, and no key at all', () => {
+  it('refuses the development key in production; API_KEYS=none means no static keys (people sign in)', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/dev-key/);
-    expect(() => loadConfig({ API_KEYS: ' , ' })).toThrow(/API_KEYS/);
+    expect(loadConfig({ NODE_ENV: 'production', API_KEYS: 'none' }).API_KEYS).toEqual([]);
+    expect(loadConfig({ API_KEYS: 'a, b' }).API_KEYS).toEqual(['a', 'b']);
   });
 
   it('names what is wrong', () => {

@@ -6,7 +6,7 @@ let h: Harness;
 let otherKey: string;
 beforeAll(async () => {
   h = await build();
-  otherKey = (await createApiKey(h.ctx.db.db, { tenantId: 'other', name: 'test' })).key;
+  otherKey = (await createApiKey(h.ctx.db.db, { tenantId: 'other', name: 'test', role: 'admin' })).key;
 });
 afterAll(() => h.close());
 

@@ -1,6 +1,5 @@
 import type { ApiKeyInfo, CreatedApiKey } from '@docprocessor/db';
-
-const when = (date: Date | null): string => (date ? `${date.toISOString().slice(0, 19).replace('T', ' ')}Z` : '-');
+import { formatTable, when } from '../text-table.js';
 
 export function formatCreatedKey(created: CreatedApiKey): string {
   return [
@@ -11,6 +10,7 @@ export function formatCreatedKey(created: CreatedApiKey): string {
     `  id      ${created.id}`,
     `  tenant  ${created.tenantId}`,
     `  name    ${created.name}`,
+    `  role    ${created.role}`,
     `  prefix  ${created.prefix}`,
     '',
     `Send it as the X-API-Key header (WebSocket: /ws?apiKey=<key>). Revoke it with: npm run keys -- revoke ${created.id}`,
@@ -20,13 +20,7 @@ export function formatCreatedKey(created: CreatedApiKey): string {
 /** A plain text table, one key per line, columns padded to their widest cell. */
 export function formatKeyTable(keys: readonly ApiKeyInfo[]): string {
   if (keys.length === 0) return 'No API keys yet. Create one: npm run keys -- create --tenant T --name N';
-  const header = ['ID', 'TENANT', 'NAME', 'PREFIX', 'CREATED', 'LAST USED', 'REVOKED'];
-  const rows = keys.map((k) => [k.id, k.tenantId, k.name, k.prefix, when(k.createdAt), when(k.lastUsedAt), when(k.revokedAt)]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column]!))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
+  const header = ['ID', 'TENANT', 'NAME', 'ROLE', 'PREFIX', 'CREATED', 'LAST USED', 'REVOKED'];
+  const rows = keys.map((k) => [k.id, k.tenantId, k.name, k.role, k.prefix, when(k.createdAt), when(k.lastUsedAt), when(k.revokedAt)]);
+  return formatTable(header, rows);
 }

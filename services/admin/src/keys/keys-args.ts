@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { BaseEnv } from '@docprocessor/contracts';
+import { BaseEnv, DEFAULT_KEY_ROLE, type Role } from '@docprocessor/contracts';
 import { ApiKeyId, NewApiKey, parseApiKeyInput, TenantId } from '@docprocessor/db';
 
 /** The services' own default, so the command and the services meet in the same database. */
@@ -8,7 +8,8 @@ export const DEFAULT_DATABASE_URL = BaseEnv.shape.DATABASE_URL.parse(undefined);
 export const USAGE = `Manage the API keys of DocProcessor's tenants.
 
 Usage:
-  npm run keys -- create --tenant T --name N   create a key for tenant T and print it (only this once)
+  npm run keys -- create --tenant T --name N [--role R]
+                                               create a key for tenant T and print it (only this once)
   npm run keys -- list [--tenant T]            list keys: id, tenant, name, prefix, created, last used, revoked
   npm run keys -- revoke ID                    revoke a key; services refuse it within 2 seconds
   npm run keys -- --help                       this text
@@ -16,15 +17,16 @@ Usage:
 Options:
   -t, --tenant T   1 to 64 characters of letters, digits, "-" and "_"
   -n, --name N     what the key is for, e.g. "ci" (1 to 100 characters)
+  -r, --role R     viewer, importer (the default) or admin
       --json       print JSON instead of text (create, list)
 
 The database is DATABASE_URL (default ${DEFAULT_DATABASE_URL}); it is created and
-migrated when needed. Keys in API_KEYS keep working, in the tenant "default".
+migrated when needed. Keys in API_KEYS keep working, in the tenant "default", as admin.
 Exit codes: 0 done, 1 failed (e.g. no such key, database unreachable), 2 wrong usage.`;
 
 export type KeysCommand =
   | { command: 'help' }
-  | { command: 'create'; tenantId: string; name: string; json: boolean }
+  | { command: 'create'; tenantId: string; name: string; role: Role; json: boolean }
   | { command: 'list'; tenantId: string | undefined; json: boolean }
   | { command: 'revoke'; id: string };
 
@@ -50,6 +52,7 @@ const readOptions = (argv: readonly string[]) =>
     options: {
       tenant: { type: 'string', short: 't' },
       name: { type: 'string', short: 'n' },
+      role: { type: 'string', short: 'r' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -75,7 +78,11 @@ export function parseKeysArgs(argv: readonly string[]): KeysCommand {
       noMore('create');
       if (values.tenant === undefined) throw new UsageError('create needs --tenant T');
       if (values.name === undefined) throw new UsageError('create needs --name N');
-      return { command: 'create', ...valid(NewApiKey, { tenantId: values.tenant, name: values.name }), json: values.json };
+      return {
+        command: 'create',
+        ...valid(NewApiKey, { tenantId: values.tenant, name: values.name, role: values.role ?? DEFAULT_KEY_ROLE }),
+        json: values.json,
+      };
     case 'list':
       noMore('list');
       if (values.name !== undefined) throw new UsageError('list takes no --name');

@@ -1,21 +1,9 @@
-import {
-  createApiKey,
-  createDbClient,
-  ensureDatabase,
-  isInvalidApiKeyInput,
-  listApiKeys,
-  migrateDatabase,
-  revokeApiKey,
-  type Database,
-} from '@docprocessor/db';
+import { createApiKey, isInvalidApiKeyInput, listApiKeys, revokeApiKey, type Database } from '@docprocessor/db';
+import { type CliIo, withAdminDatabase } from '../admin-database.js';
 import { formatCreatedKey, formatKeyTable } from './format-keys.js';
 import { DEFAULT_DATABASE_URL, parseKeysArgs, USAGE, UsageError, type KeysCommand } from './keys-args.js';
 
-export interface CliIo {
-  env: Record<string, string | undefined>;
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
-}
+export type { CliIo } from '../admin-database.js';
 
 /** Runs one `keys` command line and resolves with the process exit code: 0 done, 1 failed, 2 wrong usage. */
 export async function runKeysCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -33,23 +21,7 @@ export async function runKeysCli(argv: readonly string[], io: CliIo): Promise<nu
     print(USAGE);
     return 0;
   }
-  const url = io.env.DATABASE_URL || DEFAULT_DATABASE_URL;
-  let client: ReturnType<typeof createDbClient> | undefined;
-  try {
-    if (await ensureDatabase(url)) io.stderr.write(`keys: created database ${describeDatabase(url)}\n`);
-    await migrateDatabase(url);
-    client = createDbClient(url, { max: 1, applicationName: 'keys-cli' });
-    return await execute(command, client.db, print, fail);
-  } catch (error) {
-    if (isInvalidApiKeyInput(error)) {
-      fail(error.message);
-      return 2;
-    }
-    fail(`${(error as Error).message ?? String(error)} (database ${describeDatabase(url)}, from DATABASE_URL)`);
-    return 1;
-  } finally {
-    await client?.close();
-  }
+  return withAdminDatabase('keys', io, DEFAULT_DATABASE_URL, isInvalidApiKeyInput, (client) => execute(command, client.db, print, fail));
 }
 
 async function execute(
@@ -60,7 +32,7 @@ async function execute(
 ): Promise<number> {
   switch (command.command) {
     case 'create': {
-      const created = await createApiKey(db, { tenantId: command.tenantId, name: command.name });
+      const created = await createApiKey(db, { tenantId: command.tenantId, name: command.name, role: command.role });
       print(command.json ? JSON.stringify(created) : formatCreatedKey(created));
       return 0;
     }
@@ -79,15 +51,5 @@ async function execute(
       fail(`no active API key has the id ${command.id} (unknown or already revoked; see: npm run keys -- list)`);
       return 1;
     }
-  }
-}
-
-/** host:port/name, never the user or password of the URL. */
-function describeDatabase(url: string): string {
-  try {
-    const { hostname, port, pathname } = new URL(url);
-    return `${hostname}:${port || 5432}${pathname}`;
-  } catch {
-    return '(unparsable DATABASE_URL)';
   }
 }

@@ -31,7 +31,7 @@ export interface Principal {
 /** The role of the keys in API_KEYS: they are the operator's own development keys, and the UI's key sign-in uses them. */
 export const STATIC_KEY_ROLE: Role = 'admin';
 
-const keyPrincipal = (tenantId: string, keyId: string, keyName: string, role: Role): Principal => ({
+export const keyPrincipal = (tenantId: string, keyId: string, keyName: string, role: Role): Principal => ({
   tenantId,
   keyId,
   keyName,

@@ -1,6 +1,7 @@
 import type { DbClient, Queries, SqlFragment } from '../client.js';
 import type { ImportJobRow } from '../schema/import-jobs.js';
 import { heldBy, quietFor, type Fence } from './fences.js';
+import { type AuditRecord, withAudit } from '../people/audit-log.js';
 import { jobFromSql } from './job-from-sql.js';
 
 /** Writes to a job that do not change its status, each behind a fence; undefined when the fence did not hold. */
@@ -68,12 +69,14 @@ export function handBackJob(db: DbClient, jobId: string, fence: Extract<Fence, {
 }
 
 /** A cancel of a job a worker is processing: the worker stops at its next batch boundary and ends it with `stop`. */
-export async function requestCancel(db: DbClient, jobId: string, tenantId: string): Promise<ImportJobRow | undefined> {
-  const [record] = await db.sql`
-    update import_jobs set cancel_requested = true
-    where id = ${jobId} and tenant_id = ${tenantId} and status = 'processing'
-    returning *`;
-  return record ? jobFromSql(record) : undefined;
+export async function requestCancel(db: DbClient, jobId: string, tenantId: string, audit?: AuditRecord): Promise<ImportJobRow | undefined> {
+  return withAudit(db.sql, audit, async (sql) => {
+    const [record] = await sql`
+      update import_jobs set cancel_requested = true
+      where id = ${jobId} and tenant_id = ${tenantId} and status = 'processing'
+      returning *`;
+    return record ? jobFromSql(record) : undefined;
+  });
 }
 
 /** Jobs the watchdog should look at: processing without a committed batch, or pending unclaimed, for too long. */

@@ -2,6 +2,7 @@ import type { JobFix } from '@docprocessor/contracts';
 import type { DbClient, Queries } from '../client.js';
 import type { ImportJobRow, StoredFix } from '../schema/import-jobs.js';
 import { jobFromSql } from './job-from-sql.js';
+import { type AuditRecord, withAudit } from '../people/audit-log.js';
 
 /** How many fixes a job keeps in its history; older ones drop off when a new one is added. */
 export const KEPT_FIXES = 10;
@@ -14,15 +15,23 @@ const takesFix = (sql: Queries) => sql`status = 'completed' and not dry_run and 
  * Appends a pending fix to a job that takes one (see takesFix), in one guarded UPDATE, so two uploads at once
  * never both get in. Undefined: the job is not (or no longer) in a state that takes a fix.
  */
-export async function addJobFix(db: DbClient, jobId: string, tenantId: string, fix: StoredFix): Promise<ImportJobRow | undefined> {
-  const [record] = await db.sql`
+export async function addJobFix(
+  db: DbClient,
+  jobId: string,
+  tenantId: string,
+  fix: StoredFix,
+  audit?: AuditRecord,
+): Promise<ImportJobRow | undefined> {
+  return withAudit(db.sql, audit, async (sql) => {
+    const [record] = await sql`
     update import_jobs set updated_at = now(),
       fixes = (select coalesce(jsonb_agg(f order by n), '[]'::jsonb)
                from jsonb_array_elements(fixes || ${JSON.stringify([fix])}::jsonb) with ordinality as e(f, n)
                where n > jsonb_array_length(fixes) + 1 - ${KEPT_FIXES})
-    where id = ${jobId} and tenant_id = ${tenantId} and ${takesFix(db.sql)}
+    where id = ${jobId} and tenant_id = ${tenantId} and ${takesFix(sql)}
     returning *`;
-  return record ? jobFromSql(record) : undefined;
+    return record ? jobFromSql(record) : undefined;
+  });
 }
 
 /** The fix's entry with `patch` applied; every other entry as it was. */

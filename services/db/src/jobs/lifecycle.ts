@@ -6,6 +6,8 @@ import { changeOf, type JobChangeRow } from './job-change.js';
 import { jobFromSql } from './job-from-sql.js';
 import { heldBy, type Fence } from './fences.js';
 import { revertUnderway } from '../repairs/before-image-retention.js';
+import { type AuditRecord, auditRow, recordAudit, withAudit } from '../people/audit-log.js';
+import { auditLog } from '../schema/people.js';
 
 /**
  * The one UPDATE behind every transition: the status moves from one the table allows to the table's
@@ -38,7 +40,7 @@ export interface NewJob extends Omit<NewImportJobRow, 'status' | 'duplicateOf' |
  * `create`: commits a pending job, naming the tenant's first earlier job of the same file and template as
  * the one it duplicates. Undefined when another request with the same Idempotency-Key got there first.
  */
-export async function createJob(db: DbClient, values: NewJob): Promise<JobChangeRow | undefined> {
+export async function createJob(db: DbClient, values: NewJob, audit?: AuditRecord): Promise<JobChangeRow | undefined> {
   const row = await db.db.transaction(async (tx) => {
     const [original] = await tx
       .select({ id: importJobs.id })
@@ -51,13 +53,14 @@ export async function createJob(db: DbClient, values: NewJob): Promise<JobChange
       .values({ ...values, status: JOB_TRANSITIONS.create.to, duplicateOf: original?.id ?? null, createdAt: new Date() })
       .onConflictDoNothing({ target: [importJobs.tenantId, importJobs.idempotencyKey] })
       .returning();
+    if (inserted[0] && audit) await tx.insert(auditLog).values(auditRow(audit));
     return inserted[0];
   });
   return row && changeOf(row, JOB_TRANSITIONS.create.event);
 }
 
 /** `retry`: a new attempt from row 1; the earlier attempt's counters and row errors go, in one transaction. */
-export async function retryJob(db: DbClient, jobId: string, tenantId: string): Promise<JobChangeRow | undefined> {
+export async function retryJob(db: DbClient, jobId: string, tenantId: string, audit?: AuditRecord): Promise<JobChangeRow | undefined> {
   return db.sql.begin(async (sql) => {
     const change = await transition(
       sql,
@@ -71,13 +74,16 @@ export async function retryJob(db: DbClient, jobId: string, tenantId: string): P
     );
     if (change) await sql`delete from import_row_errors where job_id = ${jobId}`;
     if (change) await sql`delete from import_failed_rows where job_id = ${jobId}`;
+    if (change && audit) await recordAudit(sql, audit);
     return change;
   });
 }
 
 /** `cancel`: a job no worker took yet ends at once. */
-export const cancelJob = (db: DbClient, jobId: string, tenantId: string): Promise<JobChangeRow | undefined> =>
-  transition(db.sql, 'cancel', jobId, db.sql`tenant_id = ${tenantId}`, db.sql`cancel_requested = true, ${finished(db.sql)}`);
+export const cancelJob = (db: DbClient, jobId: string, tenantId: string, audit?: AuditRecord): Promise<JobChangeRow | undefined> =>
+  withAudit(db.sql, audit, (sql) =>
+    transition(sql, 'cancel', jobId, sql`tenant_id = ${tenantId}`, sql`cancel_requested = true, ${finished(sql)}`),
+  );
 
 /** `start`: a pending job's first run, with a run id of its own that its rows carry. */
 export const startJob = (db: DbClient, jobId: string): Promise<JobChangeRow | undefined> =>

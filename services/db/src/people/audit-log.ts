@@ -1,5 +1,5 @@
 import type { AuditAction, AuditEntry, AuditList, AuditOutcome } from '@docprocessor/contracts';
-import type { Queries } from '../client.js';
+import type { Queries, Sql } from '../client.js';
 import type { auditLog } from '../schema/people.js';
 
 /** Who acted, as the audit log keeps it. */
@@ -47,6 +47,23 @@ export async function recordAudit(sql: Queries, { actor, action, target, outcome
             ${detail ? JSON.stringify(detail) : null}::jsonb)`;
 }
 
+/**
+ * Runs `change` and, when it changed something (not undefined), records `audit` in the same transaction:
+ * an action is never in the log without its change, nor the change without its entry. No entry: runs it as is.
+ */
+export async function withAudit<T>(
+  sql: Sql,
+  audit: AuditRecord | undefined,
+  change: (sql: Queries) => Promise<T | undefined>,
+): Promise<T | undefined> {
+  if (!audit) return change(sql);
+  return sql.begin(async (tx) => {
+    const changed = await change(tx);
+    if (changed !== undefined) await recordAudit(tx, audit);
+    return changed;
+  }) as Promise<T | undefined>;
+}
+
 interface AuditQuery {
   limit: number;
   cursor?: string | undefined;
@@ -72,7 +89,7 @@ export async function listAudit(sql: Queries, tenantId: string, query: AuditQuer
   const page = rows.slice(0, query.limit);
   const items: AuditEntry[] = page.map((row) => ({
     id: String(row.id),
-    at: row.at.toISOString(),
+    at: new Date(row.at).toISOString(),
     actor: row.actor,
     action: row.action,
     target: row.target,

@@ -1,6 +1,8 @@
+import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { Email, ROLES, type Role } from '@docprocessor/contracts';
 import type { DbClient } from '../client.js';
+import { users } from '../schema/people.js';
 import { TenantId } from '../api-keys/inputs.js';
 import { type AuditActor, cliActor, recordAudit } from './audit-log.js';
 import { generatePassword, hashPassword } from './passwords.js';
@@ -62,10 +64,19 @@ export async function createUser(db: DbClient, input: NewUser, actor?: AuditActo
 
 /** Every account, by tenant then oldest first; never a password hash. */
 export async function listUsers(db: DbClient, tenantId?: string): Promise<UserInfo[]> {
-  return db.sql<UserInfo[]>`
-    select id, tenant_id as "tenantId", email, role, created_at as "createdAt", last_sign_in_at as "lastSignInAt", disabled_at as "disabledAt"
-    from users ${tenantId === undefined ? db.sql`` : db.sql`where tenant_id = ${tenantId}`}
-    order by tenant_id, created_at, id`;
+  return db.db
+    .select({
+      id: users.id,
+      tenantId: users.tenantId,
+      email: users.email,
+      role: users.role,
+      createdAt: users.createdAt,
+      lastSignInAt: users.lastSignInAt,
+      disabledAt: users.disabledAt,
+    })
+    .from(users)
+    .where(tenantId === undefined ? undefined : eq(users.tenantId, tenantId))
+    .orderBy(asc(users.tenantId), asc(users.createdAt), asc(users.id));
 }
 
 /**

@@ -3,6 +3,7 @@ import type { DbClient, Queries } from '../client.js';
 import { jobFromSql } from '../jobs/job-from-sql.js';
 import type { ImportJobRow } from '../schema/import-jobs.js';
 import { holdOffRetention } from './before-image-retention.js';
+import { type AuditRecord, recordAudit } from '../people/audit-log.js';
 
 /** Statuses a revert starts from: the final ones it leaves. */
 const REVERTIBLE = FINAL_STATUSES.filter((status) => status !== 'reverted');
@@ -18,6 +19,7 @@ export async function requestRevert(
   jobId: string,
   tenantId: string,
   plan: Pick<JobRevert, 'toDelete' | 'toRestore'>,
+  audit?: AuditRecord,
 ): Promise<ImportJobRow | undefined> {
   const revert: JobRevert = {
     requestedAt: new Date().toISOString(),
@@ -34,6 +36,7 @@ export async function requestRevert(
         and before_images_dropped_at is null and (revert is null or jsonb_typeof(revert -> 'error') = 'object')
         and not fixes @> '[{"status": "pending"}]'::jsonb and not fixes @> '[{"status": "processing"}]'::jsonb
       returning *`;
+    if (record && audit) await recordAudit(sql, audit);
     return record ? jobFromSql(record) : undefined;
   });
 }

@@ -16,6 +16,7 @@ import { bindToCatalog } from './bind-table.js';
 import { alterManagedTable, createManagedTable, dropManagedTable } from './managed-tables.js';
 import { readCatalog } from './read-catalog.js';
 import { displayName, parseTableName, qualified, quoteIdent, tenantSchema, type TableName } from './sql-names.js';
+import { type AuditRecord, recordAudit } from '../people/audit-log.js';
 import { findTemplateRow, toTemplate } from './template-store.js';
 
 const invalid = (issue: TemplateIssue) => new AppError('invalid_template', describeTemplateIssue(issue));
@@ -87,7 +88,7 @@ async function bindDefinition(sql: Queries, table: TableName, input: Pick<Templa
  * POST /api/templates. Without `table`, the service makes a typed table in the tenant's schema; with it, the
  * template binds to that table. Either way the table, its lineage columns and the template commit together.
  */
-export async function createTemplate(db: DbClient, tenantId: string, input: TemplateInput): Promise<Template> {
+export async function createTemplate(db: DbClient, tenantId: string, input: TemplateInput, audit?: AuditRecord): Promise<Template> {
   return db.sql.begin(async (sql) => {
     if (await findTemplateRow(sql, tenantId, input.name))
       throw new AppError('template_exists', `A template named ${input.name} exists already`);
@@ -113,12 +114,19 @@ export async function createTemplate(db: DbClient, tenantId: string, input: Temp
       await addLineage(sql, table);
       await insertTemplate(sql, tenantId, input.name, table, false, definition);
     }
+    if (audit) await recordAudit(sql, audit);
     return toTemplate((await findTemplateRow(sql, tenantId, input.name))!);
   });
 }
 
 /** PUT /api/templates/:name: a compatible change is applied to the template and its table together. */
-export async function changeTemplate(db: DbClient, tenantId: string, name: string, change: TemplateChange): Promise<Template> {
+export async function changeTemplate(
+  db: DbClient,
+  tenantId: string,
+  name: string,
+  change: TemplateChange,
+  audit?: AuditRecord,
+): Promise<Template> {
   return db.sql.begin(async (sql) => {
     const row = await findTemplateRow(sql, tenantId, name, true);
     if (!row) throw new AppError('not_found', `No template ${name}`);
@@ -142,6 +150,7 @@ export async function changeTemplate(db: DbClient, tenantId: string, name: strin
     if (!verdict.compatible) throw new AppError('incompatible_change', `This change cannot be applied: ${verdict.reasons.join('; ')}`);
     if (row.managed) await alterManagedTable(sql, table, verdict.table);
     await sql`update import_templates set definition = ${JSON.stringify(next)}::jsonb, updated_at = now() where id = ${row.id}`;
+    if (audit) await recordAudit(sql, audit);
     return toTemplate((await findTemplateRow(sql, tenantId, name))!);
   });
 }
@@ -150,7 +159,7 @@ export async function changeTemplate(db: DbClient, tenantId: string, name: strin
  * DELETE /api/templates/:name. A managed template's table goes with it (the service made it for the template);
  * a bound table stays as it is. Refused while a job that has not finished uses the template.
  */
-export async function deleteTemplate(db: DbClient, tenantId: string, name: string): Promise<void> {
+export async function deleteTemplate(db: DbClient, tenantId: string, name: string, audit?: AuditRecord): Promise<void> {
   await db.sql.begin(async (sql) => {
     const row = await findTemplateRow(sql, tenantId, name, true);
     if (!row) throw new AppError('not_found', `No template ${name}`);
@@ -161,5 +170,6 @@ export async function deleteTemplate(db: DbClient, tenantId: string, name: strin
     if (busy && busy.n > 0) throw new AppError('template_in_use', `${busy.n} import(s) of template ${name} have not finished yet`);
     if (row.managed) await dropManagedTable(sql, { schema: row.tableSchema, table: row.tableName });
     await sql`delete from import_templates where id = ${row.id}`;
+    if (audit) await recordAudit(sql, audit);
   });
 }

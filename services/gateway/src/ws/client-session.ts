@@ -89,9 +89,9 @@ export class ClientSession implements FanoutClient {
   /** The key this socket was opened with is no longer valid: say so, then close. */
   closeRevoked(): void {
     if (this.ended) return;
-    this.options.logger.info('closing a socket whose API key was revoked');
-    this.sendError(new AppError('unauthorized', 'The API key of this connection was revoked'));
-    this.closeWith(CLOSE_KEY_REVOKED, 'API key revoked');
+    this.options.logger.info('closing a socket whose API key was revoked or whose session ended');
+    this.sendError(new AppError('unauthorized', 'The API key of this connection was revoked, or its sign-in session ended'));
+    this.closeWith(CLOSE_KEY_REVOKED, 'credentials revoked');
   }
 
   private onFrame(data: WebSocket.RawData): void {

@@ -1,25 +1,35 @@
 import type { Logger } from 'pino';
 import type { WebSocketServer } from 'ws';
-import type { Authenticate } from '@docprocessor/db';
+import type { CallerAuthenticator, Credentials, Principal } from '@docprocessor/db';
 import type { ClientSession } from './client-session.js';
 
 const HEARTBEAT_MS = 30_000;
-/** How often open sockets' keys are checked again: a revoked key stops receiving within seconds, not at reconnect. */
+/** How often open sockets' callers are checked again: a revoked key or ended session stops receiving within seconds. */
 const KEY_RECHECK_MS = 1000;
 const CLOSE_GRACE_MS = 1_000;
 
+/** Who opened a socket, and with what: rechecked every second. */
+interface Caller {
+  principal: Principal;
+  credentials: Credentials;
+}
+
+/** Sockets opened by one key or one browser session are checked once for all of them. */
+const callerId = ({ principal, credentials }: Caller): string =>
+  principal.sessionId ? `session:${principal.sessionId}` : `key:${credentials.apiKey ?? ''}`;
+
 /**
- * The open sessions of one app, each with the API key it connected with: a heartbeat that drops dead peers,
- * a recheck that closes the sessions of revoked keys, and the goodbye at shutdown.
+ * The open sessions of one app, each with the caller that opened it: a heartbeat that drops dead peers,
+ * a recheck that closes the sockets of revoked keys and ended browser sessions, and the goodbye at shutdown.
  */
 export class Sessions {
-  private readonly open = new Map<ClientSession, string | undefined>();
+  private readonly open = new Map<ClientSession, Caller>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly recheck: NodeJS.Timeout;
   private rechecking = false;
 
   constructor(
-    private readonly authenticate: Authenticate,
+    private readonly callers: CallerAuthenticator,
     private readonly logger: Logger,
   ) {
     this.heartbeat = setInterval(() => {
@@ -38,25 +48,25 @@ export class Sessions {
     return this.open.size;
   }
 
-  add(session: ClientSession, apiKey: string | undefined): void {
-    this.open.set(session, apiKey);
+  add(session: ClientSession, caller: Caller): void {
+    this.open.set(session, caller);
   }
 
   delete(session: ClientSession): void {
     this.open.delete(session);
   }
 
-  // One lookup per distinct key, not per socket: a thousand browsers on one key cost one check a second, not a thousand.
+  // One lookup per distinct caller, not per socket: a thousand browsers on one key cost one check a second, not a thousand.
   private async recheckKeys(): Promise<void> {
-    const byKey = new Map<string | undefined, ClientSession[]>();
-    for (const [session, apiKey] of this.open) {
-      const sessions = byKey.get(apiKey);
-      if (sessions) sessions.push(session);
-      else byKey.set(apiKey, [session]);
+    const byCaller = new Map<string, { caller: Caller; sessions: ClientSession[] }>();
+    for (const [session, caller] of this.open) {
+      const group = byCaller.get(callerId(caller));
+      if (group) group.sessions.push(session);
+      else byCaller.set(callerId(caller), { caller, sessions: [session] });
     }
-    for (const [apiKey, sessions] of byKey) {
+    for (const { caller, sessions } of byCaller.values()) {
       try {
-        if (await this.authenticate(apiKey)) continue;
+        if (await this.callers.stillValid(caller.principal, caller.credentials)) continue;
       } catch (error) {
         // Keys cannot be checked right now (database away): keep serving, as before the outage; new upgrades get 503.
         this.logger.warn({ err: error }, 'could not check the API keys of open sockets');

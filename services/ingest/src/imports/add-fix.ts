@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { publishRepair } from '@docprocessor/bus';
 import { AppError, type Job } from '@docprocessor/contracts';
-import { addJobFix, findJobRow, toJob, withdrawJobFix, type ImportJobRow, type Principal } from '@docprocessor/db';
+import { type AuditRecord, addJobFix, findJobRow, toJob, withdrawJobFix, type ImportJobRow, type Principal } from '@docprocessor/db';
 import type { IngestContext } from './context.js';
 import { receiveUpload } from './receive-upload.js';
 import { checkFailedRows } from './failed-rows.js';
@@ -40,7 +40,7 @@ export async function addFix({
   input,
 }: {
   ctx: IngestContext;
-  input: { principal: Principal; jobId: string; request: FastifyRequest };
+  input: { principal: Principal; jobId: string; request: FastifyRequest; audit: AuditRecord };
 }): Promise<Job> {
   const { principal, jobId } = input;
   const fixId = randomUUID();
@@ -72,7 +72,8 @@ export async function addFix({
       error: null,
       at: new Date().toISOString(),
     };
-    const added = await addJobFix(ctx.db, jobId, principal.tenantId, { ...fix, objectName: upload.stored.name, ...dialect });
+    const stored = { ...fix, objectName: upload.stored.name, ...dialect };
+    const added = await addJobFix(ctx.db, jobId, principal.tenantId, stored, { ...input.audit, detail: { fixId, filename: fix.filename } });
     if (!added) throw new AppError('invalid_state', `Import ${jobId} changed while the fix was read (another fix, or a revert); try again`);
     try {
       await publishRepair(ctx.bus, { kind: 'fix', jobId, fixId, at: fix.at }, fixId);

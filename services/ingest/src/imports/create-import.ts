@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { AppError, AUTO_TEMPLATE, ImportFormFields, type Job, type Template } from '@docprocessor/contracts';
-import { createJob, createTemplate, findTemplate, importJobs, toJob, type Principal } from '@docprocessor/db';
+import { type AuditRecord, createJob, createTemplate, findTemplate, importJobs, toJob, type Principal } from '@docprocessor/db';
 import { previewWorkbook } from '../previews/preview-workbook.js';
 import { sniffCsv } from '../previews/sniff-csv.js';
 import { inferTemplate } from '../templates/infer-template.js';
@@ -15,6 +15,8 @@ export interface CreateImportInput {
   jobId: string;
   upload: ReceivedUpload;
   idempotencyKey: string | undefined;
+  /** The `import.create` entry, written with the job. */
+  audit: AuditRecord;
 }
 
 /** Turns a stored upload into a committed job and announces it. The stored object is removed on any refusal. */
@@ -25,7 +27,7 @@ export async function createImport({
   ctx: IngestContext;
   input: CreateImportInput;
 }): Promise<{ job: Job; created: boolean }> {
-  const { principal, jobId, upload, idempotencyKey } = input;
+  const { principal, jobId, upload, idempotencyKey, audit } = input;
   try {
     const fields = parseFields(upload.fields);
     if (upload.stored.size === 0) throw new AppError('empty_file', 'The file is empty: send a CSV with a header line');
@@ -34,28 +36,32 @@ export async function createImport({
     if (format === 'csv' && fields.sheet !== undefined)
       throw new AppError('invalid_request', 'Field "sheet" is for .xlsx workbooks; this file is CSV');
     const encoding = format === 'xlsx' ? 'utf-8' : (fields.encoding ?? detectEncoding(upload.head, upload.headTruncated));
-    const template = await templateFor(ctx, principal, upload, fields, encoding, format);
+    const template = await templateFor(ctx, principal, upload, fields, encoding, format, audit);
     checkMapping(fields, template);
-    const created = await createJob(ctx.db, {
-      id: jobId,
-      tenantId: principal.tenantId,
-      template: template.name,
-      onDuplicate: fields.onDuplicate,
-      encoding,
-      delimiter: format === 'xlsx' ? ',' : (fields.delimiter ?? sniffDelimiter(upload.head, encoding)),
-      format,
-      sheet: fields.sheet ?? null,
-      mapping: fields.mapping ?? null,
-      dryRun: fields.dryRun,
-      maxErrors: fields.maxErrors ?? template.maxErrors ?? null,
-      maxErrorRate: fields.maxErrorRate ?? template.maxErrorRate ?? null,
-      atomic: fields.atomic,
-      filename: upload.filename,
-      sizeBytes: upload.stored.size,
-      sha256: upload.stored.sha256,
-      objectName: upload.stored.name,
-      idempotencyKey: idempotencyKey ?? null,
-    });
+    const created = await createJob(
+      ctx.db,
+      {
+        id: jobId,
+        tenantId: principal.tenantId,
+        template: template.name,
+        onDuplicate: fields.onDuplicate,
+        encoding,
+        delimiter: format === 'xlsx' ? ',' : (fields.delimiter ?? sniffDelimiter(upload.head, encoding)),
+        format,
+        sheet: fields.sheet ?? null,
+        mapping: fields.mapping ?? null,
+        dryRun: fields.dryRun,
+        maxErrors: fields.maxErrors ?? template.maxErrors ?? null,
+        maxErrorRate: fields.maxErrorRate ?? template.maxErrorRate ?? null,
+        atomic: fields.atomic,
+        filename: upload.filename,
+        sizeBytes: upload.stored.size,
+        sha256: upload.stored.sha256,
+        objectName: upload.stored.name,
+        idempotencyKey: idempotencyKey ?? null,
+      },
+      audit,
+    );
     if (!created) {
       // Another request with the same Idempotency-Key won the race: answer with its job.
       await ctx.files.delete(upload.stored.name).catch(() => undefined);
@@ -96,6 +102,7 @@ async function templateFor(
   fields: ImportFormFields,
   encoding: Job['encoding'],
   format: Job['format'],
+  audit: AuditRecord,
 ): Promise<Template> {
   const auto = fields.template === AUTO_TEMPLATE;
   if (auto !== (fields.table !== undefined))
@@ -109,7 +116,13 @@ async function templateFor(
     format === 'xlsx'
       ? await previewStoredWorkbook(ctx, upload.stored.name, fields.sheet ?? null)
       : await previewStoredCsv(ctx, upload, encoding);
-  const template = await createTemplate(ctx.db, principal.tenantId, inferTemplate(preview, name, fields.key));
+  const inferred = inferTemplate(preview, name, fields.key);
+  const template = await createTemplate(ctx.db, principal.tenantId, inferred, {
+    ...audit,
+    action: 'template.create',
+    target: `template:${name}`,
+    detail: { inferredFrom: audit.target },
+  });
   ctx.logger.info(
     { template: template.name, table: template.table, columns: template.columns.length, key: template.key },
     'template inferred from an upload',

@@ -1,6 +1,15 @@
 import { AppError, isTerminal, type Job, type RevertPlan } from '@docprocessor/contracts';
 import { publishEvent, publishRepair } from '@docprocessor/bus';
-import { describeConflicts, findJobRow, requestRevert, toJob, withdrawRevert, type ImportJobRow, type Principal } from '@docprocessor/db';
+import {
+  type AuditRecord,
+  describeConflicts,
+  findJobRow,
+  requestRevert,
+  toJob,
+  withdrawRevert,
+  type ImportJobRow,
+  type Principal,
+} from '@docprocessor/db';
 import type { IngestContext } from './context.js';
 import { planJobRevert } from './revert-plan.js';
 
@@ -34,7 +43,13 @@ function planRefusal(plan: RevertPlan): AppError | undefined {
  * images kept, no later import changed its rows), records it on the job with the rows it will delete and restore,
  * and queues it for the processors, which re-check and do it. Answers with the job, revert set.
  */
-export async function revertImport({ ctx, input }: { ctx: IngestContext; input: { principal: Principal; jobId: string } }): Promise<Job> {
+export async function revertImport({
+  ctx,
+  input,
+}: {
+  ctx: IngestContext;
+  input: { principal: Principal; jobId: string; audit: AuditRecord };
+}): Promise<Job> {
   const row = await findJobRow(ctx.db.db, input.jobId, { tenantId: input.principal.tenantId });
   if (!row) throw new AppError('not_found', `No import ${input.jobId}`);
   const refusal = stateRefusal(row);
@@ -42,7 +57,7 @@ export async function revertImport({ ctx, input }: { ctx: IngestContext; input: 
   const plan = await planJobRevert(ctx, row);
   const planRefused = planRefusal(plan);
   if (planRefused) throw planRefused;
-  const requested = await requestRevert(ctx.db, row.id, row.tenantId, plan);
+  const requested = await requestRevert(ctx.db, row.id, row.tenantId, plan, input.audit);
   if (!requested) {
     // Something changed since it was read (another request, retention): say what, as a fresh look does.
     const now = await findJobRow(ctx.db.db, row.id, { tenantId: row.tenantId });

@@ -13,6 +13,7 @@ import { retryImport } from '../imports/retry-import.js';
 import { revertImport } from '../imports/revert-import.js';
 import { revertPlan } from '../imports/revert-plan.js';
 import { principalOf } from '../plugins/auth.js';
+import { auditEntry } from '../plugins/audit.js';
 
 const idempotencyKeyOf = (value: string | string[] | undefined): string | undefined => {
   const key = (Array.isArray(value) ? value[0] : value)?.trim();
@@ -61,7 +62,8 @@ export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestC
     // The job's id exists from here on: this request's later lines (its completion, a refusal) carry it.
     request.log = reply.log = request.log.child({ jobId });
     const upload = await receiveUpload(ctx, request, jobId);
-    const { job, created } = await createImport({ ctx, input: { principal, jobId, upload, idempotencyKey } });
+    const audit = auditEntry(request, `job:${jobId}`, { filename: upload.filename });
+    const { job, created } = await createImport({ ctx, input: { principal, jobId, upload, idempotencyKey, audit } });
     if (created) {
       app.metrics.uploadedBytes.inc({ template: job.template }, job.sizeBytes);
       app.metrics.jobsCreated.inc({ template: job.template });
@@ -84,7 +86,7 @@ export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestC
 
   app.post('/api/imports/:id/cancel', async (request, reply) => {
     const { id } = JobIdParams.parse(request.params);
-    const job = await cancelImport({ ctx, input: { principal: principalOf(request), jobId: id } });
+    const job = await cancelImport({ ctx, input: { principal: principalOf(request), jobId: id, audit: auditEntry(request) } });
     // Cancelled at once: it was pending, so no worker will ever count its end.
     if (job.status === 'cancelled') app.metrics.jobsFinished.inc({ status: 'cancelled', template: job.template });
     // 202 while the worker is still stopping at its next batch boundary.
@@ -93,7 +95,7 @@ export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestC
 
   app.post('/api/imports/:id/commit', whenRoom, async (request, reply) => {
     const { id } = JobIdParams.parse(request.params);
-    const { job, created } = await commitDryRun({ ctx, input: { principal: principalOf(request), jobId: id } });
+    const { job, created } = await commitDryRun({ ctx, input: { principal: principalOf(request), jobId: id, audit: auditEntry(request) } });
     if (created) app.metrics.jobsCreated.inc({ template: job.template });
     return reply.code(created ? 202 : 200).send(job);
   });
@@ -105,18 +107,24 @@ export async function importRoutes(app: FastifyInstance, { ctx }: { ctx: IngestC
 
   app.post('/api/imports/:id/revert', async (request, reply) => {
     const { id } = JobIdParams.parse(request.params);
-    return reply.code(202).send(await revertImport({ ctx, input: { principal: principalOf(request), jobId: id } }));
+    return reply
+      .code(202)
+      .send(await revertImport({ ctx, input: { principal: principalOf(request), jobId: id, audit: auditEntry(request) } }));
   });
 
   app.post('/api/imports/:id/fixes', whenRoom, async (request, reply) => {
     const { id } = JobIdParams.parse(request.params);
     if (!request.isMultipart())
       throw new AppError('unsupported_media_type', 'Send the corrected file as multipart/form-data with the field "file"');
-    return reply.code(202).send(await addFix({ ctx, input: { principal: principalOf(request), jobId: id, request } }));
+    return reply
+      .code(202)
+      .send(await addFix({ ctx, input: { principal: principalOf(request), jobId: id, request, audit: auditEntry(request) } }));
   });
 
   app.post('/api/imports/:id/retry', whenRoom, async (request, reply) => {
     const { id } = JobIdParams.parse(request.params);
-    return reply.code(202).send(await retryImport({ ctx, input: { principal: principalOf(request), jobId: id } }));
+    return reply
+      .code(202)
+      .send(await retryImport({ ctx, input: { principal: principalOf(request), jobId: id, audit: auditEntry(request) } }));
   });
 }

@@ -3,6 +3,7 @@ import { AppError, describeTemplateIssue, TemplateChange, TemplateInput, Templat
 import { changeTemplate, createTemplate, deleteTemplate, findTemplate, listTemplates } from '@docprocessor/db';
 import type { IngestContext } from '../imports/context.js';
 import { principalOf } from '../plugins/auth.js';
+import { auditEntry } from '../plugins/audit.js';
 
 /** A definition in a request body, or `400 invalid_template` naming the first field that is wrong. */
 function definitionOf<T>(
@@ -36,21 +37,22 @@ export async function templateRoutes(app: FastifyInstance, { ctx }: { ctx: Inges
 
   app.post('/api/templates', async (request, reply) => {
     const input = definitionOf(TemplateInput, request.body);
-    const template = await createTemplate(ctx.db, principalOf(request).tenantId, input);
+    const template = await createTemplate(ctx.db, principalOf(request).tenantId, input, auditEntry(request, `template:${input.name}`));
     request.log.info({ template: template.name, table: template.table, managed: template.managed }, 'template created');
     return reply.code(201).send(template);
   });
 
   app.put('/api/templates/:name', async (request) => {
     const name = nameOf(request.params);
-    const template = await changeTemplate(ctx.db, principalOf(request).tenantId, name, definitionOf(TemplateChange, request.body));
+    const change = definitionOf(TemplateChange, request.body);
+    const template = await changeTemplate(ctx.db, principalOf(request).tenantId, name, change, auditEntry(request));
     request.log.info({ template: name }, 'template changed');
     return template;
   });
 
   app.delete('/api/templates/:name', async (request, reply) => {
     const name = nameOf(request.params);
-    await deleteTemplate(ctx.db, principalOf(request).tenantId, name);
+    await deleteTemplate(ctx.db, principalOf(request).tenantId, name, auditEntry(request));
     request.log.info({ template: name }, 'template deleted');
     return reply.code(204).send();
   });

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError, JobIdParams, ListDeliveriesQuery, WebhookInput, WebhookParams } from '@docprocessor/contracts';
-import { createWebhook, deleteWebhook, listDeliveries, listJobDeliveries, listWebhooks } from '@docprocessor/db';
+import { createWebhook, deleteWebhook, listDeliveries, listJobDeliveries, listWebhooks, recordAudit, withAudit } from '@docprocessor/db';
 import type { IngestContext } from '../imports/context.js';
 import { principalOf } from '../plugins/auth.js';
+import { auditEntry } from '../plugins/audit.js';
 
 const parseInput = (body: unknown) => {
   const parsed = WebhookInput.safeParse(body);
@@ -20,7 +21,12 @@ const webhookId = (params: unknown) => {
 /** Webhooks of the caller's tenant: register, list, delete, and see each delivery's attempts, by webhook or by job. */
 export async function webhookRoutes(app: FastifyInstance, { ctx }: { ctx: IngestContext }): Promise<void> {
   app.post('/api/webhooks', async (request, reply) => {
-    const created = await createWebhook(ctx.db.sql, principalOf(request).tenantId, parseInput(request.body));
+    const input = parseInput(request.body);
+    const created = await ctx.db.sql.begin(async (sql) => {
+      const webhook = await createWebhook(sql, principalOf(request).tenantId, input);
+      await recordAudit(sql, auditEntry(request, `webhook:${webhook.id}`, { url: webhook.url, events: webhook.events }));
+      return webhook;
+    });
     return reply.code(201).send(created);
   });
 
@@ -28,7 +34,10 @@ export async function webhookRoutes(app: FastifyInstance, { ctx }: { ctx: Ingest
 
   app.delete('/api/webhooks/:id', async (request, reply) => {
     const id = webhookId(request.params);
-    if (!(await deleteWebhook(ctx.db.sql, principalOf(request).tenantId, id))) throw new AppError('not_found', `No webhook ${id}`);
+    const deleted = await withAudit(ctx.db.sql, auditEntry(request), async (sql) =>
+      (await deleteWebhook(sql, principalOf(request).tenantId, id)) ? true : undefined,
+    );
+    if (!deleted) throw new AppError('not_found', `No webhook ${id}`);
     return reply.code(204).send();
   });
 
