@@ -39,10 +39,14 @@ export function actorName(actor: string): string {
   return actor;
 }
 
-/** The detail worth showing beside an entry, as `name=value` pairs (never secrets: the server keeps none there). */
-export function detailText(detail: AuditEntry['detail']): string {
-  if (!detail) return '';
-  return Object.entries(detail)
+/**
+ * The detail worth showing beside an entry, as `name=value` pairs (never secrets: the server keeps none there); the
+ * error code of a refusal is already in its description.
+ */
+export function detailText(entry: Pick<AuditEntry, 'detail' | 'outcome'>): string {
+  if (!entry.detail) return '';
+  return Object.entries(entry.detail)
+    .filter(([name]) => !(name === 'code' && entry.outcome !== 'ok'))
     .map(([name, value]) => `${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join(' · ');
 }

@@ -31,7 +31,7 @@ describe('the Audit screen (/audit)', () => {
         nextCursor: 'c2',
       })
       .mockResolvedValueOnce({
-        items: [makeAuditEntry({ actor: 'key:ci', action: 'template.create', target: 'template:people' })],
+        items: [makeAuditEntry({ actor: 'key:ci', action: 'template.create', target: 'template:people', detail: { columns: 3 } })],
         nextCursor: null,
       });
     renderAppAt('/audit', fakeApi({ listAudit }));
@@ -40,17 +40,17 @@ describe('the Audit screen (/audit)', () => {
     const [first, second] = screen.getAllByTestId('audit-row');
     expect(cells(first!).slice(1, 4)).toEqual(['ann@example.com', 'Reverted', 'job 0a1b2c3d']);
     expect(within(first!).getByRole('link').getAttribute('href')).toBe('/jobs/0a1b2c3d-4e5f');
-    expect(cells(second!).slice(1, 5)).toEqual([
-      'vic@example.com',
-      'Tried to cancel (refused: forbidden)',
-      'job 0a1b2c3d',
-      'code=forbidden',
-    ]);
+    expect(cells(second!).slice(1, 5)).toEqual(['vic@example.com', 'Tried to cancel (refused: forbidden)', 'job 0a1b2c3d', '']);
 
     fireEvent.click(screen.getByTestId('audit-more'));
     await waitFor(() => expect(screen.getAllByTestId('audit-row')).toHaveLength(3));
     expect(listAudit).toHaveBeenLastCalledWith('c2', AUDIT_PAGE_SIZE);
-    expect(cells(screen.getAllByTestId('audit-row')[2]!).slice(1, 4)).toEqual(['API key ci', 'Template created', 'template people']);
+    expect(cells(screen.getAllByTestId('audit-row')[2]!).slice(1, 5)).toEqual([
+      'API key ci',
+      'Template created',
+      'template people',
+      'columns=3',
+    ]);
     expect(screen.queryByTestId('audit-more')).toBeNull();
   });
 

@@ -77,7 +77,7 @@ function AuditTable() {
         }
       >
         <div class="table-scroll">
-          <table class="audit-table" data-testid="audit-table">
+          <table class="data-table audit-table" data-testid="audit-table">
             <thead>
               <tr>
                 <th scope="col">When</th>
@@ -101,7 +101,7 @@ function AuditTable() {
                     <td class="break">
                       <Target target={entry.target} />
                     </td>
-                    <td class="break muted">{detailText(entry.detail)}</td>
+                    <td class="break muted">{detailText(entry)}</td>
                   </tr>
                 )}
               </For>
@@ -146,8 +146,10 @@ function Target(props: { target: string | null }) {
     if (kind === 'template' && name) return { href: `/templates/${encodeURIComponent(name)}`, text: `template ${name}` };
     return null;
   };
+  // A person is named by their email, as in the Who column.
+  const plain = () => (props.target?.startsWith('user:') ? props.target.slice(5) : (props.target ?? '—'));
   return (
-    <Show when={link()} fallback={props.target ?? '—'}>
+    <Show when={link()} fallback={plain()}>
       {(l) => (
         <A href={l().href} title={props.target ?? undefined}>
           {l().text}

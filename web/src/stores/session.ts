@@ -108,6 +108,8 @@ export function createSession(api: PeopleApi, storage: Storage | null = safeSess
       await whoIs(credential());
     },
     async signInWithPassword(email, password) {
+      // Emptied first, so the live region reads out even the same message again.
+      setNotice(null);
       try {
         await api.signIn(email.trim(), password);
       } catch (error) {
