@@ -195,7 +195,7 @@ describe('people in Chromium: sign-in, roles on the buttons, the audit log and s
     expect(await viewer.getByTestId('sign-in-notice').textContent()).toContain('Your session has ended');
     expect(await viewer.getByTestId('job-row').count()).toBe(0);
 
-    // A 401 the page expects (asking /api/me with no session) is logged by Chromium as a failed load; nothing else may be.
+    // The refused sign-ins were 401s too: Chromium logs them as failed loads, and nothing else may be.
     const unexpected = problems.flat().filter((p) => !/status of 401/.test(p));
     expect(unexpected).toEqual([]);
   });
