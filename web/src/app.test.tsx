@@ -8,10 +8,17 @@ import { App } from './app';
 import { StoreProvider } from './stores/context';
 import { KEY_REFUSED } from './stores/app';
 import { FakeSocket } from './testing/fake-socket';
-import { fakeApi, makeJob } from './testing/factories';
+import { fakeApi, makeJob, makeMe } from './testing/factories';
 import { renderAppAt } from './testing/render';
 
-function renderApp(api: Api = fakeApi()) {
+const unauthorized = () => new ApiError(401, 'unauthorized', 'Sign in or give an API key');
+/** As the server answers GET /api/me: the key in sessionStorage is the development key; without one, nobody. */
+const meOfStoredKey: Api['me'] = async () => {
+  if (sessionStorage.getItem('docprocessor.apiKey')) return makeMe();
+  throw unauthorized();
+};
+
+function renderApp(api: Api = fakeApi({ me: meOfStoredKey })) {
   return render(() => (
     <StoreProvider deps={{ api, storage: sessionStorage, WebSocket: FakeSocket }}>
       <App />
@@ -19,8 +26,8 @@ function renderApp(api: Api = fakeApi()) {
   ));
 }
 
-function signIn(key = 'dev-key') {
-  fireEvent.input(screen.getByTestId('api-key-input'), { target: { value: key } });
+async function signIn(key = 'dev-key') {
+  fireEvent.input(await screen.findByTestId('api-key-input'), { target: { value: key } });
   fireEvent.click(screen.getByTestId('api-key-submit'));
 }
 
@@ -35,7 +42,7 @@ describe('App', () => {
   it('asks for the key, keeps it for the session and subscribes with it', async () => {
     renderApp();
     expect(screen.queryByTestId('drop-zone')).toBeNull();
-    signIn('my key');
+    await signIn('my key');
     expect(sessionStorage.getItem('docprocessor.apiKey')).toBe('my key');
     await screen.findByTestId('drop-zone');
     expect(FakeSocket.last.url).toMatch(/\/ws\?apiKey=my%20key$/);
@@ -104,8 +111,13 @@ describe('App', () => {
 
   it('asks for the key again when the socket is refused and the key turns out to be wrong', async () => {
     sessionStorage.setItem('docprocessor.apiKey', 'wrong');
-    const verifyKey = vi.fn<Api['verifyKey']>().mockRejectedValue(new ApiError(401, 'unauthorized', 'Unknown API key'));
-    renderApp(fakeApi({ verifyKey }));
+    // Accepted at start-up, revoked by the time the socket is refused.
+    const me = vi
+      .fn<Api['me']>()
+      .mockResolvedValueOnce(makeMe())
+      .mockRejectedValue(new ApiError(401, 'unauthorized', 'Unknown API key'));
+    renderApp(fakeApi({ me }));
+    await waitFor(() => expect(me).toHaveBeenCalledOnce());
     FakeSocket.last.drop();
     expect((await screen.findByRole('alert')).textContent).toBe(KEY_REFUSED);
     expect(sessionStorage.getItem('docprocessor.apiKey')).toBeNull();
@@ -115,25 +127,30 @@ describe('App', () => {
 
   it('keeps the key and reconnects when the server is only unreachable', async () => {
     sessionStorage.setItem('docprocessor.apiKey', 'dev-key');
-    const verifyKey = vi.fn<Api['verifyKey']>().mockRejectedValue(new ApiError(0, 'network_error', 'down'));
-    renderApp(fakeApi({ verifyKey }));
+    const me = vi
+      .fn<Api['me']>()
+      .mockResolvedValueOnce(makeMe())
+      .mockRejectedValue(new ApiError(0, 'network_error', 'down'));
+    renderApp(fakeApi({ me }));
+    await waitFor(() => expect(me).toHaveBeenCalledOnce());
     FakeSocket.last.drop();
-    await waitFor(() => expect(verifyKey).toHaveBeenCalled());
+    await waitFor(() => expect(me).toHaveBeenCalledTimes(2));
     expect(screen.getByTestId('connection-status').dataset.state).toBe('reconnecting');
     expect(screen.getByTestId('jobs-empty').textContent).toContain('Waiting for the server');
     fireEvent.click(screen.getByRole('button', { name: 'Retry now' }));
     expect(FakeSocket.instances).toHaveLength(2);
   });
 
-  it('signs out on an unauthorized error frame and on “Change key”, forgetting the jobs', async () => {
+  it('signs out on “Sign out” and on an unauthorized error frame, forgetting the jobs', async () => {
     sessionStorage.setItem('docprocessor.apiKey', 'dev-key');
     renderApp();
     FakeSocket.last.open();
     FakeSocket.last.receive({ type: 'snapshot', jobs: [makeJob()] });
     await screen.findByTestId('job-row');
     fireEvent.click(screen.getByTestId('sign-out'));
-    expect(screen.getByTestId('api-key-input')).toBeTruthy();
-    signIn('other');
+    expect(screen.getByTestId('sign-in-page')).toBeTruthy();
+    expect(sessionStorage.getItem('docprocessor.apiKey')).toBeNull();
+    await signIn('other');
     expect(screen.queryByTestId('job-row')).toBeNull();
     FakeSocket.last.open();
     FakeSocket.last.receive({ type: 'error', error: { code: 'unauthorized', message: 'no' } });
@@ -177,14 +194,18 @@ describe('App navigation', () => {
   it('asks for the key before any page, then shows the one asked for', async () => {
     const history = createMemoryHistory();
     history.set({ value: '/templates/products', replace: true, scroll: false });
-    const api = fakeApi({ listTemplates: async () => [...BUILT_IN_TEMPLATES], getTemplate: async () => BUILT_IN_TEMPLATES[1]! });
+    const api = fakeApi({
+      me: meOfStoredKey,
+      listTemplates: async () => [...BUILT_IN_TEMPLATES],
+      getTemplate: async () => BUILT_IN_TEMPLATES[1]!,
+    });
     render(() => (
       <StoreProvider deps={{ api, storage: sessionStorage, WebSocket: FakeSocket }}>
         <App history={history} />
       </StoreProvider>
     ));
     expect(screen.queryByTestId('nav-templates')).toBeNull();
-    signIn();
+    await signIn();
     expect((await screen.findByTestId('template-view')).dataset.template).toBe('products');
   });
 

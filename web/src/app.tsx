@@ -1,16 +1,18 @@
-import { createEffect, on, onCleanup, onMount, Show, type ParentProps } from 'solid-js';
+import { createEffect, Match, on, onCleanup, onMount, Show, Switch, type ParentProps } from 'solid-js';
 import { A, MemoryRouter, Router, useLocation, type MemoryHistory, type RouteDefinition } from '@solidjs/router';
 import { useStore } from './stores/context';
 import { createTheme } from './stores/theme';
 import { ThemeToggle } from './components/theme-toggle';
 import { ConnectionStatus } from './components/connection-status';
-import { KeyForm } from './components/key-form';
+import { Account } from './components/account';
+import { SignInPage } from './components/sign-in-page';
 import { ImportsPage } from './pages/imports-page';
 import { JobPage } from './pages/job-page';
 import { TemplatesPage } from './pages/templates-page';
 import { TemplatePage } from './pages/template-page';
 import { TemplateEditPage } from './pages/template-edit-page';
 import { NotFoundPage } from './pages/not-found-page';
+import { AuditPage } from './pages/audit-page';
 
 /** Every page has a real URL; the gateway answers index.html for any path that is not a file, the API or /ws. */
 export const ROUTES: RouteDefinition[] = [
@@ -19,6 +21,7 @@ export const ROUTES: RouteDefinition[] = [
   { path: '/templates', component: TemplatesPage },
   { path: '/templates/:name', component: TemplatePage },
   { path: '/templates/:name/edit', component: TemplateEditPage },
+  { path: '/audit', component: AuditPage },
   { path: '*404', component: NotFoundPage },
 ];
 
@@ -35,7 +38,7 @@ export function App(props: { history?: MemoryHistory }) {
   );
 }
 
-/** The frame of every page: brand, navigation, connection and key; the key form until a key is given. */
+/** The frame of every page: brand, navigation, connection and who is signed in; the sign-in page until someone is. */
 function Shell(props: ParentProps) {
   const store = useStore();
   const location = useLocation();
@@ -68,34 +71,39 @@ function Shell(props: ParentProps) {
           <span class="brand-tag">CSV imports</span>
         </div>
         <ThemeToggle theme={theme} />
-        <Show when={store.session.key()}>
-          {(key) => (
-            <>
-              <nav class="nav" aria-label="Main">
-                <A href="/" end data-testid="nav-imports">
-                  Imports
-                </A>
-                <A href="/templates" data-testid="nav-templates">
-                  Templates
-                </A>
-              </nav>
-              <div class="topbar-actions">
-                <ConnectionStatus />
-                <span class="key-hint" title="The API key in use">
-                  key …{key().slice(-4)}
-                </span>
-                <button type="button" class="button-secondary button-small" data-testid="sign-out" onClick={() => store.session.signOut()}>
-                  Change key
-                </button>
-              </div>
-            </>
-          )}
+        <Show when={store.session.state() === 'signed-in'}>
+          <nav class="nav" aria-label="Main">
+            <A href="/" end data-testid="nav-imports">
+              Imports
+            </A>
+            <A href="/templates" data-testid="nav-templates">
+              Templates
+            </A>
+            {/* Only admins may read the audit log, so only they are offered it. */}
+            <Show when={store.session.can('readAudit').allowed}>
+              <A href="/audit" data-testid="nav-audit">
+                Audit
+              </A>
+            </Show>
+          </nav>
+          <div class="topbar-actions">
+            <ConnectionStatus />
+            <Account />
+          </div>
         </Show>
       </header>
       <main class="main" ref={main}>
-        <Show when={store.session.key()} fallback={<KeyForm />}>
-          {props.children}
-        </Show>
+        <Switch>
+          <Match when={store.session.state() === 'signed-in'}>{props.children}</Match>
+          <Match when={store.session.state() === 'signed-out'}>
+            <SignInPage />
+          </Match>
+          <Match when={store.session.state() === 'checking'}>
+            <p class="muted" data-testid="session-checking">
+              Checking whether you are signed in…
+            </p>
+          </Match>
+        </Switch>
       </main>
       <div class="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="announcer">
         {store.announcement()}

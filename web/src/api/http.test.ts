@@ -57,7 +57,7 @@ describe('createHttp', () => {
     const { api } = http(async () => {
       throw new TypeError('Failed to fetch');
     });
-    await expect(api.verifyKey()).rejects.toMatchObject({ status: 0, code: 'network_error' });
+    await expect(api.me()).rejects.toMatchObject({ status: 0, code: 'network_error' });
   });
 
   it('refuses an answer that does not match the contract', async () => {
@@ -329,5 +329,42 @@ describe('upload', () => {
     const pending = api.upload(file, { template: 'contacts', onDuplicate: 'error' }, { idempotencyKey: 'k', signal: controller.signal });
     controller.abort();
     await expect(pending).rejects.toMatchObject({ code: 'aborted' });
+  });
+});
+
+describe('people', () => {
+  it('signs in by cookie: JSON to /api/session, no key header, and a wrong pair is not reported as a refused key', async () => {
+    const fetchImpl = vi
+      .fn<typeof fetch>()
+      .mockResolvedValueOnce(new Response(null, { status: 204 }))
+      .mockResolvedValueOnce(json(401, { error: { code: 'unauthorized', message: 'Wrong email or password' } }))
+      .mockResolvedValueOnce(
+        json(200, { email: 'ann@example.com', tenant: 't', role: 'importer', via: 'session', actor: 'ann@example.com' }),
+      )
+      .mockResolvedValueOnce(new Response(null, { status: 204 }));
+    const { api, onUnauthorized } = http(fetchImpl, null);
+    await api.signIn('ann@example.com', 'pw');
+    const [url, init] = fetchImpl.mock.calls[0] ?? [];
+    expect([url, init?.method, init?.body]).toEqual(['/api/session', 'POST', '{"email":"ann@example.com","password":"pw"}']);
+    expect(new Headers(init?.headers).get('x-api-key')).toBeNull();
+    await expect(api.signIn('ann@example.com', 'nope')).rejects.toMatchObject({ status: 401 });
+    await expect(api.me()).resolves.toMatchObject({ role: 'importer', via: 'session' });
+    await api.signOut();
+    expect(fetchImpl.mock.calls[3]?.[1]?.method).toBe('DELETE');
+    expect(onUnauthorized).not.toHaveBeenCalled();
+  });
+
+  it('pages the audit log by cursor and reads one job’s entries', async () => {
+    const fetchImpl = vi.fn<typeof fetch>().mockImplementation(async () => json(200, { items: [], nextCursor: null }));
+    const { api } = http(fetchImpl);
+    await api.listAudit('c 2', 50);
+    await api.jobAudit('job/1');
+    expect(fetchImpl.mock.calls.map(([url]) => url)).toEqual(['/api/audit?limit=50&cursor=c+2', '/api/imports/job%2F1/audit']);
+  });
+
+  it('reports a 401 of the audit log like any other call', async () => {
+    const { api, onUnauthorized } = http(async () => json(401, { error: { code: 'unauthorized', message: 'Session ended' } }));
+    await expect(api.listAudit()).rejects.toMatchObject({ status: 401 });
+    expect(onUnauthorized).toHaveBeenCalledOnce();
   });
 });

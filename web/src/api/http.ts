@@ -13,6 +13,7 @@ import {
   type TemplateInput,
 } from '@docprocessor/contracts';
 import { ApiError, abortedError, invalidResponse, networkError, toApiError } from './errors';
+import { peopleCalls, type PeopleApi } from './people';
 import { fixesForm, importForm, previewForm, type PreviewFields, type UploadFields } from './upload-form';
 
 export { ApiError, isApiError } from './errors';
@@ -51,7 +52,7 @@ export interface UploadOptions {
 }
 
 /** Every HTTP call the UI makes. Components and stores see only this interface, so tests pass a fake. */
-export interface Api {
+export interface Api extends PeopleApi {
   listTemplates(): Promise<Template[]>;
   getTemplate(name: string): Promise<Template>;
   createTemplate(input: TemplateInput): Promise<Template>;
@@ -80,15 +81,14 @@ export interface Api {
   uploadFixes(jobId: string, file: File): Promise<Job>;
   /** What the job's events became at the tenant's webhooks: each delivery with its status and attempts. */
   listWebhookDeliveries(jobId: string): Promise<JobDeliveryList>;
-  /** Cheapest authenticated call: resolves if the key is accepted, rejects with an ApiError otherwise. */
-  verifyKey(): Promise<void>;
   /** `GET /api/health` (no key): also when degraded (503), since it still says the server's upload limit. */
   health(): Promise<Health>;
 }
 
 export interface HttpOptions {
+  /** The API key to send, if any; without one, same-origin requests ride on the session cookie. */
   getKey: () => string | null;
-  /** Called on every 401, before the promise rejects. */
+  /** Called on every 401 (but those of the sign-in calls), before the promise rejects. */
   onUnauthorized?: (error: ApiError) => void;
   baseUrl?: string;
   fetch?: typeof fetch;
@@ -103,7 +103,7 @@ export function createHttp(options: HttpOptions): Api {
     throw error;
   };
 
-  async function send(path: string, init: RequestInit = {}): Promise<Response> {
+  async function send(path: string, init: RequestInit = {}, quiet = false): Promise<Response> {
     const headers = new Headers(init.headers);
     const key = options.getKey();
     if (key) headers.set('X-API-Key', key);
@@ -113,12 +113,14 @@ export function createHttp(options: HttpOptions): Api {
     } catch (error) {
       return reject(isAbort(error) ? abortedError() : networkError(error));
     }
-    if (!response.ok) return reject(toApiError(response.status, await response.text().catch(() => '')));
-    return response;
+    if (response.ok) return response;
+    const error = toApiError(response.status, await response.text().catch(() => ''));
+    if (quiet) throw error;
+    return reject(error);
   }
 
-  async function json<T>(schema: Schema<T>, path: string, init?: RequestInit): Promise<T> {
-    const response = await send(path, init);
+  async function json<T>(schema: Schema<T>, path: string, init?: RequestInit, quiet = false): Promise<T> {
+    const response = await send(path, init, quiet);
     const parsed = schema.safeParse(await response.json().catch(() => undefined));
     if (!parsed.success) throw invalidResponse(parsed.error);
     return parsed.data;
@@ -133,6 +135,7 @@ export function createHttp(options: HttpOptions): Api {
   });
 
   return {
+    ...peopleCalls({ send, json }),
     listTemplates: () => json<Template[]>(Template.array(), '/api/templates'),
     getTemplate: (name) => json<Template>(Template, templatePath(name)),
     createTemplate: (input) => json<Template>(Template, '/api/templates', sendJson('POST', input)),
@@ -162,9 +165,6 @@ export function createHttp(options: HttpOptions): Api {
       const response = await send(jobPath(jobId, '/errors.csv'));
       const filename = filenameOf(response.headers.get('content-disposition')) ?? `import-${jobId}-errors.csv`;
       return { blob: await response.blob(), filename };
-    },
-    verifyKey: async () => {
-      await send('/api/imports?limit=1');
     },
     health: async () => {
       const response = await doFetch(`${base}/api/health`).catch((error: unknown) => Promise.reject(networkError(error)));

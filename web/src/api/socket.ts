@@ -159,8 +159,11 @@ function validJob(value: unknown): Job[] {
   return parsed.success ? [parsed.data] : [];
 }
 
-/** `ws(s)://<this host>/ws?apiKey=…`: browsers cannot set headers on a WebSocket. */
-export function socketUrl(key: string, location: Pick<Location, 'protocol' | 'host'> = window.location): string {
+/**
+ * `ws(s)://<this host>/ws`: the browser sends the session cookie with the upgrade by itself; an API key goes in
+ * `?apiKey=…`, as browsers cannot set headers on a WebSocket.
+ */
+export function socketUrl(key: string | null, location: Pick<Location, 'protocol' | 'host'> = window.location): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${location.host}/ws?apiKey=${encodeURIComponent(key)}`;
+  return `${scheme}://${location.host}/ws${key ? `?apiKey=${encodeURIComponent(key)}` : ''}`;
 }

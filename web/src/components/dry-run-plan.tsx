@@ -2,6 +2,7 @@ import { createSignal, Show } from 'solid-js';
 import type { Job } from '@docprocessor/contracts';
 import { messageOf } from '../stores/app';
 import { useStore } from '../stores/context';
+import { GatedButton } from './role-reason';
 
 /** A dry run's verdict: what a real run would do to the table, and the button that does it without a new upload. */
 export function DryRunPlan(props: { job: Job }) {
@@ -48,9 +49,9 @@ export function DryRunPlan(props: { job: Job }) {
           when={committedAs()}
           fallback={
             <div class="actions">
-              <button type="button" class="button-primary" data-testid="job-commit" disabled={busy()} onClick={commit}>
+              <GatedButton action="commit" class="button-primary" testId="job-commit" disabled={busy()} onClick={commit}>
                 {busy() ? 'Starting…' : 'Import for real'}
-              </button>
+              </GatedButton>
             </div>
           }
         >

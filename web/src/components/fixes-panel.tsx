@@ -5,6 +5,7 @@ import { formatTime } from '../lib/format';
 import { canFix, runningFix } from '../lib/repair';
 import { messageOf } from '../stores/app';
 import { useStore } from '../stores/context';
+import { GatedButton } from './role-reason';
 
 const FIX_STATUS: Record<JobFix['status'], string> = {
   pending: 'Waiting',
@@ -65,15 +66,15 @@ export function FixesPanel(props: { job: Job }) {
             >
               {busy() === 'download' ? 'Preparing…' : 'Download errors to fix'}
             </button>
-            <button
-              type="button"
+            <GatedButton
+              action="fix"
               class="button-primary"
-              data-testid="fixes-upload"
+              testId="fixes-upload"
               disabled={!!busy() || !!running()}
               onClick={() => input?.click()}
             >
               {busy() === 'upload' ? 'Uploading…' : 'Upload fixes…'}
-            </button>
+            </GatedButton>
             <input
               ref={input}
               class="visually-hidden"

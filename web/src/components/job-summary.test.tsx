@@ -1,10 +1,10 @@
-import { fireEvent, render, screen, waitFor, within } from '@solidjs/testing-library';
+import { fireEvent, screen, waitFor, within } from '@solidjs/testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import type { RowErrorList } from '@docprocessor/contracts';
 import type { Api } from '../api/http';
 import { ApiError } from '../api/errors';
-import { StoreProvider } from '../stores/context';
 import { fakeApi, makeJob } from '../testing/factories';
+import { renderSignedIn } from '../testing/render';
 import { JobSummary } from './job-summary';
 
 const finished = makeJob({
@@ -30,11 +30,7 @@ const page = (rows: number[], nextCursor: string | null): RowErrorList => ({
 });
 
 function renderSummary(api: Api, job = finished) {
-  return render(() => (
-    <StoreProvider deps={{ api, storage: null }}>
-      <JobSummary job={job} />
-    </StoreProvider>
-  ));
+  return renderSignedIn(() => <JobSummary job={job} />, api);
 }
 
 describe('JobSummary', () => {

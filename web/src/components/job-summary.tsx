@@ -12,6 +12,7 @@ import { ErrorsTable } from './errors-table';
 import { FixesPanel } from './fixes-panel';
 import { RevertPanel } from './revert-panel';
 import { WebhookDeliveries } from './webhook-deliveries';
+import { GatedButton } from './role-reason';
 
 /** Everything about one job: counts, timing, file, failure and its row errors, with cancel/retry. */
 export function JobSummary(props: { job: Job; id?: string }) {
@@ -172,28 +173,28 @@ function Actions(props: { job: Job }) {
   return (
     <div class="actions">
       <Show when={canCancel()}>
-        <button
-          type="button"
+        <GatedButton
+          action="cancel"
           class="button-danger"
-          data-testid="job-cancel"
+          testId="job-cancel"
           aria-expanded={asking() === 'cancel'}
           disabled={!!busy()}
           onClick={() => setAsking('cancel')}
         >
           {busy() === 'cancel' ? 'Cancelling…' : 'Cancel import'}
-        </button>
+        </GatedButton>
       </Show>
       <Show when={canRetry()}>
-        <button
-          type="button"
+        <GatedButton
+          action="retry"
           class="button-primary"
-          data-testid="job-retry"
+          testId="job-retry"
           aria-expanded={asking() === 'retry'}
           disabled={!!busy()}
           onClick={() => setAsking('retry')}
         >
           {busy() === 'retry' ? 'Retrying…' : 'Retry'}
-        </button>
+        </GatedButton>
       </Show>
       {/* A job whose failed rows can be fixed offers the download with the fixes (FixesPanel). */}
       <Show when={props.job.failedRows > 0 && !canFix(props.job)}>

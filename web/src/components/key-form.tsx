@@ -1,37 +1,27 @@
-import { createSignal, onMount, Show } from 'solid-js';
+import { createSignal } from 'solid-js';
 import { useStore } from '../stores/context';
+import { KEY_REFUSED } from '../stores/session';
 
-/** Asks for the API key once per browser session, and again (with the reason) when it is refused. */
+/** Pasting an API key instead of signing in: offered only when the server allows it (development, `API_KEYS`). */
 export function KeyForm() {
   const store = useStore();
   const [value, setValue] = createSignal('');
   const [visible, setVisible] = createSignal(false);
-  let input: HTMLInputElement | undefined;
-  // autofocus is ignored for elements inserted after load (e.g. after a refused key).
-  onMount(() => input?.focus());
 
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
-    store.session.signIn(value());
+    store.session.signInWithKey(value());
   };
 
   return (
-    <form class="card key-form" onSubmit={submit} aria-labelledby="key-title">
-      <h1 id="key-title">Sign in</h1>
-      <p class="muted">Enter your API key to upload CSV files and follow their imports live. It is kept only for this browser session.</p>
-      <Show when={store.session.notice()}>
-        {(notice) => (
-          <p class="notice notice-error" role="alert">
-            {notice()}
-          </p>
-        )}
-      </Show>
+    <form class="key-form" onSubmit={submit} aria-labelledby="key-title" data-testid="key-form">
+      <h2 id="key-title">Use an API key</h2>
+      <p class="hint">For development: the key is kept only for this browser session.</p>
       <label class="field-label" for="api-key">
         API key
       </label>
       <div class="key-input-row">
         <input
-          ref={input}
           id="api-key"
           name="apiKey"
           data-testid="api-key-input"
@@ -41,14 +31,14 @@ export function KeyForm() {
           required
           value={value()}
           onInput={(event) => setValue(event.currentTarget.value)}
-          aria-invalid={store.session.notice() ? true : undefined}
+          aria-invalid={store.session.notice() === KEY_REFUSED ? true : undefined}
         />
         <button type="button" class="button-secondary" aria-pressed={visible()} onClick={() => setVisible(!visible())}>
           {visible() ? 'Hide' : 'Show'}
         </button>
       </div>
-      <button type="submit" class="button-primary" data-testid="api-key-submit">
-        Continue
+      <button type="submit" class="button-secondary" data-testid="api-key-submit">
+        Continue with the key
       </button>
       <p class="hint">
         No key yet? An administrator creates one with <code>npm run keys -- create --tenant T --name N</code>.

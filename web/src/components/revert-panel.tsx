@@ -5,6 +5,7 @@ import { canRevert, describeRevertPlan, isReverting, revertProgress } from '../l
 import { messageOf } from '../stores/app';
 import { useStore } from '../stores/context';
 import { ProgressBar } from './progress-bar';
+import { GatedButton } from './role-reason';
 
 type Step = { name: 'idle' } | { name: 'planning' } | { name: 'confirm'; plan: RevertPlan } | { name: 'sending'; plan: RevertPlan };
 
@@ -117,16 +118,18 @@ export function RevertPanel(props: { job: Job }) {
           </Match>
           <Match when={canRevert(props.job)}>
             <div class="actions">
-              <button
-                type="button"
+              <GatedButton
+                action="revert"
                 class="button-secondary"
-                data-testid="job-revert"
+                testId="job-revert"
                 disabled={step().name === 'planning'}
                 onClick={() => void ask()}
               >
                 {step().name === 'planning' ? 'Checking…' : 'Revert…'}
-              </button>
-              <span class="hint">Takes the import back: shows what it would change first.</span>
+              </GatedButton>
+              <Show when={store.session.can('revert').allowed}>
+                <span class="hint">Takes the import back: shows what it would change first.</span>
+              </Show>
             </div>
           </Match>
         </Switch>

@@ -10,6 +10,7 @@ import { LiveBar } from '../components/live-bar';
 import { ThroughputChart } from '../components/throughput-chart';
 import { JobTimeline } from '../components/job-timeline';
 import { JobSummary } from '../components/job-summary';
+import { JobAudit } from '../components/job-audit';
 
 type Loading = 'loading' | 'loaded' | 'not-found' | { error: string };
 
@@ -38,8 +39,8 @@ export function JobPage() {
       },
     );
   };
-  // Again for another key: it may be another tenant's view of the same link.
-  createEffect(on([() => params.id, store.session.key], ([id, key]) => key && load(id)));
+  // Again for another key or person: it may be another tenant's view of the same link.
+  createEffect(on([() => params.id, store.session.credential], ([id, credential]) => credential && load(id)));
 
   return (
     <div class="page job-page">
@@ -73,7 +74,10 @@ export function JobPage() {
                   <h2>Summary</h2>
                   <JobSummary job={shown()} />
                 </section>
-                <JobTimeline job={shown()} />
+                <div class="job-page-side">
+                  <JobTimeline job={shown()} />
+                  <JobAudit job={shown()} />
+                </div>
               </div>
             </>
           )}

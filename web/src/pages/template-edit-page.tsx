@@ -26,6 +26,11 @@ export function TemplateEditPage() {
       </p>
       <h1 tabindex="-1">Edit {params.name}</h1>
       <Switch>
+        <Match when={!store.session.can('changeTemplate').allowed}>
+          <p class="notice notice-error" role="alert" data-testid="template-change-role">
+            Changing templates: {store.session.can('changeTemplate').reason}.
+          </p>
+        </Match>
         <Match when={fresh.state === 'ready' && fresh()} keyed>
           {(template) =>
             template.builtIn ? (

@@ -5,9 +5,13 @@ import { usePageTitle } from '../lib/page-title';
 import { TemplateView } from '../components/templates/template-view';
 import { DeleteTemplate } from '../components/templates/delete-template';
 import { useTemplate } from './use-template';
+import { RoleReason } from '../components/role-reason';
+import { useStore } from '../stores/context';
 
 /** `/templates/:name`: one template's columns and rules, with Edit and Delete for the tenant's own. */
 export function TemplatePage() {
+  const store = useStore();
+  const canChange = () => store.session.can('changeTemplate');
   const params = useParams<{ name: string }>();
   const navigate = useNavigate();
   const { template, fresh, notFound } = useTemplate(() => params.name);
@@ -22,10 +26,14 @@ export function TemplatePage() {
         <h1 tabindex="-1">{params.name}</h1>
         <Show when={template() && !template()!.builtIn}>
           <div class="page-actions">
-            <A href={`/templates/${encodeURIComponent(params.name)}/edit`} class="button-secondary" data-testid="template-edit">
-              Edit
-            </A>
-            <DeleteTemplate name={params.name} onDeleted={() => navigate('/templates')} />
+            <Show when={canChange().allowed} fallback={<RoleReason permission={canChange()} testId="template-change-role" />}>
+              <A href={`/templates/${encodeURIComponent(params.name)}/edit`} class="button-secondary" data-testid="template-edit">
+                Edit
+              </A>
+            </Show>
+            <Show when={store.session.can('deleteTemplate').allowed}>
+              <DeleteTemplate name={params.name} onDeleted={() => navigate('/templates')} />
+            </Show>
           </div>
         </Show>
       </div>

@@ -12,13 +12,13 @@ import { createStaging, type Staging } from './staging';
 import { createTemplates, type Templates } from './templates';
 import { createUploads, type Uploads } from './uploads';
 
-export const KEY_REFUSED = 'The server refused this API key. Enter a valid key to continue.';
+export { KEY_REFUSED, SESSION_ENDED } from './session';
 
 export interface AppStore {
   session: Session;
   api: Api;
   jobs: Jobs;
-  /** The key's whole history, paged from the API and filtered; its jobs live in `jobs`. */
+  /** The tenant's whole history, paged from the API and filtered; its jobs live in `jobs`. */
   history: History;
   connection: Connection;
   uploads: Uploads;
@@ -43,13 +43,15 @@ export interface AppDeps {
   api?: Api;
   storage?: Storage | null;
   WebSocket?: SocketConstructor;
-  socketUrl?: (key: string) => string;
+  /** The /ws address for a key, or for the session cookie (null). */
+  socketUrl?: (key: string | null) => string;
 }
 
 /** Composes the small stores and wires them to the network. Call inside a reactive owner (the provider). */
 export function createAppStore(deps: AppDeps = {}): AppStore {
-  const session = createSession(deps.storage);
-  const api = deps.api ?? createHttp({ getKey: session.key, onUnauthorized: () => session.signOut(KEY_REFUSED) });
+  // The HTTP client asks the session for the key on each call, and tells it when the server refused it.
+  const api = deps.api ?? createHttp({ getKey: () => session.key(), onUnauthorized: () => session.ended() });
+  const session = createSession(api, deps.storage);
   const jobs = createJobs();
   const history = createHistory(api, jobs, (error) => messageOf(error));
   const connection = createConnection();
@@ -59,7 +61,7 @@ export function createAppStore(deps: AppDeps = {}): AppStore {
   const [announcement, setAnnouncement] = createSignal('');
   let socket: LiveSocket | null = null;
   const signOutIfRefused = (error: unknown) => {
-    if (isApiError(error) && error.unauthorized) session.signOut(KEY_REFUSED);
+    if (isApiError(error) && error.unauthorized) session.ended();
   };
 
   function noticeChange({ previous, job }: JobChange, fromEvent: boolean): void {
@@ -78,7 +80,8 @@ export function createAppStore(deps: AppDeps = {}): AppStore {
       for (const change of jobs.applySnapshot(frame.jobs)) noticeChange(change, false);
       connection.markSynced();
     } else if (frame.type === 'error') {
-      if (frame.error.code === 'unauthorized') session.signOut(KEY_REFUSED);
+      // The key was revoked or the session ended (signed out elsewhere, idle, account disabled).
+      if (frame.error.code === 'unauthorized') session.ended();
     } else {
       take(frame.job, true);
     }
@@ -95,22 +98,23 @@ export function createAppStore(deps: AppDeps = {}): AppStore {
   });
 
   createEffect(
-    on(session.key, (key) => {
+    on(session.credential, (credential) => {
       jobs.clear();
       history.reset();
       selection.clear();
       connection.reset();
       templates.clear();
       staging.clear();
-      if (!key) return;
+      if (!credential) return;
       templates.load().catch(signOutIfRefused);
+      const key = credential.kind === 'key' ? credential.key : null;
       const live = connectSocket({
         url: () => (deps.socketUrl ?? socketUrl)(key),
         WebSocket: deps.WebSocket,
         onFrame,
         onConnection: connection.update,
-        // A browser hides the status of a refused upgrade; ask over HTTP whether it was the key.
-        onRefused: () => void api.verifyKey().catch(signOutIfRefused),
+        // A browser hides the status of a refused upgrade; ask over HTTP whether it was the key or the session.
+        onRefused: () => void api.me().catch(signOutIfRefused),
       });
       socket = live;
       onCleanup(() => {
@@ -119,6 +123,7 @@ export function createAppStore(deps: AppDeps = {}): AppStore {
       });
     }),
   );
+  void session.start();
 
   const act = async (call: Promise<Job>) => take(await call, true);
 

@@ -1,4 +1,4 @@
-import type { Job, RowErrorList } from '@docprocessor/contracts';
+import type { AuditEntry, Job, Me, Role, RowErrorList } from '@docprocessor/contracts';
 import type { Api } from '../api/http';
 
 let seq = 0;
@@ -48,6 +48,31 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
   };
 }
 
+/** Who `GET /api/me` says is signed in: by default the development key, which acts as admin. */
+export function makeMe(role: Role = 'admin', overrides: Partial<Me> = {}): Me {
+  return { email: null, tenant: 'default', role, via: 'key', actor: 'key:dev', ...overrides };
+}
+
+/** A person signed in by cookie with `role`. */
+export const personMe = (role: Role, email = `${role}@example.com`): Me => makeMe(role, { email, via: 'session', actor: email });
+
+let auditSeq = 0;
+
+/** One audit log entry; override what the test is about. */
+export function makeAuditEntry(overrides: Partial<AuditEntry> = {}): AuditEntry {
+  auditSeq += 1;
+  return {
+    id: `audit-${auditSeq}`,
+    at: '2025-01-01T12:03:00.000Z',
+    actor: 'ann@example.com',
+    action: 'import.create',
+    target: 'job:job-1',
+    outcome: 'ok',
+    detail: null,
+    ...overrides,
+  };
+}
+
 const never = () => new Promise<never>(() => undefined);
 const emptyErrors: RowErrorList = { items: [], total: 0, nextCursor: null };
 
@@ -73,8 +98,13 @@ export function fakeApi(overrides: Partial<Api> = {}): Api {
     retry: never,
     downloadErrorsCsv: never,
     upload: never,
-    verifyKey: () => Promise.resolve(),
     health: never,
+    sessionOptions: () => Promise.resolve({ password: true, apiKey: true, sso: null }),
+    me: () => Promise.resolve(makeMe()),
+    signIn: () => Promise.resolve(),
+    signOut: () => Promise.resolve(),
+    listAudit: () => Promise.resolve({ items: [], nextCursor: null }),
+    jobAudit: () => Promise.resolve({ items: [], nextCursor: null }),
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import { fireEvent, screen, within } from '@solidjs/testing-library';
-import type { Job } from '@docprocessor/contracts';
+import type { Job, Me } from '@docprocessor/contracts';
 import type { Api } from '../api/http';
 import { FakeSocket } from './fake-socket';
 import { renderAppAt } from './render';
@@ -7,9 +7,12 @@ import { renderAppAt } from './render';
 /** An event frame for `job`, as the gateway sends it. */
 export const eventOf = (type: string, job: Job) => ({ type, jobId: job.id, at: job.updatedAt, job });
 
-/** The imports page (its job table) fed by a fake socket holding `job`, its summary open: what a person sees, with events to push. */
-export async function renderLiveJob(job: Job, api: Api, others: Job[] = []) {
-  const result = renderAppAt('/', api);
+/**
+ * The imports page (its job table) fed by a fake socket holding `job`, its summary open: what a person (signed in as
+ * `me`, an admin key by default) sees, with events to push.
+ */
+export async function renderLiveJob(job: Job, api: Api, others: Job[] = [], me?: Me) {
+  const result = renderAppAt('/', api, me);
   FakeSocket.last.open();
   FakeSocket.last.receive({ type: 'snapshot', jobs: [job, ...others] });
   const row = (await screen.findAllByTestId('job-row')).find((r) => r.dataset.jobId === job.id)!;
