@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES, type ApiRoute, ROLES, type Role, roleAllows } from '@docprocessor/contracts';
 import { createApiKey } from '@docprocessor/db';
-import { build, type Harness } from './helper.js';
+import { build, contactsCsv, multipart, type Harness } from './helper.js';
 import { asBrowser, personWithSession } from './people-support.js';
 
 let h: Harness;
@@ -59,5 +59,22 @@ describe('every route against every role', () => {
       outcome: 'refused',
       detail: { code: 'forbidden', status: 403 },
     });
+  });
+
+  it('lets only an admin make a template by uploading with template=auto; an importer may use one made before', async () => {
+    const uploadAuto = (role: Role) => {
+      const body = multipart({ content: contactsCsv(2) }, { template: 'auto', table: 'auto_people' });
+      return h.app.inject({
+        method: 'POST',
+        url: '/api/imports',
+        payload: body.payload,
+        headers: { ...body.headers, 'x-api-key': keys.get(role)! },
+      });
+    };
+    const refused = await uploadAuto('importer');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.message).toMatch(/needs the admin role/);
+    expect((await uploadAuto('admin')).statusCode).toBe(202);
+    expect((await uploadAuto('importer')).statusCode).toBe(202);
   });
 });

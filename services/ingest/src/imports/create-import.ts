@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { AppError, AUTO_TEMPLATE, ImportFormFields, type Job, type Template } from '@docprocessor/contracts';
+import { AppError, AUTO_TEMPLATE, ImportFormFields, type Job, type Template, roleAllows } from '@docprocessor/contracts';
 import { type AuditRecord, createJob, createTemplate, findTemplate, importJobs, toJob, type Principal } from '@docprocessor/db';
 import { previewWorkbook } from '../previews/preview-workbook.js';
 import { sniffCsv } from '../previews/sniff-csv.js';
@@ -112,6 +112,12 @@ async function templateFor(
   const existing = await findTemplate(ctx.db, principal.tenantId, name);
   if (existing) return existing;
   if (!auto) throw new AppError('unknown_template', `Unknown template "${name}": GET /api/templates lists them`);
+  // Making a template (and its table) is an admin's; an importer may still upload with auto to one made before.
+  if (!roleAllows(principal.role, 'admin'))
+    throw new AppError(
+      'forbidden',
+      `template=auto would create the template ${name}: that needs the admin role (ask an admin, or pick a template)`,
+    );
   const preview =
     format === 'xlsx'
       ? await previewStoredWorkbook(ctx, upload.stored.name, fields.sheet ?? null)
