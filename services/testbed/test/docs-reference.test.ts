@@ -23,6 +23,7 @@ describe('the generated reference (.env.example, configuration, errors, the life
       'docs/errors.md',
       'docs/openapi.json',
       'docs/operations.md',
+      'docs/people.md',
     ]);
   });
 
