@@ -1,6 +1,6 @@
 import { JobIdParams } from './api.js';
 import { notFound, refused, type ApiRoute } from './api-route.js';
-import { AuditList, ListAuditQuery, Me, SignIn, SignInOptions } from './people.js';
+import { AuditList, ListAuditQuery, Me, SignIn, SignInOptions, SSO_CALLBACK_PATH, SSO_START_PATH } from './people.js';
 
 /** Sign-in, who the caller is, and the audit log (CONTRACT.md, "People and roles"). */
 export const PEOPLE_ROUTES: readonly ApiRoute[] = [
@@ -34,6 +34,29 @@ export const PEOPLE_ROUTES: readonly ApiRoute[] = [
     access: 'open',
     summary: 'How the sign-in page may sign a person in (password, an API key in development, single sign-on)',
     responses: { 200: { description: 'the options', schema: SignInOptions } },
+  },
+  {
+    method: 'get',
+    path: SSO_START_PATH,
+    tag: 'people',
+    access: 'open',
+    summary: 'Single sign-on (OpenID Connect): redirects the browser to the provider; 404 unless OIDC_ISSUER is set',
+    responses: {
+      302: { description: 'to the provider, with a short-lived signed cookie `dp_oidc` (state, nonce, PKCE verifier)' },
+      404: refused('single sign-on is not configured (`not_found`)'),
+    },
+  },
+  {
+    method: 'get',
+    path: SSO_CALLBACK_PATH,
+    tag: 'people',
+    access: 'open',
+    audit: 'session.sign_in',
+    summary: "Where the provider sends the browser back: checks state, nonce and the ID token, signs the person in, goes to '/'",
+    responses: {
+      302: { description: 'signed in: to `/` with the session cookie; refused or failed: to `/?signin=failed`' },
+      404: refused('single sign-on is not configured (`not_found`)'),
+    },
   },
   {
     method: 'get',

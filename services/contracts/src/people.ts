@@ -51,6 +51,28 @@ export const SignInOptions = z.object({
 });
 export type SignInOptions = z.infer<typeof SignInOptions>;
 
+/** Single sign-on (OpenID Connect): where the sign-in page's button leads, and where the provider sends people back. */
+export const SSO_START_PATH = '/api/session/oidc';
+export const SSO_CALLBACK_PATH = '/api/session/oidc/callback';
+/** Where a single sign-on that did not sign the person in ends: the sign-in page, which says so. */
+export const SSO_FAILED_LOCATION = '/?signin=failed';
+
+/** Why a single sign-on was refused: the `detail.code` of its `session.sign_in` audit entry (docs/sso.md). */
+export const SsoRefusalCode = z.enum([
+  'invalid_flow',
+  'invalid_state',
+  'provider_error',
+  'provider_unavailable',
+  'token_exchange_failed',
+  'no_email',
+  'email_not_verified',
+  'invalid_email',
+  'unknown_domain',
+  'account_disabled',
+  'internal',
+]);
+export type SsoRefusalCode = z.infer<typeof SsoRefusalCode>;
+
 /** Every action the audit log records. A new action is added here, never renamed. */
 export const AUDIT_ACTIONS = [
   'import.create',

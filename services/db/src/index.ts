@@ -6,7 +6,7 @@ export * from './jobs/to-job.js';
 export * from './jobs/read-jobs.js';
 export * from './api-keys/authenticate.js';
 // For the keys command (services/admin): it checks a person's input before it connects.
-export { ApiKeyId, parseApiKeyInput } from './api-keys/inputs.js';
+export { ApiKeyId, parseApiKeyInput, TenantId } from './api-keys/inputs.js';
 export * from './jobs/job-from-sql.js';
 export * from './jobs/job-change.js';
 export * from './jobs/fences.js';
@@ -29,5 +29,6 @@ export * from './people/audit-log.js';
 export * from './people/passwords.js';
 export * from './people/session-store.js';
 export * from './people/sign-in.js';
+export * from './people/sso-sign-in.js';
 export * from './people/users.js';
 export * from './people/authenticate-caller.js';
