@@ -12,6 +12,7 @@ import { answerRouterError, errorsPlugin } from './plugins/errors.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { importRoutes } from './routes/imports.js';
 import { peopleRoutes } from './routes/people.js';
+import { ssoRoutes } from './sso/sso-routes.js';
 import { metaRoutes } from './routes/meta.js';
 import { rowErrorRoutes } from './routes/row-errors.js';
 import { previewRoutes } from './routes/previews.js';
@@ -65,6 +66,7 @@ export async function buildApp({
   await app.register(webhookRoutes, { ctx });
   await app.register(metaRoutes, { ctx });
   await app.register(peopleRoutes, { ctx });
+  await app.register(ssoRoutes, { ctx });
   await app.register(apiDocsPlugin);
 
   if (sweepEveryMs > 0) {

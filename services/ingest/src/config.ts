@@ -8,10 +8,12 @@ import {
   parseEnv,
   SessionEnv,
 } from '@docprocessor/contracts';
+import { OidcEnv, oidcSettingsOf } from './sso/sso-config.js';
 
 export const IngestEnv = BaseEnv.extend(ApiKeysEnv.shape)
   .extend(IngestAddressEnv.shape)
   .extend(SessionEnv.shape)
+  .extend(OidcEnv.shape)
   .extend({
     SIGN_IN_MAX_FAILURES: z.coerce
       .number()
@@ -72,5 +74,6 @@ export type IngestConfig = z.output<typeof IngestEnv>;
 export function loadConfig(env: Record<string, string | undefined>): IngestConfig {
   const config = parseEnv(IngestEnv, env, 'ingest');
   checkApiKeys(config);
+  oidcSettingsOf(config);
   return config;
 }

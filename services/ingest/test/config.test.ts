@@ -22,6 +22,10 @@ describe('loadConfig', () => {
       SESSION_IDLE_MINUTES: 60,
       SESSION_MAX_HOURS: 12,
       SESSION_ROTATE_MINUTES: 15,
+      OIDC_LABEL: 'single sign-on',
+      OIDC_EMAIL_DOMAINS: [],
+      OIDC_DEFAULT_ROLE: 'viewer',
+      OIDC_TENANT: 'default',
       SIGN_IN_MAX_FAILURES: 5,
       SIGN_IN_MAX_FAILURES_PER_ADDRESS: 50,
       SIGN_IN_WINDOW_MINUTES: 15,
@@ -39,6 +43,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/dev-key/);
     expect(loadConfig({ NODE_ENV: 'production', API_KEYS: 'none' }).API_KEYS).toEqual([]);
     expect(loadConfig({ API_KEYS: 'a, b' }).API_KEYS).toEqual(['a', 'b']);
+  });
+
+  it('turns single sign-on on with OIDC_ISSUER, and then needs its client id and secret', () => {
+    const sso = { OIDC_ISSUER: 'https://id.example.com', OIDC_CLIENT_ID: 'dp', OIDC_CLIENT_SECRET: 's3cret' };
+    expect(loadConfig({ ...sso, OIDC_EMAIL_DOMAINS: ' Example.com, @example.org ,' })).toMatchObject({
+      OIDC_ISSUER: 'https://id.example.com',
+      OIDC_EMAIL_DOMAINS: ['example.com', 'example.org'],
+    });
+    expect(() => loadConfig({ OIDC_ISSUER: sso.OIDC_ISSUER })).toThrow(/OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be/);
+    expect(() => loadConfig({ ...sso, OIDC_CLIENT_SECRET: '' })).toThrow(/OIDC_CLIENT_SECRET must be/);
+    expect(() => loadConfig({ ...sso, OIDC_DEFAULT_ROLE: 'owner' })).toThrow(/OIDC_DEFAULT_ROLE/);
+    expect(() => loadConfig({ ...sso, OIDC_TENANT: 'a tenant' })).toThrow(/OIDC_TENANT/);
+    expect(() => loadConfig({ ...sso, OIDC_REDIRECT_URL: 'https://imports.example.com/callback' })).toThrow(/OIDC_REDIRECT_URL/);
+    const http = { ...sso, OIDC_ISSUER: 'http://127.0.0.1:9000' };
+    expect(loadConfig(http).OIDC_ISSUER).toBe('http://127.0.0.1:9000');
+    expect(() => loadConfig({ ...http, NODE_ENV: 'production', API_KEYS: 'none' })).toThrow(/https/);
   });
 
   it('names what is wrong', () => {
