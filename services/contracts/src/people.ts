@@ -57,7 +57,7 @@ export const SSO_CALLBACK_PATH = '/api/session/oidc/callback';
 /** Where a single sign-on that did not sign the person in ends: the sign-in page, which says so. */
 export const SSO_FAILED_LOCATION = '/?signin=failed';
 
-/** Why a single sign-on was refused: the `detail.code` of its `session.sign_in` audit entry (docs/sso.md). */
+/** Why a single sign-on was refused: the `detail.code` of its `session.sign_in` audit entry (docs/people.md, "Single sign-on"). */
 export const SsoRefusalCode = z.enum([
   'invalid_flow',
   'invalid_state',

@@ -32,7 +32,7 @@ export class CookieBrowser {
       const response = await this.get(next);
       await response.arrayBuffer();
       const header = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
-      const location = header === null ? null : new URL(header, next);
+      const location: URL | null = header === null ? null : new URL(header, next);
       hops.push({ url: next, status: response.status, location });
       next = location && !stopAt(location) ? location : null;
     }

@@ -51,7 +51,9 @@ const me = async (browser: CookieBrowser) => {
 };
 const userRows = (email: string) => h.ctx.db.sql<{ id: string; tenant_id: string; role: string; password_hash: string | null }[]>`
   select id, tenant_id, role, password_hash from users where email = ${email}`;
-const auditRows = (actor: string) => h.ctx.db.sql<{ action: string; outcome: string; actor_kind: string; tenant_id: string | null; detail: unknown }[]>`
+const auditRows = (actor: string) => h.ctx.db.sql<
+  { action: string; outcome: string; actor_kind: string; tenant_id: string | null; detail: unknown }[]
+>`
   select action, outcome, actor_kind, tenant_id, detail from audit_log where actor = ${actor} or target = ${`user:${actor}`} order by id`;
 
 describe('single sign-on against a local OpenID provider', () => {
@@ -121,7 +123,13 @@ describe('single sign-on against a local OpenID provider', () => {
     expect((await me(browser)).status).toBe(401);
     expect(await userRows('gus@elsewhere.test')).toEqual([]);
     expect(await auditRows('gus@elsewhere.test')).toEqual([
-      { action: 'session.sign_in', outcome: 'refused', actor_kind: 'anonymous', tenant_id: null, detail: { code: 'unknown_domain', via: 'sso' } },
+      {
+        action: 'session.sign_in',
+        outcome: 'refused',
+        actor_kind: 'anonymous',
+        tenant_id: null,
+        detail: { code: 'unknown_domain', via: 'sso' },
+      },
     ]);
   });
 

@@ -2,17 +2,18 @@ import { z } from 'zod';
 import { Role, SSO_CALLBACK_PATH } from '@docprocessor/contracts';
 import { TenantId } from '@docprocessor/db';
 
+// Unset rather than an empty default, so the docs say "unset" and not an empty value.
 const domains = z
   .string()
-  .default('')
-  .transform((value) =>
+  .optional()
+  .transform((value = '') =>
     value
       .split(',')
       .map((domain) => domain.trim().toLowerCase().replace(/^@/, ''))
       .filter(Boolean),
   );
 
-/** Single sign-on by OpenID Connect (docs/sso.md): off unless OIDC_ISSUER is set. */
+/** Single sign-on by OpenID Connect (docs/people.md, "Single sign-on"): off unless OIDC_ISSUER is set. */
 export const OidcEnv = z.object({
   OIDC_ISSUER: z
     .string()
@@ -22,7 +23,10 @@ export const OidcEnv = z.object({
       "The OpenID provider's issuer (`https://accounts.example.com`); setting it turns single sign-on on. " +
         'Its discovery document is read at the first sign-in, not at start.',
     ),
-  OIDC_CLIENT_ID: z.string().optional().describe('The client id this service is registered under at the provider (needed with `OIDC_ISSUER`).'),
+  OIDC_CLIENT_ID: z
+    .string()
+    .optional()
+    .describe('The client id this service is registered under at the provider (needed with `OIDC_ISSUER`).'),
   OIDC_CLIENT_SECRET: z
     .string()
     .optional()
@@ -30,9 +34,11 @@ export const OidcEnv = z.object({
   OIDC_LABEL: z.string().min(1).default('single sign-on').describe('What the sign-in page\'s button says after "Sign in with".'),
   OIDC_EMAIL_DOMAINS: domains.describe(
     'Email domains, comma-separated (`example.com,example.org`), whose people get an account at their first single sign-on; ' +
-      'anyone else needs an account made beforehand (`npm run users`). Empty: no account is created.',
+      'anyone else needs an account made beforehand (`npm run users`). Unset: single sign-on creates no account.',
   ),
-  OIDC_DEFAULT_ROLE: Role.default('viewer').describe('The role of an account made at a first single sign-on: `viewer`, `importer` or `admin`.'),
+  OIDC_DEFAULT_ROLE: Role.default('viewer').describe(
+    'The role of an account made at a first single sign-on: `viewer`, `importer` or `admin`.',
+  ),
   OIDC_TENANT: TenantId.default('default').describe('The tenant of an account made at a first single sign-on.'),
   OIDC_REDIRECT_URL: z
     .string()

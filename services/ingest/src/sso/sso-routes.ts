@@ -84,7 +84,10 @@ export async function ssoRoutes(app: FastifyInstance, { ctx }: { ctx: IngestCont
     if (!flow) return refuse(request, reply, 'invalid_flow');
     if (firstString(query.state) !== flow.state) return refuse(request, reply, 'invalid_state');
     if (query.error !== undefined)
-      return refuse(request, reply, 'provider_error', { providerError: firstString(query.error), description: firstString(query.error_description) });
+      return refuse(request, reply, 'provider_error', {
+        providerError: firstString(query.error),
+        description: firstString(query.error_description),
+      });
     let identity: ProviderIdentity;
     try {
       identity = await relyingParty.finish(request.url.slice(request.url.indexOf('?')), flow);
