@@ -8,6 +8,7 @@ import { App } from '../app';
 import { StoreProvider } from '../stores/context';
 import { SESSION_ENDED, WRONG_PAIR } from '../stores/session';
 import { FakeSocket } from '../testing/fake-socket';
+import { SSO_FAILED_NOTICE } from './sign-in-page';
 import { fakeApi, makeJob, personMe } from '../testing/factories';
 
 const unauthorized = () => new ApiError(401, 'unauthorized', 'Sign in or give an API key');
@@ -84,6 +85,13 @@ describe('the sign-in page', () => {
     const sso = await screen.findByRole('link', { name: 'Sign in with Acme SSO' });
     expect(sso.getAttribute('href')).toBe('/api/session/sso');
     expect(screen.queryByTestId('api-key-input')).toBeNull();
+  });
+
+  it('says so when single sign-on sent the person back refused, once: the address loses ?signin=failed', async () => {
+    window.history.replaceState(null, '', '/?signin=failed');
+    renderSignedOut();
+    await waitFor(() => expect(screen.getByTestId('sign-in-notice').textContent).toBe(SSO_FAILED_NOTICE));
+    expect(window.location.search).toBe('');
   });
 
   it('still takes a pasted key in development, as a second choice', async () => {

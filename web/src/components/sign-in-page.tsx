@@ -3,6 +3,18 @@ import { useStore } from '../stores/context';
 import { usePageTitle } from '../lib/page-title';
 import { KeyForm } from './key-form';
 
+export const SSO_FAILED_NOTICE = 'Single sign-on did not sign you in';
+
+/** Whether the single sign-on callback sent the person back here refused (`/?signin=failed`); read once, then
+ * dropped from the address, so a later sign-out does not show it again. */
+function takeSsoFailure(): boolean {
+  const url = new URL(window.location.href);
+  if (url.searchParams.get('signin') !== 'failed') return false;
+  url.searchParams.delete('signin');
+  window.history.replaceState(window.history.state, '', url);
+  return true;
+}
+
 /**
  * Shown instead of any page until someone is signed in: email and password (the server sets an HttpOnly cookie),
  * "Sign in with …" when single sign-on is configured, and an API key only where the server allows one.
@@ -14,6 +26,8 @@ export function SignInPage() {
   const [password, setPassword] = createSignal('');
   const [busy, setBusy] = createSignal(false);
   const options = () => store.session.options();
+  const ssoFailed = takeSsoFailure();
+  const notice = () => store.session.notice() ?? (ssoFailed ? SSO_FAILED_NOTICE : null);
   let emailInput: HTMLInputElement | undefined;
   let passwordInput: HTMLInputElement | undefined;
   usePageTitle(() => 'Sign in');
@@ -39,7 +53,7 @@ export function SignInPage() {
         <p class="muted">Upload CSV files and follow their imports live.</p>
         {/* Always in the page, so a screen reader announces each new message as it arrives. */}
         <div role="alert" aria-live="assertive" data-testid="sign-in-notice">
-          <Show when={store.session.notice()}>{(notice) => <p class="notice notice-error">{notice()}</p>}</Show>
+          <Show when={notice()}>{(text) => <p class="notice notice-error">{text()}</p>}</Show>
         </div>
         <form class="sign-in-form" onSubmit={(event) => void submit(event)} aria-labelledby="sign-in-title">
           <label class="field-label" for="sign-in-email">
