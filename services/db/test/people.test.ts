@@ -48,7 +48,10 @@ const jobValues = (id: string) => ({
 const entry = (target: string, outcome: string): AuditRecord =>
   ({ actor: cliActor('acme'), action: 'import.create', target, outcome }) as AuditRecord;
 
-describe('passwords', () => {
+// scrypt is slow on purpose; a loaded machine needs more than the 5 s default (a limit on hanging, not on speed).
+const SLOW = { timeout: 60_000 };
+
+describe('passwords', SLOW, () => {
   it('are hashed with scrypt and a salt of their own, and verified in constant form', async () => {
     const [a, b] = await Promise.all([hashPassword('pässword one'), hashPassword('pässword one')]);
     expect(a).toMatch(/^scrypt\$32768\$8\$3\$/);
@@ -88,7 +91,7 @@ describe('an action and its audit entry', () => {
   });
 });
 
-describe('accounts and keys from the command line', () => {
+describe('accounts and keys from the command line', SLOW, () => {
   it('create and disable accounts, each with its entry; a taken email is refused', async () => {
     const created = await createUser(db, { tenantId: 'acme', email: ' Eve@Example.com', role: 'importer' });
     expect(created).toMatchObject({ email: 'eve@example.com', role: 'importer', generatedPassword: expect.stringMatching(/^\w{20}$/) });
