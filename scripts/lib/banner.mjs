@@ -39,12 +39,13 @@ export async function announceWhenUp(config, contracts, supervisor) {
   let apiReady = false;
   for (let tries = 0; tries < 30 && !(apiReady = await answers(`${probe}/api/health`)); tries++) await sleep(500);
   if (supervisor.stopping) return;
-  const keyHint = config.API_KEYS[0] === 'dev-key' ? 'dev-key' : 'one of API_KEYS';
+  const keyHint = config.API_KEYS.length === 0 ? 'none: people sign in' : config.API_KEYS[0] === 'dev-key' ? 'dev-key' : 'one of API_KEYS';
   const metrics = `http://127.0.0.1:${config.PROCESSOR_METRICS_PORT}/metrics`;
   const lines = [
     paint('1;32', `DocProcessor is up: ${url}  (API key: ${keyHint})`),
     ...notes,
     ...(apiReady ? [] : [paint('33', `  but ${probe}/api/health is not healthy yet: see the ingest log above`)]),
+    `  sign-in accounts:  npm run users -- create --tenant default --email you@example.com --role admin`,
     `  one more worker:   npm run processor      (on any machine that reaches PostgreSQL and NATS)`,
     `  watch the events:  nats sub '${config.NATS_SUBJECT_PREFIX}.>'`,
     `  metrics:           ${url}/metrics  and the processor's ${metrics}`,
