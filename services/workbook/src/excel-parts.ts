@@ -36,42 +36,65 @@ interface WorkbookXform {
   map: { workbookPr: { model?: { date1904?: boolean } } };
 }
 
-const WorkbookXform = require('exceljs/lib/xlsx/xform/book/workbook-xform.js') as new () => WorkbookXform;
-const RelationshipsXform = require('exceljs/lib/xlsx/xform/core/relationships-xform.js') as new () => {
-  parseStream(text: string[]): Promise<Relationship[] | undefined>;
-};
-const StylesXform = require('exceljs/lib/xlsx/xform/style/styles-xform.js') as new (initialise?: boolean) => Styles;
-const WorksheetReader = require('exceljs/lib/stream/xlsx/worksheet-reader.js') as new (options: object) => AsyncIterable<ExcelRow>;
-const ExcelJS = require('exceljs') as { ValueType: { Formula: number } };
+type WorkbookXformClass = new () => WorkbookXform;
+type RelationshipsXformClass = new () => { parseStream(text: string[]): Promise<Relationship[] | undefined> };
+type StylesXformClass = new (initialise?: boolean) => Styles;
+type WorksheetReaderClass = new (options: object) => AsyncIterable<ExcelRow>;
+type UnzipModule = { Parse(options: { forceStream: boolean }): NodeJS.ReadWriteStream & Readable };
 
-/** The zip walker exceljs uses (unzipper's Parse) and its way of iterating one: entries come as 'data' events. */
-export const Unzip = require('unzipper') as { Parse(options: { forceStream: boolean }): NodeJS.ReadWriteStream & Readable };
-export const iterateStream = require('exceljs/lib/utils/iterate-stream.js') as <T>(stream: Readable) => AsyncGenerator<T>;
+// exceljs and unzipper take about 30 MiB of a process once loaded, and ingest and the processor mostly see CSV:
+// they are loaded with the first workbook a process reads, not when it starts.
+let modules:
+  | {
+      WorkbookXform: WorkbookXformClass;
+      RelationshipsXform: RelationshipsXformClass;
+      StylesXform: StylesXformClass;
+      WorksheetReader: WorksheetReaderClass;
+      Unzip: UnzipModule;
+      iterateStream: <T>(stream: Readable) => AsyncGenerator<T>;
+    }
+  | undefined;
 
-export const FORMULA_CELL = ExcelJS.ValueType.Formula;
+const excel = () =>
+  (modules ??= {
+    WorkbookXform: require('exceljs/lib/xlsx/xform/book/workbook-xform.js') as WorkbookXformClass,
+    RelationshipsXform: require('exceljs/lib/xlsx/xform/core/relationships-xform.js') as RelationshipsXformClass,
+    StylesXform: require('exceljs/lib/xlsx/xform/style/styles-xform.js') as StylesXformClass,
+    WorksheetReader: require('exceljs/lib/stream/xlsx/worksheet-reader.js') as WorksheetReaderClass,
+    Unzip: require('unzipper') as UnzipModule,
+    iterateStream: require('exceljs/lib/utils/iterate-stream.js') as <T>(stream: Readable) => AsyncGenerator<T>,
+  });
+
+/** The zip walker exceljs uses (unzipper's Parse). */
+export const unzipParser = () => excel().Unzip.Parse({ forceStream: true });
+/** exceljs's way of iterating a zip walker: entries come as 'data' events. */
+export const iterateStream = <T>(stream: Readable): AsyncGenerator<T> => excel().iterateStream<T>(stream);
+
+/** exceljs's `ValueType.Formula` (checked against exceljs by the tests), without loading exceljs for it. */
+export const FORMULA_CELL = 6;
 
 /** The sheets xl/workbook.xml lists (tab order) and whether its dates count from 1904. */
 export async function parseWorkbookPart(text: string): Promise<{ sheets: ListedSheet[]; date1904: boolean }> {
-  const xform = new WorkbookXform();
+  const xform = new (excel().WorkbookXform)();
   await xform.parseStream([text]);
   return { sheets: xform.model?.sheets ?? [], date1904: xform.map.workbookPr.model?.date1904 === true };
 }
 
 export const parseRelationshipsPart = async (text: string): Promise<Relationship[]> =>
-  (await new RelationshipsXform().parseStream([text])) ?? [];
+  (await new (excel().RelationshipsXform)().parseStream([text])) ?? [];
 
 export async function parseStylesPart(text: string): Promise<Styles> {
-  const styles = new StylesXform();
+  const styles = new (excel().StylesXform)();
   await styles.parseStream([text]);
   return styles;
 }
 
 /** The styles of a workbook without a styles part: exceljs's defaults. */
-export const defaultStyles = (): Styles => new StylesXform(true);
+export const defaultStyles = (): Styles => new (excel().StylesXform)(true);
 
 /** The rows of a sheet part, parsed as its text arrives; cells get their shared strings and number formats. */
 export const sheetRows = (text: AsyncIterable<string>, book: { sharedStrings: string[]; styles: Styles; date1904: boolean }) =>
-  new WorksheetReader({
+  new (excel().WorksheetReader)({
     workbook: { sharedStrings: book.sharedStrings, styles: book.styles, properties: { model: { date1904: book.date1904 } } },
     id: 1,
     iterator: text,

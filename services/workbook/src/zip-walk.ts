@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '@docprocessor/contracts';
-import { iterateStream, Unzip } from './excel-parts.js';
+import { iterateStream, unzipParser } from './excel-parts.js';
 
 /** A workbook's XML packs 5 to 20 times; a ZIP bomb a thousand times. */
 const UNPACKED_RATIO = 100;
@@ -13,7 +13,7 @@ export const UNPACKED_FLOOR = 1024 * 1024 * 1024;
 export function unzip(file: Readable, unpackedFloor: number) {
   let compressed = 0;
   let unpacked = 0;
-  const zip = Unzip.Parse({ forceStream: true });
+  const zip = unzipParser();
   const counted = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       compressed += chunk.length;

@@ -14,7 +14,7 @@ import type { IngestConfig } from '../config.js';
 import type { IngestContext } from '../imports/context.js';
 import { setSessionCookie } from '../plugins/auth.js';
 import { createFlowSealer, FLOW_COOKIE, FLOW_COOKIE_PATH, FLOW_MAX_AGE_SECONDS, type SsoFlow } from './flow-cookie.js';
-import { createRelyingParty, type ProviderIdentity } from './relying-party.js';
+import type { ProviderIdentity } from './relying-party.js';
 import { oidcSettingsOf } from './sso-config.js';
 
 /** Single sign-on as the sign-in page offers it; null unless OpenID Connect is configured (OIDC_ISSUER). */
@@ -32,7 +32,8 @@ const firstString = (value: unknown): string | undefined => (typeof value === 's
  */
 export async function ssoRoutes(app: FastifyInstance, { ctx }: { ctx: IngestContext }): Promise<void> {
   const settings = oidcSettingsOf(ctx.config);
-  const relyingParty = settings && createRelyingParty(settings);
+  // openid-client is loaded only where single sign-on is configured: it is memory an upload could use.
+  const relyingParty = settings && (await import('./relying-party.js')).createRelyingParty(settings);
   const sealer = settings && createFlowSealer(settings.clientSecret);
   const sessionSettings = sessionSettingsOf(ctx.config);
   const secureCookie = (request: FastifyRequest) => expectedOrigin(request, ctx.config.PUBLIC_ORIGIN).startsWith('https:');
