@@ -86,9 +86,19 @@ export class CpuMeter {
     this.timer = setInterval(() => this.sample(false), SAMPLE_MS);
   }
 
+  /** CPU per group so far (the upload's share, when called as the upload is answered). */
+  spentSoFar(): Map<string, number> {
+    this.sample(false);
+    return this.spent();
+  }
+
   stop(): Map<string, number> {
     if (this.timer) clearInterval(this.timer);
     this.sample(false);
+    return this.spent();
+  }
+
+  private spent(): Map<string, number> {
     const spent = new Map<string, number>();
     for (const [pid, seconds] of this.last) {
       const group = this.groups.get(pid)!;

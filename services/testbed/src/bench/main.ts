@@ -8,7 +8,7 @@ import { REPO_ROOT, Stack, stopProcess } from '../stack.js';
 import { emptyTarget, keptTarget, type Target } from './bench-tables.js';
 import { generateContacts, type FileStyle } from './generate-contacts.js';
 import { median, peakRssMiB, psql, psqlValue, settle, timePipeline, timePsqlCopy, timeTogether, type PipelineRun } from './measure.js';
-import { cpuTable, figureLine, fmt, summaryTable, type Figure } from './report.js';
+import { cpuTable, figureLine, fmt, newFigure, recordRun, summaryTable, type Figure } from './report.js';
 import { measureSocketFanout } from './socket-fanout.js';
 import { measureUserTemplate } from './user-template.js';
 
@@ -78,27 +78,12 @@ console.log(
 );
 
 const figures: Figure[] = [];
-const newFigure = (target: Target, what: string, file: CaseFile): Figure => ({
-  table: target.label,
-  what,
-  seconds: [],
-  copies: [],
-  uploads: [],
-  cpu: [],
-  rows,
-  megabytes: file.megabytes,
-});
+const figureOf = (target: Target, what: string, file: CaseFile): Figure => newFigure(target.label, what, rows, file.megabytes);
 
 function checkRows(run: PipelineRun, what: string): PipelineRun {
   if (run.job.successRows !== rows || run.job.failedRows !== 0)
     throw new Error(`${what}: expected ${rows} rows, job says ${run.job.successRows} written, ${run.job.failedRows} failed`);
   return run;
-}
-
-function record(figure: Figure, run: PipelineRun): void {
-  figure.seconds.push(run.seconds);
-  figure.uploads.push(run.uploadSeconds);
-  if (run.cpu) figure.cpu.push(run.cpu);
 }
 
 async function timedCopy(target: Target, file: CaseFile): Promise<number> {
@@ -111,16 +96,16 @@ async function timedCopy(target: Target, file: CaseFile): Promise<number> {
 async function measureNewRows(stack: Stack, target: Target): Promise<void> {
   for (const name of cases) {
     const file = files.get(name)!;
-    const plain = newFigure(target, `new rows, ${name}`, file);
-    const atomic = name === MAIN ? newFigure(target, `new rows, ${name}, atomic=true`, file) : null;
+    const plain = figureOf(target, `new rows, ${name}`, file);
+    const atomic = name === MAIN ? figureOf(target, `new rows, ${name}, atomic=true`, file) : null;
     for (let i = 0; i < pairs; i++) {
       const copy = await timedCopy(target, file);
       plain.copies.push(copy);
-      record(plain, checkRows(await timePipeline(stack, file.path, { cpu: true }), plain.what));
+      recordRun(plain, checkRows(await timePipeline(stack, file.path, { cpu: true }), plain.what));
       await target.resetContacts();
       if (atomic) {
         atomic.copies.push(copy);
-        record(atomic, checkRows(await timePipeline(stack, file.path, { cpu: true, fields: { atomic: 'true' } }), atomic.what));
+        recordRun(atomic, checkRows(await timePipeline(stack, file.path, { cpu: true, fields: { atomic: 'true' } }), atomic.what));
         await target.resetContacts();
       }
     }
@@ -150,8 +135,8 @@ async function measureUpdates(stack: Stack, target: Target): Promise<void> {
   const changedRows = Math.floor(rows / 2);
   const kind = (what: string) => ({
     what,
-    kept: newFigure(target, `update path, ${what} (before-images kept)`, main),
-    off: newFigure(target, `update path, ${what} (before-images off)`, main),
+    kept: figureOf(target, `update path, ${what} (before-images kept)`, main),
+    off: figureOf(target, `update path, ${what} (before-images off)`, main),
   });
   const kinds = [kind('unchanged'), kind('half changed')];
   let holds = main; // the file whose values the table holds
@@ -167,7 +152,7 @@ async function measureUpdates(stack: Stack, target: Target): Promise<void> {
         await settle(url);
         try {
           figure.copies.push(copy);
-          record(figure, checkRows(await timePipeline(stack, file.path, { cpu: true, fields }), figure.what));
+          recordRun(figure, checkRows(await timePipeline(stack, file.path, { cpu: true, fields }), figure.what));
         } finally {
           if (off) await psql(url, `drop rule ${NO_BEFORE_IMAGES} on import_before_images`);
         }

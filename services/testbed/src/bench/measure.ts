@@ -56,6 +56,8 @@ export interface PipelineRun {
   job: Job;
   /** CPU seconds per watched process group over the run, when asked for. */
   cpu?: Map<string, number>;
+  /** The same, up to the upload's answer (upload + store). */
+  uploadCpu?: Map<string, number>;
 }
 
 export interface PipelineOptions {
@@ -86,13 +88,14 @@ export async function timePipeline(stack: Stack, file: string, options: Pipeline
     const started = performance.now();
     const response = await postMultipart(`${stack.url}/api/imports`, stack.apiKey, file, { template: 'contacts', ...options.fields });
     const uploadSeconds = (performance.now() - started) / 1000;
+    const uploadCpu = meter?.spentSoFar();
     if (response.status !== 202) throw new Error(`upload refused: ${response.status} ${response.body}`);
     const accepted = JSON.parse(response.body) as Job;
     const final = finals.get(accepted.id) ?? (await new Promise<ImportEvent>((resolve) => waiters.set(accepted.id, resolve)));
     const seconds = (performance.now() - started) / 1000;
     const cpu = meter?.stop();
     if (final.type !== 'completed') throw new Error(`import ${final.type}: ${JSON.stringify(final.job.error)}`);
-    return { seconds, uploadSeconds, job: final.job, cpu };
+    return { seconds, uploadSeconds, job: final.job, cpu, uploadCpu };
   } finally {
     meter?.stop();
     subscription.unsubscribe();

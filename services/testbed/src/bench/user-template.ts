@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Template } from '@docprocessor/contracts';
 import type { Stack } from '../stack.js';
 import { psql, settle, timePipeline, timePsqlCopy, type PipelineRun } from './measure.js';
-import type { Figure } from './report.js';
+import { newFigure, recordRun, type Figure } from './report.js';
 import { TYPED_TEMPLATE, dayFirstUrl, generateTypedOrders, typedCopyTable } from './typed-orders.js';
 
 /** `schema.table` as the API gives it, quoted for psql. */
@@ -45,16 +45,7 @@ export async function measureUserTemplate(stack: Stack, options: UserTemplateRun
   const copyUrl = dayFirstUrl(options.databaseUrl);
   const { size } = statSync(path);
   const what = 'new rows, user template (every type)';
-  const figure: Figure = {
-    table: options.label,
-    what,
-    seconds: [],
-    copies: [],
-    uploads: [],
-    cpu: [],
-    rows: options.rows,
-    megabytes: size / 1e6,
-  };
+  const figure = newFigure(options.label, what, options.rows, size / 1e6);
   const reset = async (target: string) => {
     await psql(options.databaseUrl, `truncate ${target}`);
     await settle(options.databaseUrl);
@@ -64,9 +55,7 @@ export async function measureUserTemplate(stack: Stack, options: UserTemplateRun
     figure.copies.push(await timePsqlCopy(copyUrl, path, copyTarget));
     await reset('bench_orders_copy');
     const run = options.check(await timePipeline(stack, path, { cpu: true, fields: { template: TYPED_TEMPLATE.name } }), what);
-    figure.seconds.push(run.seconds);
-    figure.uploads.push(run.uploadSeconds);
-    if (run.cpu) figure.cpu.push(run.cpu);
+    recordRun(figure, run);
     await reset(table);
   }
   return figure;
