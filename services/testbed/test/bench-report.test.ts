@@ -14,7 +14,9 @@ describe("the bench's CPU accounting", () => {
     expect(table).toContain('upload+store 1.00 s CPU in 0.50 s = 2.00 cores busy');
     expect(table).toContain('processing 3.00 s CPU in 2.50 s = 1.20 cores busy');
     // 1.0 / 4 + max(2.0, 3.0 / 4); 1.0 / 8 + 2.0
-    expect(table).toContain("with 4 cores 2.25 s, with 8 cores 2.13 s (each phase: its CPU / cores, and processing at least the processor's 2.00 s)");
+    expect(table).toContain(
+      "with 4 cores 2.25 s, with 8 cores 2.13 s (each phase: its CPU / cores, and processing at least the processor's 2.00 s)",
+    );
     // max(2.1, 4.0 / N)
     expect(table).toContain("with 2 cores 2.10 s, 4 cores 2.10 s, 8 cores 2.10 s (the larger of the processor's CPU");
   });

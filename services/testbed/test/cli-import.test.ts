@@ -16,8 +16,12 @@ beforeAll(async () => {
 afterAll(() => dir.remove());
 
 const HEADER = 'id,email,first_name,last_name,company,country,signup_date,amount,active,notes';
-const CLEAN =
-  `${HEADER}\n1,ada@example.com,Ada,Lovelace,,GB,2024-01-02,1.50,true,\n` + `2,alan@example.com,Alan,Turing,,GB,2024-01-03,2,false,\n`;
+const CLEAN = [
+  HEADER,
+  '1,ada@example.com,Ada,Lovelace,,GB,2024-01-02,1.50,true,',
+  '2,alan@example.com,Alan,Turing,,GB,2024-01-03,2,false,',
+  '',
+].join('\n');
 const ONE_BAD = `${HEADER}\n3,grace@example.com,Grace,Hopper,,US,2024-01-04,3,true,\n4,not-an-email,Bad,Row,,US,2024-01-05,4,true,\n`;
 
 interface CliRun {
