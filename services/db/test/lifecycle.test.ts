@@ -79,6 +79,20 @@ describe('the job lifecycle', () => {
     expect(await retryJob(db, row.id, row.tenantId)).toBeUndefined(); // completed jobs are not retried
   });
 
+  it('records when a job finished, also when it completes at the end of a long transaction (an atomic merge)', async () => {
+    const { row } = await newJob();
+    await startJob(db, row.id);
+    const completed = await db.sql.begin(async (sql) => {
+      const [{ began }] = await sql<{ began: Date }[]>`select now() as began`;
+      await sql`select pg_sleep(0.3)`;
+      const change = await completeJob({ ...db, sql }, row.id, 1);
+      return { began, change };
+    });
+    const finishedAt = completed.change!.row.finishedAt!;
+    expect(finishedAt.getTime() - new Date(completed.began).getTime()).toBeGreaterThanOrEqual(300);
+    expect(completed.change!.row.updatedAt.getTime()).toBeGreaterThanOrEqual(finishedAt.getTime());
+  });
+
   it('resumes only a job whose worker went silent, as a new attempt after its checkpoint', async () => {
     const { row } = await newJob();
     await startJob(db, row.id);

@@ -23,13 +23,15 @@ async function transition(
 ): Promise<JobChangeRow | undefined> {
   const { from, to, event } = JOB_TRANSITIONS[name];
   const [record] = await sql`
-    update import_jobs set status = ${to}, updated_at = now() ${set ? sql`, ${set}` : sql``}
+    update import_jobs set status = ${to}, updated_at = clock_timestamp() ${set ? sql`, ${set}` : sql``}
     where id = ${jobId} and status in ${sql(from)} and ${fence}
     returning *`;
   return record ? changeOf(jobFromSql(record), event) : undefined;
 }
 
-const finished = (sql: Queries) => sql`finished_at = now()`;
+// The clock, not now(): an atomic import completes inside the transaction that merged its rows, and now() is when
+// that transaction began, before the merge.
+const finished = (sql: Queries) => sql`finished_at = clock_timestamp()`;
 
 export interface NewJob extends Omit<NewImportJobRow, 'status' | 'duplicateOf' | 'createdAt'> {
   id: string;
