@@ -3,7 +3,15 @@ import { cpuTable, newFigure, recordRun } from '../src/bench/report.js';
 import type { PipelineRun } from '../src/bench/measure.js';
 
 const run = (seconds: number, uploadSeconds: number, cpu: Record<string, number>, uploadCpu: Record<string, number>) =>
-  ({ seconds, uploadSeconds, job: {}, cpu: new Map(Object.entries(cpu)), uploadCpu: new Map(Object.entries(uploadCpu)) }) as PipelineRun;
+  ({
+    seconds,
+    uploadSeconds,
+    pickupSeconds: 0,
+    tailSeconds: 0,
+    job: {},
+    cpu: new Map(Object.entries(cpu)),
+    uploadCpu: new Map(Object.entries(uploadCpu)),
+  }) as PipelineRun;
 
 describe("the bench's CPU accounting", () => {
   it('splits CPU at the upload and bounds the wall time on more cores by what one job cannot spread', () => {

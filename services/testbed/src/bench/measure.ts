@@ -53,6 +53,10 @@ export async function timePsqlCopy(databaseUrl: string, file: string, table: str
 export interface PipelineRun {
   seconds: number;
   uploadSeconds: number;
+  /** The job's createdAt to its startedAt: how long it waited for a processor. */
+  pickupSeconds: number;
+  /** The job's finishedAt to the `completed` event's arrival here. */
+  tailSeconds: number;
   job: Job;
   /** CPU seconds per watched process group over the run, when asked for. */
   cpu?: Map<string, number>;
@@ -92,10 +96,14 @@ export async function timePipeline(stack: Stack, file: string, options: Pipeline
     if (response.status !== 202) throw new Error(`upload refused: ${response.status} ${response.body}`);
     const accepted = JSON.parse(response.body) as Job;
     const final = finals.get(accepted.id) ?? (await new Promise<ImportEvent>((resolve) => waiters.set(accepted.id, resolve)));
+    const arrived = Date.now();
     const seconds = (performance.now() - started) / 1000;
     const cpu = meter?.stop();
     if (final.type !== 'completed') throw new Error(`import ${final.type}: ${JSON.stringify(final.job.error)}`);
-    return { seconds, uploadSeconds, job: final.job, cpu, uploadCpu };
+    const at = (time: string | null) => (time ? Date.parse(time) : Number.NaN);
+    const pickupSeconds = (at(final.job.startedAt) - at(final.job.createdAt)) / 1000;
+    const tailSeconds = (arrived - at(final.job.finishedAt)) / 1000;
+    return { seconds, uploadSeconds, pickupSeconds, tailSeconds, job: final.job, cpu, uploadCpu };
   } finally {
     meter?.stop();
     subscription.unsubscribe();

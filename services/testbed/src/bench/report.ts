@@ -9,6 +9,10 @@ export interface Figure {
   copies: number[];
   /** Upload + store part of each run (from the first byte to ingest's 202). */
   uploads: number[];
+  /** From the job's creation to a processor's claim of it (the job's createdAt to startedAt). */
+  pickups: number[];
+  /** From the processor's last commit to the `completed` event reaching the bench (finishedAt to the event). */
+  tails: number[];
   cpu: Array<Map<string, number>>;
   /** The CPU of each run up to the upload's answer (a part of `cpu`). */
   uploadCpu: Array<Map<string, number>>;
@@ -22,6 +26,8 @@ export const newFigure = (table: string, what: string, rows: number, megabytes: 
   seconds: [],
   copies: [],
   uploads: [],
+  pickups: [],
+  tails: [],
   cpu: [],
   uploadCpu: [],
   rows,
@@ -32,6 +38,8 @@ export const newFigure = (table: string, what: string, rows: number, megabytes: 
 export function recordRun(figure: Figure, run: PipelineRun): void {
   figure.seconds.push(run.seconds);
   figure.uploads.push(run.uploadSeconds);
+  figure.pickups.push(run.pickupSeconds);
+  figure.tails.push(run.tailSeconds);
   if (run.cpu) figure.cpu.push(run.cpu);
   if (run.uploadCpu) figure.uploadCpu.push(run.uploadCpu);
 }
@@ -43,7 +51,10 @@ const perSecond = (count: number, seconds: number) => Math.round(count / seconds
 export function figureLine(figure: Figure): string {
   const seconds = median(figure.seconds);
   const copy = median(figure.copies);
-  const upload = figure.uploads.length ? `   (upload+store ${fmt(median(figure.uploads))})` : '';
+  const upload = figure.uploads.length
+    ? `   (upload+store ${fmt(median(figure.uploads))}, pick-up ${fmt(median(figure.pickups))}, ` +
+      `finish to event ${fmt(median(figure.tails))})`
+    : '';
   return (
     `  ${figure.what.padEnd(46)} ${fmt(seconds).padStart(8)}   ${perSecond(figure.rows, seconds).padStart(9)} rows/s   ` +
     `${(figure.megabytes / seconds).toFixed(0).padStart(3)} MB/s   ratio ${(seconds / copy).toFixed(2)}${upload}`
