@@ -82,12 +82,18 @@ describe('the job lifecycle', () => {
   it('records when a job finished, also when it completes at the end of a long transaction (an atomic merge)', async () => {
     const { row } = await newJob();
     await startJob(db, row.id);
-    const completed = await db.sql.begin(async (sql) => {
-      const [{ began }] = await sql<{ began: Date }[]>`select now() as began`;
-      await sql`select pg_sleep(0.3)`;
-      const change = await completeJob({ ...db, sql }, row.id, 1);
-      return { began, change };
-    });
+    // As the processor does it: its own connection, the completion inside the transaction that merged the rows.
+    const connection = await db.sql.reserve();
+    let completed: { began: Date; change: Awaited<ReturnType<typeof completeJob>> };
+    try {
+      await connection`begin`;
+      const [now] = await connection<{ began: Date }[]>`select now() as began`;
+      await connection`select pg_sleep(0.3)`;
+      completed = { began: now!.began, change: await completeJob({ ...db, sql: connection }, row.id, 1) };
+      await connection`commit`;
+    } finally {
+      connection.release();
+    }
     const finishedAt = completed.change!.row.finishedAt!;
     expect(finishedAt.getTime() - new Date(completed.began).getTime()).toBeGreaterThanOrEqual(300);
     expect(completed.change!.row.updatedAt.getTime()).toBeGreaterThanOrEqual(finishedAt.getTime());
