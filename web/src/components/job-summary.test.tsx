@@ -48,6 +48,16 @@ describe('JobSummary', () => {
     expect(summary.textContent).toContain('nickname');
   });
 
+  it('names a CSV file by encoding and delimiter, and a workbook by its sheet', () => {
+    const csv = renderSummary(fakeApi(), { ...finished, encoding: 'windows-1252', delimiter: ';' });
+    expect(screen.getByTestId('job-summary').textContent).toContain('windows-1252 · delimiter “;”');
+    csv.unmount();
+    renderSummary(fakeApi(), { ...finished, filename: 'people.xlsx', format: 'xlsx', sheet: 'Contacts' });
+    const text = screen.getByTestId('job-summary').textContent;
+    expect(text).toContain('Excel workbook · sheet Contacts');
+    expect(text).not.toContain('delimiter');
+  });
+
   it('pages through the errors table', async () => {
     const listErrors = vi
       .fn<Api['listErrors']>()

@@ -72,7 +72,17 @@ export function JobSummary(props: { job: Job; id?: string }) {
           )}
         </Show>
         <Detail label="Format">
-          {job().encoding} <span class="muted">· delimiter {job().delimiter === '\t' ? 'tab' : `“${job().delimiter}”`}</span>
+          <Show
+            when={job().format === 'xlsx'}
+            fallback={
+              <>
+                {job().encoding} <span class="muted">· delimiter {job().delimiter === '\t' ? 'tab' : `“${job().delimiter}”`}</span>
+              </>
+            }
+          >
+            {/* A workbook's cells come typed: encoding and delimiter are the CSV reader's, not its. */}
+            Excel workbook <span class="muted">· sheet {job().sheet ?? 'the first'}</span>
+          </Show>
         </Detail>
         <Detail label="Created">{formatTime(job().createdAt)}</Detail>
         <Detail label="Finished">{formatTime(job().finishedAt)}</Detail>
