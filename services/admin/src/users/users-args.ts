@@ -64,10 +64,9 @@ export function parseUsersArgs(argv: readonly string[]): UsersCommand {
     case 'create':
       for (const needed of ['tenant', 'email', 'role'] as const)
         if (values[needed] === undefined) throw new UsersUsageError(`create needs --${needed}`);
-      valid(NewUser, { tenantId: values.tenant, email: values.email, role: values.role, password: values.password });
       return {
         command: 'create',
-        user: { tenantId: values.tenant!, email: values.email!, role: values.role as NewUser['role'], password: values.password },
+        user: valid(NewUser, { tenantId: values.tenant, email: values.email, role: values.role, password: values.password }),
         json: values.json,
       };
     case 'list':
