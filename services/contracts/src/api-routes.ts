@@ -4,12 +4,12 @@ import { type ApiRoute, job, notFound, refused } from './api-route.js';
 import { PEOPLE_ROUTES } from './people-routes.js';
 import { Preview } from './previews.js';
 import { RevertPlan } from './revert.js';
+import { TEMPLATE_ROUTES } from './template-routes.js';
 import { MappingProposal } from './templates/mapping.js';
-import { TemplateChange, TemplateInput } from './templates/template-rules.js';
-import { Template, TemplateName } from './templates/template.js';
-import { DeliveryList, JobDeliveryList, ListDeliveriesQuery, Webhook, WebhookCreated, WebhookInput, WebhookParams } from './webhooks.js';
+import { WEBHOOK_ROUTES } from './webhook-routes.js';
 
 export type { ApiRoute, RouteResponse } from './api-route.js';
+export { TemplateParams } from './template-routes.js';
 
 /** The API's version in the OpenAPI document: the minor moves when routes or fields are added. */
 export const API_VERSION = '0.4.0';
@@ -23,7 +23,6 @@ export const PreviewFormFields = z.object({
 export const PreviewAnswer = Preview.extend(MappingProposal.partial().shape);
 export type PreviewAnswer = z.infer<typeof PreviewAnswer>;
 
-export const TemplateParams = z.object({ name: TemplateName });
 export const FixFormFields = z.object({});
 
 const conflict = refused('the job is not in a state that allows it (`invalid_state`)');
@@ -173,113 +172,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     multipart: PreviewFormFields,
     responses: { 200: { description: 'the preview', schema: PreviewAnswer }, 400: refused('a file that cannot be read') },
   },
-  {
-    method: 'get',
-    path: '/api/templates',
-    tag: 'templates',
-    access: 'viewer',
-    summary: "The built-in templates and the tenant's own",
-    responses: { 200: { description: 'every template', schema: z.array(Template) } },
-  },
-  {
-    method: 'post',
-    path: '/api/templates',
-    tag: 'templates',
-    access: 'admin',
-    audit: 'template.create',
-    summary: 'Define a template (and create or bind its table)',
-    json: TemplateInput,
-    responses: {
-      201: { description: 'the template', schema: Template },
-      400: refused('`invalid_template`: the message names the field'),
-      409: refused('`template_exists`'),
-    },
-  },
-  {
-    method: 'get',
-    path: '/api/templates/{name}',
-    tag: 'templates',
-    access: 'viewer',
-    summary: 'One template',
-    params: TemplateParams,
-    responses: { 200: { description: 'the template', schema: Template }, 404: refused('no such template') },
-  },
-  {
-    method: 'put',
-    path: '/api/templates/{name}',
-    tag: 'templates',
-    access: 'admin',
-    audit: 'template.update',
-    summary: 'Change a template: compatible changes are applied to its table, others refused',
-    params: TemplateParams,
-    json: TemplateChange,
-    responses: {
-      200: { description: 'the template as changed', schema: Template },
-      400: refused('`invalid_template`'),
-      404: refused('no such template'),
-      409: refused('an incompatible change, or a built-in template'),
-    },
-  },
-  {
-    method: 'delete',
-    path: '/api/templates/{name}',
-    tag: 'templates',
-    access: 'admin',
-    audit: 'template.delete',
-    summary: 'Delete a template (its table stays)',
-    params: TemplateParams,
-    responses: { 204: { description: 'deleted' }, 404: refused('no such template'), 409: refused('an import of it is running') },
-  },
-  {
-    method: 'post',
-    path: '/api/webhooks',
-    tag: 'webhooks',
-    access: 'admin',
-    audit: 'webhook.create',
-    summary: 'Register a webhook: every chosen job event is POSTed to the URL, signed, retried until a 2xx',
-    json: WebhookInput,
-    responses: {
-      201: { description: 'the webhook and its secret (shown once)', schema: WebhookCreated },
-      400: refused('a bad URL or event'),
-    },
-  },
-  {
-    method: 'get',
-    path: '/api/webhooks',
-    tag: 'webhooks',
-    access: 'admin',
-    summary: "The tenant's webhooks (without their secrets)",
-    responses: { 200: { description: 'every webhook', schema: z.array(Webhook) } },
-  },
-  {
-    method: 'delete',
-    path: '/api/webhooks/{id}',
-    tag: 'webhooks',
-    access: 'admin',
-    audit: 'webhook.delete',
-    summary: 'Delete a webhook and its delivery history',
-    params: WebhookParams,
-    responses: { 204: { description: 'deleted' }, 404: refused('no such webhook') },
-  },
-  {
-    method: 'get',
-    path: '/api/webhooks/{id}/deliveries',
-    tag: 'webhooks',
-    access: 'admin',
-    summary: "The webhook's deliveries, newest first, each with its attempts",
-    params: WebhookParams,
-    query: ListDeliveriesQuery,
-    responses: { 200: { description: 'deliveries', schema: DeliveryList }, 404: refused('no such webhook') },
-  },
-  {
-    method: 'get',
-    path: '/api/imports/{id}/webhook-deliveries',
-    tag: 'webhooks',
-    access: 'viewer',
-    summary: "The job's webhook deliveries to every webhook of its tenant, newest first (at most 100), each with its attempts",
-    params: JobIdParams,
-    responses: { 200: { description: 'deliveries', schema: JobDeliveryList }, 404: notFound },
-  },
+  ...TEMPLATE_ROUTES,
+  ...WEBHOOK_ROUTES,
   ...PEOPLE_ROUTES,
   {
     method: 'get',

@@ -15,6 +15,7 @@ import {
   listUsers,
   revokeApiKey,
   verifyPassword,
+  withAudit,
 } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing.js';
 
@@ -88,6 +89,15 @@ describe('an action and its audit entry', () => {
     await cancelJob(db, id, 'acme');
     expect(await cancelJob(db, id, 'acme', entry(`job:${id}`, 'ok'))).toBeUndefined();
     expect(await entriesFor(`job:${id}`)).toEqual([]);
+  });
+
+  it('takes its target from what the change made, when the entry is a function of it', async () => {
+    const made = await withAudit(
+      db.sql,
+      (row: { id: string }) => entry(`job:${row.id}`, 'ok'),
+      async (sql) => (await sql<{ id: string }[]>`select gen_random_uuid()::text as id`)[0],
+    );
+    expect(await entriesFor(`job:${made?.id}`)).toEqual([{ actor: 'cli', action: 'import.create', outcome: 'ok' }]);
   });
 });
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 import { ServerFrame, type EventType, type ImportEvent, type Job } from '@docprocessor/contracts';
 import { connectBus, ensureTopology, publishEvent, type Bus } from '@docprocessor/bus';
@@ -75,6 +76,26 @@ export async function startGateway(backends: Backends, options: GatewayOptions =
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return { app, origin: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}/ws` };
+}
+
+/** What useGateway starts. Its fields are set in beforeAll: read them in tests and hooks, not when the file loads. */
+export interface StartedGateway {
+  backends: Backends;
+  gateway: Gateway;
+}
+
+/** Backends of this test file's own and a gateway over them: started before its tests, closed after them. */
+export function useGateway(label: string, options: GatewayOptions = {}): StartedGateway {
+  const started = {} as StartedGateway;
+  beforeAll(async () => {
+    started.backends = await startBackends(label);
+    started.gateway = await startGateway(started.backends, options);
+  });
+  afterAll(async () => {
+    await started.gateway.app.close();
+    await started.backends.close();
+  });
+  return started;
 }
 
 export async function waitFor<T>(

@@ -1,41 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ImportEvent, Job } from '@docprocessor/contracts';
-import { advance, copyJob, insertJob, isSnapshot, publish, startBackends, startGateway, TestClient, waitFor } from './helper.js';
-import type { Backends, Gateway } from './helper.js';
+import { advance, copyJob, insertJob, isSnapshot, publish, TestClient, useGateway, waitFor } from './helper.js';
 
 const CLIENTS = 200;
 const JOBS = 3;
 const STEPS = 20;
 
-let backends: Backends;
-let gateway: Gateway;
-
-beforeAll(async () => {
-  backends = await startBackends('many');
-  gateway = await startGateway(backends);
-});
-afterAll(async () => {
-  await gateway.app.close();
-  await backends.close();
-});
+const started = useGateway('many');
 
 /** A job's whole life as the processor announces it, its progress published without waiting, as a busy processor does. */
 async function runJob(job: Job, final: 'completed' | 'failed'): Promise<ImportEvent> {
-  await publish(backends.bus, 'started', advance(job, { status: 'processing' }, 1));
+  await publish(started.backends.bus, 'started', advance(job, { status: 'processing' }, 1));
   const steps = Array.from({ length: STEPS }, (_, i) =>
-    publish(backends.bus, 'progress', advance(job, { status: 'processing', processedRows: (i + 1) * 100 }, 10 + i)),
+    publish(started.backends.bus, 'progress', advance(job, { status: 'processing', processedRows: (i + 1) * 100 }, 10 + i)),
   );
   await Promise.all(steps);
-  return publish(backends.bus, final, advance(job, { status: final, processedRows: STEPS * 100 }, 1000));
+  return publish(started.backends.bus, final, advance(job, { status: final, processedRows: STEPS * 100 }, 1000));
 }
 
 describe(`${CLIENTS} clients subscribed to every job`, () => {
   it('each gets every final state, exactly as published, and never an older state of a job after a newer one', async () => {
-    const clients = await Promise.all(Array.from({ length: CLIENTS }, () => TestClient.open(gateway.wsUrl)));
+    const clients = await Promise.all(Array.from({ length: CLIENTS }, () => TestClient.open(started.gateway.wsUrl)));
     for (const client of clients) client.send({ op: 'subscribe' });
     await Promise.all(clients.map((client) => client.next(isSnapshot, 'the snapshot')));
 
-    const base = await insertJob(backends.db);
+    const base = await insertJob(started.backends.db);
     const jobs = Array.from({ length: JOBS }, () => copyJob(base));
     const finals = await Promise.all(jobs.map((job, i) => runJob(job, i === 0 ? 'failed' : 'completed')));
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import type { Job } from '@docprocessor/contracts';
 import { createApiKey, createDbClient, revokeApiKey, type DbClient } from '@docprocessor/db';
+import { call, uploadBytes } from './support/http.js';
 import { useStack } from './support/use-stack.js';
+import { WsClient } from './support/ws-client.js';
 
 // Tenant isolation end to end: two tenants' keys created with `createApiKey` (what `npm run keys` does), the real
 // services as processes, every check over the one origin: HTTP for jobs and errors, /ws for events and snapshots.
@@ -14,40 +16,18 @@ const MISSING_COLUMN = `${HEADER.replace('email,', '')}\n${GOOD_ROW.replace('a@e
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 const WAIT_MS = 90_000;
 
-interface Job {
-  id: string;
-  status: string;
-  duplicateOf: string | null;
-  failedRows: number;
-  finishedAt: string | null;
-  updatedAt: string;
-  [field: string]: unknown;
-}
-
 const t = useStack({ label: 'tenants' });
 let db: DbClient;
 const keys = { a: '', b: '', aSpare: '' };
 let aSpareId = '';
 
-async function api(key: string, method: string, path: string): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${t.stack.url}${path}`, { method, headers: { 'X-API-Key': key } });
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // errors.csv and other non-JSON answers stay text
-  }
-  return { status: res.status, body };
-}
+/** An HTTP call with one tenant's key, through the one origin. */
+const api = (key: string, method: string, path: string) => call(t.stack, path, { method, key });
 
-async function upload(key: string, csv: string, headers: Record<string, string> = {}): Promise<{ status: number; job: Job }> {
-  const form = new FormData();
-  form.append('file', new Blob([csv], { type: 'text/csv' }), 'contacts.csv');
-  const res = await fetch(`${t.stack.url}/api/imports`, { method: 'POST', headers: { 'X-API-Key': key, ...headers }, body: form });
-  const job = (await res.json()) as Job;
-  if (res.status >= 300) throw new Error(`upload answered ${res.status}: ${JSON.stringify(job)}`);
-  return { status: res.status, job };
+async function upload(key: string, csv: string, idempotencyKey?: string): Promise<{ status: number; job: Job }> {
+  const answer = await uploadBytes(t.stack, csv, { key, filename: 'contacts.csv', ...(idempotencyKey ? { idempotencyKey } : {}) });
+  if (answer.status >= 300) throw new Error(`upload answered ${answer.status}: ${answer.text}`);
+  return { status: answer.status, job: answer.body };
 }
 
 async function until<T>(what: string, read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = WAIT_MS): Promise<T> {
@@ -67,70 +47,23 @@ const finished = (key: string, id: string) =>
     (job) => TERMINAL.has(job.status),
   );
 
-/** A /ws client that keeps every frame it receives, raw and parsed. */
-class WsRecorder {
-  readonly raw: string[] = [];
-  readonly frames: Record<string, unknown>[] = [];
-  private constructor(readonly socket: WebSocket) {
-    socket.on('message', (data) => {
-      const text = data.toString();
-      this.raw.push(text);
-      this.frames.push(JSON.parse(text) as Record<string, unknown>);
-    });
-  }
-
-  static async open(key: string): Promise<WsRecorder> {
-    const socket = new WebSocket(`${t.stack.url.replace(/^http/, 'ws')}/ws?apiKey=${encodeURIComponent(key)}`);
-    const recorder = new WsRecorder(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', reject);
-      socket.once('unexpected-response', (_req, res) => reject(new Error(`/ws upgrade answered ${res.statusCode}`)));
-    });
-    return recorder;
-  }
-
-  snapshots(): { jobs: Job[] }[] {
-    return this.frames.filter((f) => f.type === 'snapshot') as unknown as { jobs: Job[] }[];
-  }
-
-  /** Sends a subscribe and resolves with the snapshot that answers it. */
-  async subscribe(jobId?: string): Promise<Job[]> {
-    const before = this.snapshots().length;
-    this.socket.send(JSON.stringify(jobId ? { op: 'subscribe', jobId } : { op: 'subscribe' }));
-    const snapshots = await until(
-      'a snapshot',
-      () => this.snapshots(),
-      (all) => all.length > before,
-    );
-    return snapshots[before]!.jobs;
-  }
-
-  eventsOf(jobId: string): { type: string }[] {
-    return this.frames.filter((f) => f.jobId === jobId) as { type: string }[];
-  }
-
-  close(): void {
-    this.socket.terminate();
-  }
+/** Sends a subscribe and resolves with the jobs of the snapshot that answers it. */
+async function subscribed(client: WsClient, jobId?: string): Promise<Job[]> {
+  const before = client.snapshots().length;
+  client.subscribe(jobId);
+  const snapshots = await until(
+    'a snapshot',
+    () => client.snapshots(),
+    (all) => all.length > before,
+  );
+  return snapshots[before]!.jobs;
 }
 
-/** The status code a /ws upgrade with this key gets (101 when accepted). */
-function upgradeStatus(key: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`${t.stack.url.replace(/^http/, 'ws')}/ws?apiKey=${encodeURIComponent(key)}`);
-    socket.once('open', () => {
-      socket.terminate();
-      resolve(101);
-    });
-    socket.once('unexpected-response', (_req, res) => {
-      res.resume();
-      socket.terminate();
-      resolve(res.statusCode ?? 0);
-    });
-    socket.once('error', (error) => reject(error));
-  });
-}
+/** Every frame the client got that names this id anywhere: a leak, if the id is another tenant's. */
+const framesNaming = (client: WsClient, id: string) => client.frames.filter((frame) => JSON.stringify(frame).includes(id));
+
+const openWs = (key: string) => WsClient.open(t.stack, key);
+const upgradeStatus = async (key: string) => (await WsClient.upgradeStatus(t.stack, key)).status;
 
 beforeAll(async () => {
   db = createDbClient(t.stack.databaseUrl, { max: 2 });
@@ -154,18 +87,18 @@ afterAll(async () => {
 
 describe('two tenants', { timeout: 180_000 }, () => {
   const jobs = { a: '', bWithErrors: '', bFailed: '' };
-  let wsA: WsRecorder;
-  let wsB: WsRecorder;
+  let wsA: WsClient;
+  let wsB: WsClient;
 
   beforeAll(async () => {
-    wsA = await WsRecorder.open(keys.a);
-    wsB = await WsRecorder.open(keys.b);
-    await wsA.subscribe();
-    await wsB.subscribe();
-    const bWithErrors = await upload(keys.b, WITH_ROW_ERROR, { 'Idempotency-Key': 'shared-idempotency-key' });
+    wsA = await openWs(keys.a);
+    wsB = await openWs(keys.b);
+    await subscribed(wsA);
+    await subscribed(wsB);
+    const bWithErrors = await upload(keys.b, WITH_ROW_ERROR, 'shared-idempotency-key');
     const bFailed = await upload(keys.b, MISSING_COLUMN);
     // Same bytes and the same Idempotency-Key as tenant B's upload: still a new job of A's own.
-    const a = await upload(keys.a, WITH_ROW_ERROR, { 'Idempotency-Key': 'shared-idempotency-key' });
+    const a = await upload(keys.a, WITH_ROW_ERROR, 'shared-idempotency-key');
     expect([bWithErrors.status, bFailed.status, a.status]).toEqual([202, 202, 202]);
     jobs.a = a.job.id;
     jobs.bWithErrors = bWithErrors.job.id;
@@ -191,9 +124,9 @@ describe('two tenants', { timeout: 180_000 }, () => {
     );
   }, 180_000);
 
-  afterAll(() => {
-    wsA?.close();
-    wsB?.close();
+  afterAll(async () => {
+    await wsA?.close();
+    await wsB?.close();
   });
 
   it('each tenant reads its own jobs and errors', async () => {
@@ -258,33 +191,33 @@ describe('two tenants', { timeout: 180_000 }, () => {
     // Both clients got their own jobs' final events (waited for above); give a stray frame room to arrive, if there were one.
     await new Promise((r) => setTimeout(r, 1000));
     expect(wsA.eventsOf(jobs.a).length).toBeGreaterThan(0);
-    for (const id of [jobs.bWithErrors, jobs.bFailed]) expect(wsA.raw.filter((frame) => frame.includes(id))).toEqual([]);
-    expect(wsB.raw.filter((frame) => frame.includes(jobs.a))).toEqual([]);
+    for (const id of [jobs.bWithErrors, jobs.bFailed]) expect(framesNaming(wsA, id)).toEqual([]);
+    expect(framesNaming(wsB, jobs.a)).toEqual([]);
   });
 
   it("a snapshot never holds another tenant's jobs, even when subscribing to one by id", async () => {
-    const late = await WsRecorder.open(keys.a);
+    const late = await openWs(keys.a);
     try {
-      expect((await late.subscribe()).map((j) => j.id)).toEqual([jobs.a]);
-      expect(await late.subscribe(jobs.bWithErrors)).toEqual([]);
-      expect(await late.subscribe(jobs.bFailed)).toEqual([]);
-      expect((await late.subscribe(jobs.a)).map((j) => j.id)).toEqual([jobs.a]);
-      for (const id of [jobs.bWithErrors, jobs.bFailed]) expect(late.raw.filter((frame) => frame.includes(id))).toEqual([]);
+      expect((await subscribed(late)).map((j) => j.id)).toEqual([jobs.a]);
+      expect(await subscribed(late, jobs.bWithErrors)).toEqual([]);
+      expect(await subscribed(late, jobs.bFailed)).toEqual([]);
+      expect((await subscribed(late, jobs.a)).map((j) => j.id)).toEqual([jobs.a]);
+      for (const id of [jobs.bWithErrors, jobs.bFailed]) expect(framesNaming(late, id)).toEqual([]);
     } finally {
-      late.close();
+      await late.close();
     }
-    const lateB = await WsRecorder.open(keys.b);
+    const lateB = await openWs(keys.b);
     try {
-      expect((await lateB.subscribe()).map((j) => j.id).sort()).toEqual([jobs.bWithErrors, jobs.bFailed].sort());
+      expect((await subscribed(lateB)).map((j) => j.id).sort()).toEqual([jobs.bWithErrors, jobs.bFailed].sort());
     } finally {
-      lateB.close();
+      await lateB.close();
     }
   });
 
   it('a revoked key is refused over HTTP and WebSocket (within the cache window), and its open socket is closed', async () => {
     expect((await api(keys.aSpare, 'GET', '/api/imports')).status).toBe(200);
     expect(await upgradeStatus(keys.aSpare)).toBe(101);
-    const open = await WsRecorder.open(keys.aSpare);
+    const open = await openWs(keys.aSpare);
     const closed = new Promise<number>((resolve) => open.socket.once('close', (code) => resolve(code)));
     expect(await revokeApiKey(db.db, aSpareId)).toBe(true);
     expect(await closed).toBe(1008);

@@ -6,6 +6,7 @@ import type { UploadItem } from '../stores/uploads';
 import { formatBytes } from '../lib/format';
 import { jobPath } from '../lib/paths';
 import { ProgressBar } from './progress-bar';
+import { TemplateSelect } from './template-select';
 
 /**
  * Every chosen file has a row right under the drop zone: waiting for its column check (with its own template),
@@ -52,21 +53,7 @@ function StagedRow(props: { staged: StagedFile; current: boolean }) {
           <label class="upload-status" for={selectId()}>
             Template
           </label>
-          <select
-            id={selectId()}
-            class="select-compact"
-            data-testid="staged-template"
-            value={props.staged.template}
-            onChange={(e) => store.staging.setTemplate(props.staged.id, e.currentTarget.value)}
-          >
-            <For each={store.templates.list()}>
-              {(t) => (
-                <option value={t.name} selected={t.name === props.staged.template}>
-                  {t.name}
-                </option>
-              )}
-            </For>
-          </select>
+          <TemplateSelect staged={props.staged} id={selectId()} testId="staged-template" class="select-compact" />
           <span class="upload-status">waits for its column check</span>
           <button
             type="button"

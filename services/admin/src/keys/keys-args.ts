@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { BaseEnv, DEFAULT_KEY_ROLE, type Role } from '@docprocessor/contracts';
 import { ApiKeyId, NewApiKey, parseApiKeyInput, TenantId } from '@docprocessor/db';
+import { readCommandLine } from '../command-line.js';
 
 /** The services' own default, so the command and the services meet in the same database. */
 export const DEFAULT_DATABASE_URL = BaseEnv.shape.DATABASE_URL.parse(undefined);
@@ -44,30 +44,17 @@ function valid<T>(schema: Parameters<typeof parseApiKeyInput<T>>[0], input: unkn
   }
 }
 
-const readOptions = (argv: readonly string[]) =>
-  parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      tenant: { type: 'string', short: 't' },
-      name: { type: 'string', short: 'n' },
-      role: { type: 'string', short: 'r' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+const OPTIONS = {
+  tenant: { type: 'string', short: 't' },
+  name: { type: 'string', short: 'n' },
+  role: { type: 'string', short: 'r' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
 
 /** Reads the command line; throws UsageError for anything it cannot run. */
 export function parseKeysArgs(argv: readonly string[]): KeysCommand {
-  let parsed: ReturnType<typeof readOptions>;
-  try {
-    parsed = readOptions(argv);
-  } catch (error) {
-    // Node's message goes on to explain `--`, which is no help here: keep its first sentence.
-    throw new UsageError((error as Error).message.replace(/\. To specify.*$/s, ''), { cause: error });
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = readCommandLine(argv, OPTIONS, UsageError);
   const [command, ...rest] = positionals;
   if (values.help || command === 'help') return { command: 'help' };
   const noMore = (what: string) => {

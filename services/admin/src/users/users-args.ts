@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import { BaseEnv } from '@docprocessor/contracts';
 import { NewUser, TenantId } from '@docprocessor/db';
+import { readCommandLine } from '../command-line.js';
 
 /** The services' own default, so the command and the services meet in the same database. */
 export const DEFAULT_DATABASE_URL = BaseEnv.shape.DATABASE_URL.parse(undefined);
@@ -45,30 +45,18 @@ function valid<T>(schema: z.ZodType<T>, input: unknown): T {
   throw new UsersUsageError(issue ? `${issue.path.join('.') || 'value'}: ${issue.message}` : 'invalid input');
 }
 
-const readOptions = (argv: readonly string[]) =>
-  parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      tenant: { type: 'string', short: 't' },
-      email: { type: 'string', short: 'e' },
-      role: { type: 'string', short: 'r' },
-      password: { type: 'string', short: 'p' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+const OPTIONS = {
+  tenant: { type: 'string', short: 't' },
+  email: { type: 'string', short: 'e' },
+  role: { type: 'string', short: 'r' },
+  password: { type: 'string', short: 'p' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
 
 /** Reads the command line; throws UsersUsageError for anything it cannot run. */
 export function parseUsersArgs(argv: readonly string[]): UsersCommand {
-  let parsed: ReturnType<typeof readOptions>;
-  try {
-    parsed = readOptions(argv);
-  } catch (error) {
-    throw new UsersUsageError((error as Error).message.replace(/\. To specify.*$/s, ''), { cause: error });
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = readCommandLine(argv, OPTIONS, UsersUsageError);
   const [command, ...rest] = positionals;
   if (values.help || command === 'help') return { command: 'help' };
   if (command !== 'disable' && rest.length > 0) throw new UsersUsageError(`${command} takes no further arguments (got: ${rest.join(' ')})`);
@@ -76,10 +64,9 @@ export function parseUsersArgs(argv: readonly string[]): UsersCommand {
     case 'create':
       for (const needed of ['tenant', 'email', 'role'] as const)
         if (values[needed] === undefined) throw new UsersUsageError(`create needs --${needed}`);
-      valid(NewUser, { tenantId: values.tenant, email: values.email, role: values.role, password: values.password });
       return {
         command: 'create',
-        user: { tenantId: values.tenant!, email: values.email!, role: values.role as NewUser['role'], password: values.password },
+        user: valid(NewUser, { tenantId: values.tenant, email: values.email, role: values.role, password: values.password }),
         json: values.json,
       };
     case 'list':

@@ -50,16 +50,18 @@ export async function recordAudit(sql: Queries, { actor, action, target, outcome
 /**
  * Runs `change` and, when it changed something (not undefined), records `audit` in the same transaction:
  * an action is never in the log without its change, nor the change without its entry. No entry: runs it as is.
+ * `audit` may be a function of what changed, for an entry whose target exists only once the change made it
+ * (the id of a created row).
  */
 export async function withAudit<T>(
   sql: Sql,
-  audit: AuditRecord | undefined,
+  audit: AuditRecord | ((changed: T) => AuditRecord) | undefined,
   change: (sql: Queries) => Promise<T | undefined>,
 ): Promise<T | undefined> {
   if (!audit) return change(sql);
   return sql.begin(async (tx) => {
     const changed = await change(tx);
-    if (changed !== undefined) await recordAudit(tx, audit);
+    if (changed !== undefined) await recordAudit(tx, typeof audit === 'function' ? audit(changed) : audit);
     return changed;
   }) as Promise<T | undefined>;
 }

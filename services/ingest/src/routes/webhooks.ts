@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError, JobIdParams, ListDeliveriesQuery, WebhookInput, WebhookParams } from '@docprocessor/contracts';
-import { createWebhook, deleteWebhook, listDeliveries, listJobDeliveries, listWebhooks, recordAudit, withAudit } from '@docprocessor/db';
+import { AppError, JobIdParams, ListDeliveriesQuery, type Webhook, WebhookInput, WebhookParams } from '@docprocessor/contracts';
+import { createWebhook, deleteWebhook, listDeliveries, listJobDeliveries, listWebhooks, withAudit } from '@docprocessor/db';
 import type { IngestContext } from '../imports/context.js';
 import { principalOf } from '../plugins/auth.js';
 import { auditEntry } from '../plugins/audit.js';
@@ -22,11 +22,11 @@ const webhookId = (params: unknown) => {
 export async function webhookRoutes(app: FastifyInstance, { ctx }: { ctx: IngestContext }): Promise<void> {
   app.post('/api/webhooks', async (request, reply) => {
     const input = parseInput(request.body);
-    const created = await ctx.db.sql.begin(async (sql) => {
-      const webhook = await createWebhook(sql, principalOf(request).tenantId, input);
-      await recordAudit(sql, auditEntry(request, `webhook:${webhook.id}`, { url: webhook.url, events: webhook.events }));
-      return webhook;
-    });
+    const created = await withAudit(
+      ctx.db.sql,
+      (webhook: Webhook) => auditEntry(request, `webhook:${webhook.id}`, { url: webhook.url, events: webhook.events }),
+      (sql) => createWebhook(sql, principalOf(request).tenantId, input),
+    );
     return reply.code(201).send(created);
   });
 

@@ -6,6 +6,7 @@ import { messageOf } from '../../stores/app';
 import { useStore } from '../../stores/context';
 import type { StagedFile } from '../../stores/staging';
 import { DialectLine } from '../dialect-line';
+import { TemplateSelect } from '../template-select';
 import { MappingTable } from './mapping-table';
 
 /**
@@ -70,20 +71,7 @@ export function MappingStep(props: { staged: StagedFile }) {
         <label class="field-label" for="mapping-template">
           Template
         </label>
-        <select
-          id="mapping-template"
-          data-testid="mapping-template"
-          value={props.staged.template}
-          onChange={(e) => store.staging.setTemplate(props.staged.id, e.currentTarget.value)}
-        >
-          <For each={store.templates.list()}>
-            {(t) => (
-              <option value={t.name} selected={t.name === props.staged.template}>
-                {t.name}
-              </option>
-            )}
-          </For>
-        </select>
+        <TemplateSelect staged={props.staged} id="mapping-template" testId="mapping-template" />
       </div>
       <Show when={isWorkbook(props.staged.file)}>
         <div class="field field-narrow">
