@@ -1,6 +1,6 @@
 import { BaseEnv, DEFAULT_KEY_ROLE, type Role } from '@docprocessor/contracts';
 import { ApiKeyId, NewApiKey, parseApiKeyInput, TenantId } from '@docprocessor/db';
-import { readCommandLine } from '../command-line.js';
+import { COMMON_OPTIONS, readCommandLine } from '../command-line.js';
 
 /** The services' own default, so the command and the services meet in the same database. */
 export const DEFAULT_DATABASE_URL = BaseEnv.shape.DATABASE_URL.parse(undefined);
@@ -45,11 +45,8 @@ function valid<T>(schema: Parameters<typeof parseApiKeyInput<T>>[0], input: unkn
 }
 
 const OPTIONS = {
-  tenant: { type: 'string', short: 't' },
+  ...COMMON_OPTIONS,
   name: { type: 'string', short: 'n' },
-  role: { type: 'string', short: 'r' },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 /** Reads the command line; throws UsageError for anything it cannot run. */

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { BaseEnv } from '@docprocessor/contracts';
 import { NewUser, TenantId } from '@docprocessor/db';
-import { readCommandLine } from '../command-line.js';
+import { COMMON_OPTIONS, readCommandLine } from '../command-line.js';
 
 /** The services' own default, so the command and the services meet in the same database. */
 export const DEFAULT_DATABASE_URL = BaseEnv.shape.DATABASE_URL.parse(undefined);
@@ -46,12 +46,9 @@ function valid<T>(schema: z.ZodType<T>, input: unknown): T {
 }
 
 const OPTIONS = {
-  tenant: { type: 'string', short: 't' },
+  ...COMMON_OPTIONS,
   email: { type: 'string', short: 'e' },
-  role: { type: 'string', short: 'r' },
   password: { type: 'string', short: 'p' },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
 /** Reads the command line; throws UsersUsageError for anything it cannot run. */

@@ -76,6 +76,9 @@ export function summaryTable(figures: Figure[]): string {
 }
 
 const sumOf = (cpu: Map<string, number>) => [...cpu.values()].reduce((sum, seconds) => sum + seconds, 0);
+/** Each group's CPU in `run` past what it had spent by `before`: a phase's share. */
+const minus = (run: Map<string, number>, before: Map<string, number>) =>
+  new Map([...run].map(([name, seconds]) => [name, seconds - (before.get(name) ?? 0)]));
 /**
  * What one job cannot spread over more cores: the processor's JavaScript is one thread, and its batches go through
  * one PostgreSQL connection, one backend process (the group also holds the services' pool backends, which do little).
@@ -107,10 +110,9 @@ export function cpuTable(figure: Figure): string {
   if (figure.uploadCpu.length === figure.cpu.length && figure.cpu.length > 0) {
     const upload = median(figure.uploadCpu.map(sumOf));
     const uploadWall = median(figure.uploads);
-    const processing = median(figure.cpu.map((m, i) => sumOf(m) - sumOf(figure.uploadCpu[i]!)));
-    const processingSerial = median(
-      figure.cpu.map((m, i) => serialOf(new Map([...m].map(([name, seconds]) => [name, seconds - (figure.uploadCpu[i]!.get(name) ?? 0)])))),
-    );
+    const processingCpu = figure.cpu.map((run, i) => minus(run, figure.uploadCpu[i]!));
+    const processing = median(processingCpu.map(sumOf));
+    const processingSerial = median(processingCpu.map(serialOf));
     lines.push(
       `    upload+store ${fmt(upload)} CPU in ${fmt(uploadWall)} = ${(upload / uploadWall).toFixed(2)} cores busy; ` +
         `processing ${fmt(processing)} CPU in ${fmt(wall - uploadWall)} = ${(processing / (wall - uploadWall)).toFixed(2)} cores busy`,
