@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@solidjs/testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { JobDeliveryList, JobWebhookDelivery } from '@docprocessor/contracts';
 import type { Api } from '../api/http';
-import { AFTER_STATUS_CHANGE_MS, nextLookAt } from '../lib/webhook-deliveries';
+import { AFTER_STATUS_CHANGE_MS, looksAfterChange, nextLookAt } from '../lib/webhook-deliveries';
 import { fakeApi, makeJob } from '../testing/factories';
 import { renderLiveJob } from '../testing/live-jobs';
 
@@ -89,10 +89,50 @@ describe('WebhookDeliveries', () => {
     expect(listWebhookDeliveries).toHaveBeenCalledTimes(1);
 
     push('completed', { ...running, status: 'completed', finishedAt: '2025-01-01T10:00:03.000Z', updatedAt: '2025-01-01T10:00:03.000Z' });
-    await vi.advanceTimersByTimeAsync(AFTER_STATUS_CHANGE_MS + 10);
+    await vi.advanceTimersByTimeAsync(AFTER_STATUS_CHANGE_MS[0] + 10);
     await waitFor(() => expect(rows()).toHaveLength(2));
     expect(listWebhookDeliveries).toHaveBeenCalledTimes(2);
     expect(cell(rows()[0]!, 'delivery-status').textContent).toBe('Delivered');
+  });
+
+  it('opened just after its job completed, looks again until the delivery recorded after its first look shows, then stops', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const now = Date.now();
+    const completed = makeJob({
+      id: 'j1',
+      status: 'completed',
+      startedAt: new Date(now - 2000).toISOString(),
+      finishedAt: new Date(now - 100).toISOString(),
+      updatedAt: new Date(now - 100).toISOString(),
+    });
+    // The recorder is slower than the view: the completed event's delivery shows only from the third look on.
+    const listWebhookDeliveries = vi
+      .fn<Api['listWebhookDeliveries']>()
+      .mockResolvedValueOnce(list(delivery({})))
+      .mockResolvedValueOnce(list(delivery({})))
+      .mockResolvedValue(list(delivery({ id: '5', event: 'completed' }), delivery({})));
+    await renderLiveJob(completed, fakeApi({ listWebhookDeliveries }));
+    await screen.findByTestId('webhook-deliveries');
+    expect(rows()).toHaveLength(1);
+
+    await vi.advanceTimersByTimeAsync(AFTER_STATUS_CHANGE_MS[1]);
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    expect(listWebhookDeliveries).toHaveBeenCalledTimes(3);
+
+    // The last planned look, then nothing more however long the view stays open.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(listWebhookDeliveries).toHaveBeenCalledTimes(4);
+  });
+});
+
+describe('looksAfterChange', () => {
+  const now = Date.parse('2025-01-01T10:00:00.000Z');
+  it('plans every look after a change seen now, the rest after one seen late, none long after it', () => {
+    expect(looksAfterChange(now, now)).toEqual(AFTER_STATUS_CHANGE_MS.map((ms) => now + ms));
+    expect(looksAfterChange(now - 2000, now)).toEqual(AFTER_STATUS_CHANGE_MS.filter((ms) => ms > 2000).map((ms) => now - 2000 + ms));
+    expect(looksAfterChange(now - 60_000, now)).toEqual([]);
+    // A server clock ahead of the browser's: the change counts as now.
+    expect(looksAfterChange(now + 30_000, now)).toEqual(looksAfterChange(now, now));
   });
 });
 

@@ -1,14 +1,20 @@
 import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import type { Job } from '@docprocessor/contracts';
 import { formatTime } from '../lib/format';
-import { AFTER_PROGRESS_MS, AFTER_STATUS_CHANGE_MS, DELIVERY_STATUS_LABELS, lastResponse, nextLookAt } from '../lib/webhook-deliveries';
+import { AFTER_PROGRESS_MS, DELIVERY_STATUS_LABELS, lastResponse, looksAfterChange, nextLookAt } from '../lib/webhook-deliveries';
 import { messageOf } from '../stores/app';
 import { useStore } from '../stores/context';
 
+/** Looks planned closer than this to one being made are served by it. */
+const COALESCE_MS = 500;
+/** setTimeout's ceiling; a look further ahead is reached in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
- * What the job's events became at the tenant's webhooks. Loaded when the job's view opens, looked at again shortly
- * after the job changes (its events are what gets delivered) and when a pending delivery's next attempt falls due;
- * no polling. Hidden while the job has no deliveries.
+ * What the job's events became at the tenant's webhooks. Loaded when the job's view opens; looked at again a few
+ * times shortly after each status change (its events are what gets delivered, and a view opened just after a change
+ * still gets the looks left), once after progress, and when a pending delivery's next attempt falls due; no polling.
+ * Hidden while the job has no deliveries.
  */
 export function WebhookDeliveries(props: { job: Job }) {
   const store = useStore();
@@ -18,37 +24,48 @@ export function WebhookDeliveries(props: { job: Job }) {
     ({ id }) => store.api.listWebhookDeliveries(id),
   );
 
+  // The looks planned, earliest first; one timer, set for the first of them.
+  let planned: number[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let timerAt = Number.POSITIVE_INFINITY;
-  /** One look at `at` at the latest: an earlier look already planned covers a later one. */
-  const lookAt = (at: number) => {
-    if (timer !== undefined && timerAt <= at) return;
+  const arm = () => {
     clearTimeout(timer);
-    timerAt = at;
+    timer = undefined;
+    const first = planned[0];
+    if (first === undefined) return;
     timer = setTimeout(
       () => {
-        timer = undefined;
-        timerAt = Number.POSITIVE_INFINITY;
+        // Looks within a moment of this one are this one.
+        planned = planned.filter((at) => at > Date.now() + COALESCE_MS);
         setVersion((v) => v + 1);
+        arm();
       },
-      Math.max(0, at - Date.now()),
+      Math.min(MAX_TIMER_MS, Math.max(0, first - Date.now())),
     );
+  };
+  const plan = (...at: number[]) => {
+    planned = [...planned, ...at].sort((a, b) => a - b);
+    arm();
+  };
+  /** One look at `at` at the latest: an earlier look already planned covers it. */
+  const planBy = (at: number) => {
+    if (planned.length === 0 || planned[0]! > at) plan(at);
   };
   onCleanup(() => clearTimeout(timer));
 
   const statusKey = () => `${props.job.status}|${props.job.attempt}`;
-  createEffect(on(statusKey, () => lookAt(Date.now() + AFTER_STATUS_CHANGE_MS), { defer: true }));
+  plan(...looksAfterChange(Date.parse(props.job.updatedAt), Date.now()));
+  createEffect(on(statusKey, () => plan(...looksAfterChange(Date.now(), Date.now())), { defer: true }));
   createEffect(
     on(
       () => props.job.updatedAt,
-      () => lookAt(Date.now() + AFTER_PROGRESS_MS),
+      () => planBy(Date.now() + AFTER_PROGRESS_MS),
       { defer: true },
     ),
   );
   createEffect(() => {
     if (list.state !== 'ready') return;
     const at = nextLookAt(list(), Date.now());
-    if (at !== null) lookAt(at);
+    if (at !== null) planBy(at);
   });
 
   const items = () => (list.state === 'ready' || list.state === 'refreshing' ? list.latest.items : []);
