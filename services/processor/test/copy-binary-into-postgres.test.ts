@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILT_IN_TEMPLATES, contactsTemplate, isoTimestampOf, type CellValue } from '@docprocessor/contracts';
 import { createDbClient, managedTypeNames, readCatalog, type DbClient } from '@docprocessor/db';
 import { createTestDatabase, type TestDatabase } from '@docprocessor/db/testing';
-import { encodeRows, encodingOf } from '../src/import-file/write/copy-binary.js';
+import { encodingOf } from '../src/import-file/write/binary-values.js';
+import { encodeRows } from '../src/import-file/write/copy-binary.js';
 import { copyLine } from '../src/import-file/write/copy-text.js';
 
 let testDb: TestDatabase;
