@@ -6,7 +6,7 @@ import { runMain } from './lib/log.mjs';
 import { ensureInstalled } from './lib/install.mjs';
 import { ensureServices } from './lib/backing-services.mjs';
 import { ensureBuilt } from './lib/build.mjs';
-import { serviceArgs } from './lib/service-command.mjs';
+import { runtimeEnv, serviceArgs } from './lib/service-command.mjs';
 import { Supervisor } from './lib/supervisor.mjs';
 
 runMain(async () => {
@@ -15,5 +15,5 @@ runMain(async () => {
   // Only checked: the worker must not own (and later stop) the NATS server everyone else uses.
   await ensureServices({ start: false });
   await ensureBuilt(['@docprocessor/processor']);
-  return new Supervisor([{ name: 'processor', args: serviceArgs('processor') }]).run();
+  return new Supervisor([{ name: 'processor', args: serviceArgs('processor'), env: runtimeEnv('processor') }]).run();
 });

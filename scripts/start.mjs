@@ -7,7 +7,7 @@ import { loadEnv } from './lib/env.mjs';
 import { ensureInstalled } from './lib/install.mjs';
 import { runMain } from './lib/log.mjs';
 import { loadContracts, readScriptConfig } from './lib/script-config.mjs';
-import { serviceArgs } from './lib/service-command.mjs';
+import { runtimeEnv, serviceArgs } from './lib/service-command.mjs';
 import { Supervisor } from './lib/supervisor.mjs';
 
 runMain(async () => {
@@ -27,9 +27,13 @@ runMain(async () => {
   // The services get only what is set (they apply their own defaults); the one exception is StartEnv's metrics
   // port for this worker, which `npm run processor` workers do not get.
   const supervisor = new Supervisor([
-    { name: 'gateway', args: serviceArgs('gateway') },
-    { name: 'ingest', args: serviceArgs('ingest') },
-    { name: 'processor', args: serviceArgs('processor'), env: { PROCESSOR_METRICS_PORT: String(config.PROCESSOR_METRICS_PORT) } },
+    { name: 'gateway', args: serviceArgs('gateway'), env: runtimeEnv('gateway') },
+    { name: 'ingest', args: serviceArgs('ingest'), env: runtimeEnv('ingest') },
+    {
+      name: 'processor',
+      args: serviceArgs('processor'),
+      env: { ...runtimeEnv('processor'), PROCESSOR_METRICS_PORT: String(config.PROCESSOR_METRICS_PORT) },
+    },
   ]);
   const stopped = supervisor.run();
   void announceWhenUp(config, await loadContracts(), supervisor);

@@ -6,7 +6,7 @@ import { BaseEnv, IngestUrlEnv, withIngestUrl, type BusNames } from '@docprocess
 import { destroyBusNames, uniqueBusNames } from '@docprocessor/bus/testing';
 import { createTestDatabase, type TestDatabase } from '@docprocessor/db/testing';
 // The same flags `npm start` gives each service; src/ and dist/ sit at the same depth, so this path holds for both.
-import { nodeFlags } from '../../../scripts/lib/service-command.mjs';
+import { nodeFlags, runtimeEnv } from '../../../scripts/lib/service-command.mjs';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -138,7 +138,7 @@ export class Stack {
     // BENCH_PROFILE=processor (or another service) writes that service's CPU profile to .bench/profiles when it exits.
     const profile = process.env.BENCH_PROFILE === name ? ['--cpu-prof', `--cpu-prof-dir=${REPO_ROOT}.bench/profiles`] : [];
     const child = spawn(process.execPath, [...nodeFlags(name), ...profile, `${REPO_ROOT}services/${name}/dist/main.js`], {
-      env: { ...this.env, ...extraEnv },
+      env: { ...this.env, ...runtimeEnv(name), ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const service: RunningService = { name, child, logs: [] };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRIC_CATALOG, type Job, type WebhookCreated } from '@docprocessor/contracts';
+import { nodeFlags, runtimeEnv } from '../../../scripts/lib/service-command.mjs';
 import { freePort, REPO_ROOT } from '../src/stack.js';
 import { call, finalJob, uploadJob } from './support/http.js';
 import { useStack } from './support/use-stack.js';
@@ -98,6 +99,19 @@ beforeAll(async () => {
 afterAll(async () => {
   client?.socket.close();
   await receiver?.close();
+});
+
+describe('the services as npm start runs them', () => {
+  it('each runs with the node flags and the runtime environment its package.json declares', () => {
+    expect(runtimeEnv('ingest')).toEqual({ MALLOC_MMAP_THRESHOLD_: '131072' });
+    for (const service of t.stack.services) {
+      const pid = service.child.pid!;
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      expect(args.slice(1, 1 + nodeFlags(service.name).length), service.name).toEqual(nodeFlags(service.name));
+      for (const [name, setting] of Object.entries(runtimeEnv(service.name))) expect(environ, service.name).toContain(`${name}=${setting}`);
+    }
+  });
 });
 
 describe('metrics after a real import', () => {

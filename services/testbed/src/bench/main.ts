@@ -3,7 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '@docprocessor/contracts';
-import { nodeFlags } from '../../../../scripts/lib/service-command.mjs';
+import { nodeFlags, runtimeEnv } from '../../../../scripts/lib/service-command.mjs';
 import { REPO_ROOT, Stack, stopProcess } from '../stack.js';
 import { emptyTarget, keptTarget, type Target } from './bench-tables.js';
 import { generateContacts, type FileStyle } from './generate-contacts.js';
@@ -70,11 +70,13 @@ console.log(
     `${Math.round(totalmem() / 2 ** 30)} GiB, ${new Date().toISOString()}`,
 );
 for (const f of files.values()) console.log(`  file ${f.name}: ${f.megabytes.toFixed(0)} MB`);
-const flags = { ingest: nodeFlags('ingest'), gateway: nodeFlags('gateway'), processor: nodeFlags('processor') };
+const services = ['ingest', 'gateway', 'processor'];
+const flags = Object.fromEntries(services.map((name) => [name, nodeFlags(name)]));
+const runtime = Object.fromEntries(services.map((name) => [name, runtimeEnv(name)]));
 const extra = Object.keys(serviceEnv).length ? `, and ${JSON.stringify(serviceEnv)}` : '';
 console.log(
-  `  services as \`npm start\` runs them: their own defaults, node flags ${JSON.stringify(flags)}` +
-    `; the bench sets only database, NATS names, ports and the API key${extra}`,
+  `  services as \`npm start\` runs them: their own defaults, node flags ${JSON.stringify(flags)}, ` +
+    `runtime env ${JSON.stringify(runtime)}; the bench sets only database, NATS names, ports and the API key${extra}`,
 );
 
 const figures: Figure[] = [];
