@@ -31,7 +31,7 @@ export function useRevertHarness() {
   const tableOf = async (name: string) => qualified(parseTableName((await templateOf(name)).table, 'public'));
 
   /** Every row of a table, every column and the lineage, as PostgreSQL prints it: what "byte for byte" compares. */
-  const snapshot = async (table: string, orderBy: string) =>
+  const snapshot = async (table = 'contacts', orderBy = 'id') =>
     (await h.ctx.db.sql.unsafe<{ row: string }[]>(`select t::text as row from ${table} t order by ${orderBy}`)).map((r) => r.row);
 
   /** Every column of every row as text, keyed by `key`: for checking column by column. */

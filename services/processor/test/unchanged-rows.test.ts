@@ -1,32 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { publishRepair } from '@docprocessor/bus';
 import { planRevert, requestRevert, type ImportJobRow } from '@docprocessor/db';
-import { revertImport } from '../src/repair/revert-import.js';
-import { RepairConsumer } from '../src/work/repair-consumer.js';
-import { build, contact, createJob, csvOf, jobRow, waitFor, waitForFinal, type Harness, type NewJob } from './helper.js';
+import { contact, csvOf, jobRow, waitFor } from './helper.js';
+import { useRevertHarness } from './revert-harness.js';
 
-let h: Harness;
-let repairs: RepairConsumer;
-beforeAll(async () => {
-  h = await build({ PROCESSOR_BATCH_ROWS: '4' });
-  repairs = new RepairConsumer(h.ctx, { revert: revertImport, fix: async () => undefined });
-  await repairs.start();
-});
-afterAll(async () => {
-  await repairs.stop();
-  await h.close();
-});
-
-const imported = async (csv: string, options: NewJob = {}) => waitForFinal(h, (await createJob(h, csv, options)).id);
-
-/** Every row of a table as PostgreSQL prints it, lineage and import time included. */
-const snapshot = async (table = 'contacts', orderBy = 'id') =>
-  (await h.ctx.db.sql.unsafe<{ row: string }[]>(`select t::text as row from ${table} t order by ${orderBy}`)).map((r) => r.row);
+const r = useRevertHarness();
+const { imported, snapshot } = r;
 
 /** The keys a job kept before-images of, and from which earlier writers, in key order. */
 const imagedKeys = async (jobId: string, key = 'id') =>
   (
-    await h.ctx.db.sql.unsafe<{ key: string; previous: string }[]>(
+    await r.h.ctx.db.sql.unsafe<{ key: string; previous: string }[]>(
       `select e ->> $2 as key, previous_job_id::text as previous from import_before_images, json_array_elements(image) e
        where job_id = $1 order by 1`,
       [jobId, key],
@@ -35,15 +19,15 @@ const imagedKeys = async (jobId: string, key = 'id') =>
 
 const lineageOf = async (first: number, last: number) =>
   (
-    await h.ctx.db.sql`select id::int as id, import_job_id::text as job from contacts where id between ${first} and ${last} order by id`
+    await r.h.ctx.db.sql`select id::int as id, import_job_id::text as job from contacts where id between ${first} and ${last} order by id`
   ).map((r) => [r.id as number, r.job as string]);
 
 async function reverted(job: ImportJobRow, table = 'contacts'): Promise<void> {
-  const plan = await planRevert(h.ctx.db.sql, await jobRow(h, job.id), table);
-  const requested = await requestRevert(h.ctx.db, job.id, 'default', plan);
-  await publishRepair(h.ctx.bus, { kind: 'revert', jobId: job.id, fixId: null, at: requested!.revert!.requestedAt }, 'go');
+  const plan = await planRevert(r.h.ctx.db.sql, await jobRow(r.h, job.id), table);
+  const requested = await requestRevert(r.h.ctx.db, job.id, 'default', plan);
+  await publishRepair(r.h.ctx.bus, { kind: 'revert', jobId: job.id, fixId: null, at: requested!.revert!.requestedAt }, 'go');
   const row = await waitFor(async () => {
-    const now = await jobRow(h, job.id);
+    const now = await jobRow(r.h, job.id);
     return (now.status === 'reverted' || Boolean(now.revert?.error)) && now;
   }, `the revert of ${job.id}`);
   expect(row).toMatchObject({ status: 'reverted', revert: { error: null } });
@@ -60,9 +44,9 @@ describe('re-importing rows whose values did not change (onDuplicate=last)', () 
     expect(again).toMatchObject({ status: 'completed', processedRows: 10, successRows: 10, failedRows: 0 });
     expect(await snapshot()).toEqual(before); // lineage (job, run, source row) and import time included
     expect(await imagedKeys(again.id)).toEqual([]);
-    expect(await planRevert(h.ctx.db.sql, again, 'contacts')).toEqual({ toDelete: 0, toRestore: 0, conflicts: [], expired: false });
+    expect(await planRevert(r.h.ctx.db.sql, again, 'contacts')).toEqual({ toDelete: 0, toRestore: 0, conflicts: [], expired: false });
     // The first import's rows are still its own, with no later import in the way of its revert.
-    expect((await planRevert(h.ctx.db.sql, first, 'contacts')).conflicts).toEqual([]);
+    expect((await planRevert(r.h.ctx.db.sql, first, 'contacts')).conflicts).toEqual([]);
   });
 
   it('half the rows changed: exactly those are rewritten and imaged; a revert of the second import restores them', async () => {
@@ -74,8 +58,8 @@ describe('re-importing rows whose values did not change (onDuplicate=last)', () 
     const changedIds = [200, 202, 204, 206, 208];
     expect(await imagedKeys(second.id)).toEqual(changedIds.map((id) => [String(id), first.id]));
     expect(await lineageOf(200, 209)).toEqual(Array.from({ length: 10 }, (_, i) => [200 + i, even(200 + i) ? second.id : first.id]));
-    expect(await planRevert(h.ctx.db.sql, second, 'contacts')).toMatchObject({ toDelete: 0, toRestore: 5 });
-    expect((await planRevert(h.ctx.db.sql, first, 'contacts')).conflicts).toEqual([{ jobId: second.id, rows: 5 }]);
+    expect(await planRevert(r.h.ctx.db.sql, second, 'contacts')).toMatchObject({ toDelete: 0, toRestore: 5 });
+    expect((await planRevert(r.h.ctx.db.sql, first, 'contacts')).conflicts).toEqual([{ jobId: second.id, rows: 5 }]);
 
     await reverted(second);
     expect(await snapshot()).toEqual(before);
