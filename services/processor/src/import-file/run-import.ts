@@ -24,7 +24,7 @@ import { BatchBuilder } from './validate/batch-builder.js';
 import { StraightCopyPolicy } from './write/straight-copy-policy.js';
 import { describeTargetTable, type TargetTable } from './write/target-table.js';
 import { mergeShadow } from './write/atomic-merge.js';
-import { dropShadow, planOf, prepareShadow } from './write/shadow-table.js';
+import { dropShadow, endShadowed, planOf, prepareShadow } from './write/shadow-table.js';
 import { prepareStaging, type RunIdentity } from './write/write-batch.js';
 
 export type { Lease } from './batch-writer.js';
@@ -66,14 +66,14 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
     limits: { maxErrors: claimed.maxErrors, maxErrorRate: claimed.maxErrorRate },
     keepBeforeImages: !claimed.dryRun && !claimed.atomic,
   };
+  // A dry run writes into a shadow of the table instead, and says at the end what the real run would do; an atomic
+  // run too, and its shadow goes into the table in the transaction that completes the job.
+  const shadowed = claimed.dryRun || claimed.atomic;
   // One connection for the whole job: its staging table is made once, and batches never wait for the pool.
   const connection = await ctx.db.sql.reserve();
   let writer: BatchWriter | null = null;
   try {
     const target = await describeTargetTable(connection, template);
-    // A dry run writes into a shadow of the table instead, and says at the end what the real run would do; an atomic
-    // run too, and its shadow goes into the table in the transaction that completes the job.
-    const shadowed = claimed.dryRun || claimed.atomic;
     const table = shadowed ? await prepareShadow(connection, target, claimed.id, claimed.processedRows === 0) : target;
     writer = new BatchWriter(ctx, connection, table, run, lease, claimed);
     await prepareStaging(connection, table);
@@ -89,11 +89,10 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
       return await finish(ctx, await stopJob(ctx.db, run.jobId, { attempt: run.attempt }), writer.job);
     const plan = claimed.dryRun ? await planOf(connection, table, target) : null;
     log.info({ ...writer.summary(), plan }, 'import completed');
-    if (claimed.atomic && !claimed.dryRun) {
-      const complete = () => completeJob({ ...ctx.db, sql: connection }, run.jobId, run.attempt);
-      return await finish(ctx, await mergeShadow(connection, table, target, run, complete), writer.job);
-    }
-    return await finish(ctx, await completeJob(ctx.db, run.jobId, run.attempt, plan), writer.job);
+    if (!shadowed) return await finish(ctx, await completeJob(ctx.db, run.jobId, run.attempt), writer.job);
+    const merge = claimed.dryRun ? async () => undefined : () => mergeShadow(connection, table, target, run);
+    const complete = () => completeJob({ ...ctx.db, sql: connection }, run.jobId, run.attempt, plan);
+    return await finish(ctx, await endShadowed(connection, claimed.id, merge, complete), writer.job);
   } catch (error) {
     await writer?.abandon();
     if (error instanceof AppError && error.kind === 'validation')
@@ -102,13 +101,13 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
   } finally {
     await writer?.stopProgress();
     file.destroy();
-    if (claimed.dryRun || claimed.atomic)
+    if (shadowed)
       await dropShadowIfEnded(ctx, connection, claimed).catch((error: unknown) => log.warn({ err: error }, 'shadow table not dropped'));
     connection.release();
   }
 }
 
-/** A dry or atomic run's shadow goes once this attempt ended the job; one that may still be resumed (released, retried) stays. */
+/** A dry or atomic run that failed or stopped drops its shadow too; one that may still be resumed (released, retried) keeps it. */
 async function dropShadowIfEnded(ctx: ProcessorContext, connection: Connection, claimed: ImportJobRow): Promise<void> {
   const job = await findJobRow(ctx.db.db, claimed.id, { tenantId: null });
   if (job && isTerminal(job.status) && job.attempt === claimed.attempt) await dropShadow(connection, claimed.id);

@@ -1,5 +1,5 @@
 import type { ImportPlan } from '@docprocessor/contracts';
-import { qualified, quoteIdent, type Connection } from '@docprocessor/db';
+import { qualified, quoteIdent, type Connection, type JobChangeRow } from '@docprocessor/db';
 import type { TargetTable } from './target-table.js';
 
 /** Where dry and atomic runs write first: a schema of the service's own, one unlogged table per job. */
@@ -39,4 +39,28 @@ export async function planOf(conn: Connection, shadow: TargetTable, target: Targ
 
 export async function dropShadow(conn: Connection, jobId: string): Promise<void> {
   await conn.unsafe(`drop table if exists ${qualified(shadowName(jobId))}`);
+}
+
+/**
+ * Ends a dry or atomic run: `work` (an atomic run's merge into the table), the shadow's drop and the job's
+ * completion commit together, so a job that reads completed has no shadow left. A completion refused (another
+ * attempt holds the job now) rolls it all back, and the shadow stays for that attempt.
+ */
+export async function endShadowed(
+  conn: Connection,
+  jobId: string,
+  work: () => Promise<void>,
+  complete: () => Promise<JobChangeRow | undefined>,
+): Promise<JobChangeRow | undefined> {
+  await conn.unsafe('begin');
+  try {
+    await work();
+    await dropShadow(conn, jobId);
+    const change = await complete();
+    await conn.unsafe(change ? 'commit' : 'rollback');
+    return change;
+  } catch (error) {
+    await conn.unsafe('rollback').catch(() => undefined);
+    throw error;
+  }
 }
