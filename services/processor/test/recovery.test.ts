@@ -4,7 +4,7 @@ import { publishEvent } from '@docprocessor/bus';
 import { importJobs, managedTypeNames, toJob } from '@docprocessor/db';
 import { claimJob } from '../src/work/claim.js';
 import { encodeRows } from '../src/import-file/write/copy-binary.js';
-import { StraightCopyPolicy } from '../src/import-file/write/straight-copy-policy.js';
+import { WritePolicy } from '../src/import-file/write/write-policy.js';
 import { managedTargetTable } from '../src/import-file/write/target-table.js';
 import {
   LeaseLostError,
@@ -49,7 +49,7 @@ describe('a job whose worker died', () => {
       attempt: first.change.row.attempt,
       onDuplicate: 'error' as const,
       maxStoredErrors: 10_000,
-      writes: new StraightCopyPolicy(),
+      writes: new WritePolicy(),
       limits: { maxErrors: null, maxErrorRate: null },
       keepBeforeImages: true,
     };
@@ -113,7 +113,7 @@ describe('a job whose worker died', () => {
       attempt: first.change.row.attempt,
       onDuplicate: 'error' as const,
       maxStoredErrors: 10_000,
-      writes: new StraightCopyPolicy(),
+      writes: new WritePolicy(),
       limits: { maxErrors: null, maxErrorRate: null },
       keepBeforeImages: true,
     };

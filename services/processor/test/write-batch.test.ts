@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactsTemplate, type OnDuplicate } from '@docprocessor/contracts';
 import { claimJob } from '../src/work/claim.js';
 import { encodeRows } from '../src/import-file/write/copy-binary.js';
-import { StraightCopyPolicy } from '../src/import-file/write/straight-copy-policy.js';
+import { WritePolicy } from '../src/import-file/write/write-policy.js';
 import { managedTargetTable } from '../src/import-file/write/target-table.js';
 import { prepareStaging, writeBatch, type Batch, type RunIdentity, type Totals } from '../src/import-file/write/write-batch.js';
 import { managedTypeNames } from '@docprocessor/db';
@@ -27,7 +27,7 @@ async function claimedRun(onDuplicate: OnDuplicate): Promise<RunIdentity> {
     attempt: claimed.change.row.attempt,
     onDuplicate,
     maxStoredErrors: 100,
-    writes: new StraightCopyPolicy(),
+    writes: new WritePolicy(),
     limits: { maxErrors: null, maxErrorRate: null },
     keepBeforeImages: true,
   };

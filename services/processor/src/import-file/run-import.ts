@@ -21,7 +21,7 @@ import { BatchWriter, type Lease } from './batch-writer.js';
 import { readRecords } from './read/read-records.js';
 import type { Utf8Checker } from './read/utf8-checker.js';
 import { BatchBuilder } from './validate/batch-builder.js';
-import { StraightCopyPolicy } from './write/straight-copy-policy.js';
+import { WritePolicy } from './write/write-policy.js';
 import { describeTargetTable, type TargetTable } from './write/target-table.js';
 import { mergeShadow } from './write/atomic-merge.js';
 import { dropShadow, endShadowed, planOf, prepareShadow } from './write/shadow-table.js';
@@ -62,7 +62,7 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
     attempt: claimed.attempt,
     onDuplicate: claimed.onDuplicate,
     maxStoredErrors: ctx.config.MAX_STORED_ERRORS,
-    writes: new StraightCopyPolicy(),
+    writes: new WritePolicy(),
     limits: { maxErrors: claimed.maxErrors, maxErrorRate: claimed.maxErrorRate },
     keepBeforeImages: !claimed.dryRun && !claimed.atomic,
   };

@@ -3,7 +3,7 @@ import { endJobFix, findTemplate, startJobFix, type ImportJobRow, type StoredFix
 import type { ProcessorContext } from '../context.js';
 import { readRecords } from '../import-file/read/read-records.js';
 import { BatchBuilder } from '../import-file/validate/batch-builder.js';
-import { StraightCopyPolicy } from '../import-file/write/straight-copy-policy.js';
+import { WritePolicy } from '../import-file/write/write-policy.js';
 import { describeTargetTable, type TargetTable } from '../import-file/write/target-table.js';
 import { prepareStaging, type RunIdentity } from '../import-file/write/write-batch.js';
 import type { RepairHandler, RepairLease } from '../work/repair-consumer.js';
@@ -129,7 +129,7 @@ class FixWriter {
       attempt: job.attempt,
       onDuplicate: job.onDuplicate,
       maxStoredErrors: Number.MAX_SAFE_INTEGER,
-      writes: new StraightCopyPolicy(),
+      writes: new WritePolicy(),
       limits: { maxErrors: null, maxErrorRate: null },
       keepBeforeImages: true,
     };

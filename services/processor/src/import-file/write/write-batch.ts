@@ -2,7 +2,7 @@ import { AppError, type OnDuplicate } from '@docprocessor/contracts';
 import { recordBatch, type BatchTotals, type Connection, type ImportJobRow } from '@docprocessor/db';
 import { CopyRefusedError, copyInto } from './copy-into.js';
 import type { CopyRows } from './copy-rows.js';
-import type { StraightCopyPolicy } from './straight-copy-policy.js';
+import type { WritePolicy } from './write-policy.js';
 import type { TargetTable } from './target-table.js';
 import { captureBeforeImages, rowChanges } from './before-images.js';
 import { limitPassed, type ErrorLimits } from './error-limits.js';
@@ -31,8 +31,8 @@ export interface RunIdentity {
   /** Fencing token: a batch commits only while the job still belongs to this attempt. */
   attempt: number;
   onDuplicate: OnDuplicate;
-  /** When batches try COPY straight into the table, and how many did. */
-  writes: StraightCopyPolicy;
+  /** How batches are written (straight in or upserted, unchanged rows taken out first), and how many went which way. */
+  writes: WritePolicy;
   /** Past these, the batch is not committed and the job fails with too_many_errors. */
   limits: ErrorLimits;
   /** Rows this run overwrites in the target keep their earlier values, for a revert (not in a dry run's shadow). */
@@ -77,10 +77,11 @@ async function copyStraightIn(conn: Connection, table: TargetTable, rows: CopyRo
  * probe and row lock: an unchanged re-import's statements take about half as long (docs/performance.md, "The update
  * path"). A row changed by another job after this statement keeps that job's values, as if this one had come first.
  */
-async function dropUnchanged(conn: Connection, table: TargetTable): Promise<void> {
-  await conn.unsafe(
+async function dropUnchanged(conn: Connection, table: TargetTable): Promise<number> {
+  const dropped = await conn.unsafe(
     `delete from ${table.staging} s using ${table.table} t where ${table.keyJoin} and not (${rowChanges(table, 't', 's')})`,
   );
+  return dropped.count;
 }
 
 /**
@@ -99,8 +100,10 @@ async function upsertThroughStaging(
   // With onDuplicate=last a row equal to the stored one is left as it is (lineage too) and still counts as written.
   // Not with onDuplicate=error: a key this run already wrote is not overwritten there, it is a duplicate row, and
   // telling one needs every row this run wrote to carry its lineage.
+  // Taking the unchanged rows out first is only for speed (the capture and the upsert leave them alone anyway), so the
+  // policy may skip it where it does not pay.
   const skipUnchanged = run.onDuplicate === 'last';
-  if (skipUnchanged) await dropUnchanged(conn, table);
+  if (skipUnchanged && run.writes.shouldDropUnchanged()) run.writes.recordUnchanged(await dropUnchanged(conn, table), batch.rows.count);
   if (run.keepBeforeImages) await captureBeforeImages(conn, table, table.staging, run, skipUnchanged);
   const updates = [...all.map((c) => `${c} = excluded.${c}`), 'imported_at = now()'].join(', ');
   const guard = skipUnchanged
@@ -141,9 +144,9 @@ export async function writeValidRows(
   batch: Batch,
   errors: StoredRowError[],
 ): Promise<number> {
-  const tried = run.writes.shouldTry();
+  const tried = run.writes.shouldTryStraight();
   const direct = tried && (await copyStraightIn(conn, table, batch.rows));
-  run.writes.record(direct ? 'straight' : tried ? 'refused' : 'skipped');
+  run.writes.recordStraight(direct ? 'straight' : tried ? 'refused' : 'skipped');
   return direct ? 0 : upsertThroughStaging(conn, table, run, batch, errors);
 }
 
