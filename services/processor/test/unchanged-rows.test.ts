@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { publishRepair } from '@docprocessor/bus';
-import { planRevert, requestRevert, type ImportJobRow } from '@docprocessor/db';
-import { contact, csvOf, jobRow, waitFor } from './helper.js';
+import { planRevert } from '@docprocessor/db';
+import { contact, csvOf } from './helper.js';
 import { useRevertHarness } from './revert-harness.js';
 
 const r = useRevertHarness();
-const { imported, snapshot } = r;
+const { imported, snapshot, reverted } = r;
 
 /** The keys a job kept before-images of, and from which earlier writers, in key order. */
 const imagedKeys = async (jobId: string, key = 'id') =>
@@ -21,17 +20,6 @@ const lineageOf = async (first: number, last: number) =>
   (
     await r.h.ctx.db.sql`select id::int as id, import_job_id::text as job from contacts where id between ${first} and ${last} order by id`
   ).map((r) => [r.id as number, r.job as string]);
-
-async function reverted(job: ImportJobRow, table = 'contacts'): Promise<void> {
-  const plan = await planRevert(r.h.ctx.db.sql, await jobRow(r.h, job.id), table);
-  const requested = await requestRevert(r.h.ctx.db, job.id, 'default', plan);
-  await publishRepair(r.h.ctx.bus, { kind: 'revert', jobId: job.id, fixId: null, at: requested!.revert!.requestedAt }, 'go');
-  const row = await waitFor(async () => {
-    const now = await jobRow(r.h, job.id);
-    return (now.status === 'reverted' || Boolean(now.revert?.error)) && now;
-  }, `the revert of ${job.id}`);
-  expect(row).toMatchObject({ status: 'reverted', revert: { error: null } });
-}
 
 const contacts = (first: number, count: number, changed: (id: number) => boolean = () => false) =>
   csvOf(...Array.from({ length: count }, (_, i) => contact(first + i, changed(first + i) ? { first: 'Changed', amount: '7' } : {})));
