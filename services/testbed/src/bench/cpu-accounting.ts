@@ -3,11 +3,17 @@ import type { Stack } from '../stack.js';
 
 const TICKS_PER_SECOND = 100; // Linux's USER_HZ (`getconf CLK_TCK`), the unit of /proc/<pid>/stat's times
 
-/** CPU seconds (user + system) a process has used so far, from /proc; 0 once it is gone. */
-function cpuSecondsOf(pid: number): number {
+/**
+ * The part of a group that is one thread: the processor's JavaScript runs on its main thread, while V8's helper
+ * threads (garbage collection, compilation) can use other cores. Shown under the group and not added to the total.
+ */
+export const MAIN_THREAD = "processor's main thread";
+
+/** CPU seconds (user + system) a process (or, with `thread`, one of its threads) has used so far, from /proc; 0 once it is gone. */
+function cpuSecondsOf(pid: number, thread?: number): number {
   try {
     // The command name (field 2) may hold spaces, so count the fields after its closing parenthesis.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
   } catch {
@@ -77,7 +83,17 @@ export class CpuMeter {
       if (seconds === 0 && !starting) continue; // gone: keep its last sighting
       if (starting) this.first.set(pid, seconds);
       this.last.set(pid, seconds);
+      if (this.groups.get(pid) === 'processor') this.sampleMainThread(pid, starting);
     }
+  }
+
+  /** A process's main thread has the process's id; kept under the negative id so it is not taken for a process. */
+  private sampleMainThread(pid: number, starting: boolean): void {
+    const seconds = cpuSecondsOf(pid, pid);
+    if (seconds === 0 && !starting) return;
+    this.groups.set(-pid, MAIN_THREAD);
+    if (starting) this.first.set(-pid, seconds);
+    this.last.set(-pid, seconds);
   }
 
   start(): void {

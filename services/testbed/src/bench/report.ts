@@ -1,4 +1,5 @@
 import { median, type PipelineRun } from './measure.js';
+import { MAIN_THREAD } from './cpu-accounting.js';
 
 /** One measured figure: timed runs of one kind, each beside the `psql \copy` of its pair. */
 export interface Figure {
@@ -75,15 +76,17 @@ export function summaryTable(figures: Figure[]): string {
   return lines.join('\n');
 }
 
-const sumOf = (cpu: Map<string, number>) => [...cpu.values()].reduce((sum, seconds) => sum + seconds, 0);
+/** All CPU of a run: the processor's main thread is a part of the processor's, so it is not counted again. */
+const sumOf = (cpu: Map<string, number>) => [...cpu].reduce((sum, [name, seconds]) => (name === MAIN_THREAD ? sum : sum + seconds), 0);
 /** Each group's CPU in `run` past what it had spent by `before`: a phase's share. */
 const minus = (run: Map<string, number>, before: Map<string, number>) =>
   new Map([...run].map(([name, seconds]) => [name, seconds - (before.get(name) ?? 0)]));
 /**
- * What one job cannot spread over more cores: the processor's JavaScript is one thread, and its batches go through
- * one PostgreSQL connection, one backend process (the group also holds the services' pool backends, which do little).
+ * What one job cannot spread over more cores: the processor's JavaScript is one thread (its main thread; V8's
+ * helper threads can run elsewhere), and its batches go through one PostgreSQL connection, one backend process
+ * (the group also holds the services' pool backends, which do little).
  */
-const SERIAL = ['processor', 'PostgreSQL backends'] as const;
+const SERIAL = [MAIN_THREAD, 'PostgreSQL backends'] as const;
 const serialOf = (cpu: Map<string, number>) => Math.max(...SERIAL.map((name) => cpu.get(name) ?? 0));
 const serialName = (cpu: Map<string, number>) => SERIAL.reduce((a, b) => ((cpu.get(a) ?? 0) >= (cpu.get(b) ?? 0) ? a : b));
 
@@ -98,14 +101,22 @@ export function cpuTable(figure: Figure): string {
   const perName = names
     .map((name) => ({ name, seconds: median(figure.cpu.map((m) => m.get(name) ?? 0)) }))
     .sort((a, b) => b.seconds - a.seconds);
-  const total = perName.reduce((sum, p) => sum + p.seconds, 0);
+  const total = perName.reduce((sum, p) => (p.name === MAIN_THREAD ? sum : sum + p.seconds), 0);
   const wall = median(figure.seconds);
   const medians = new Map(perName.map((p) => [p.name, p.seconds]));
   const serial = serialOf(medians);
-  const serialIs = serialName(medians) === 'processor' ? "the processor's" : "PostgreSQL's";
+  const serialIs = serialName(medians) === MAIN_THREAD ? "the processor's main thread's" : "PostgreSQL's";
   const lines = [`  CPU per run, ${figure.table}, ${figure.what} (median of ${figure.cpu.length}; wall ${fmt(wall)}):`];
-  for (const p of perName)
+  const mainThread = medians.get(MAIN_THREAD);
+  for (const p of perName) {
+    if (p.name === MAIN_THREAD) continue;
     lines.push(`    ${p.name.padEnd(28)} ${fmt(p.seconds).padStart(8)}   ${((100 * p.seconds) / total).toFixed(0).padStart(3)}%`);
+    if (p.name === 'processor' && mainThread !== undefined)
+      lines.push(
+        `    ${'  of which its main thread'.padEnd(28)} ${fmt(mainThread).padStart(8)}   ` +
+          `(V8's helper threads ${fmt(p.seconds - mainThread)})`,
+      );
+  }
   lines.push(`    ${'all'.padEnd(28)} ${fmt(total).padStart(8)}   = ${(total / wall).toFixed(2)} cores busy on average`);
   if (figure.uploadCpu.length === figure.cpu.length && figure.cpu.length > 0) {
     const upload = median(figure.uploadCpu.map(sumOf));
