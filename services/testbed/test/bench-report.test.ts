@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAIN_THREAD } from '../src/bench/cpu-accounting.js';
-import { cpuTable, newFigure, recordRun } from '../src/bench/report.js';
+import { cpuTable, newFigure, recordRun, rssText } from '../src/bench/report.js';
 import type { PipelineRun } from '../src/bench/measure.js';
 
 const run = (seconds: number, uploadSeconds: number, cpu: Record<string, number>, uploadCpu: Record<string, number>) =>
@@ -44,5 +44,14 @@ describe("the bench's CPU accounting", () => {
     const figure = newFigure('empty table', 'update path', 1000, 1);
     recordRun(figure, run(6, 0.5, { processor: 1.5, [MAIN_THREAD]: 1.3, 'PostgreSQL backends': 4.0, NATS: 0.5 }, { NATS: 0.4 }));
     expect(cpuTable(figure)).toContain("processing at least PostgreSQL's 4.00 s");
+  });
+});
+
+describe("the bench's memory line", () => {
+  it("gives a peak in MiB and in the issue's MB, and judges the goal in MB", () => {
+    expect(rssText('ingest', 122)).toBe('ingest 122 MiB = 128 MB (goal ≤ 128 MB: met)');
+    expect(rssText('ingest', 124)).toBe('ingest 124 MiB = 130 MB (goal ≤ 128 MB: NOT met)');
+    expect(rssText('processor', 205)).toBe('processor 205 MiB = 215 MB (goal ≤ 256 MB: met)');
+    expect(rssText('processor', null)).toBe('processor ?');
   });
 });

@@ -8,7 +8,7 @@ import { REPO_ROOT, Stack, stopProcess } from '../stack.js';
 import { emptyTarget, keptTarget, type Target } from './bench-tables.js';
 import { generateContacts, type FileStyle } from './generate-contacts.js';
 import { median, peakRssMiB, psql, psqlValue, settle, timePipeline, timePsqlCopy, timeTogether, type PipelineRun } from './measure.js';
-import { cpuTable, figureLine, fmt, newFigure, recordRun, summaryTable, type Figure } from './report.js';
+import { cpuTable, figureLine, fmt, newFigure, recordRun, rssText, summaryTable, type Figure } from './report.js';
 import { measureSocketFanout } from './socket-fanout.js';
 import { measureUserTemplate } from './user-template.js';
 
@@ -256,7 +256,9 @@ async function measureTarget(kept: Target | null): Promise<void> {
     await measureOwnTemplate(stack, into);
     const processor = stack.services.find((s) => s.name === 'processor');
     const ingest = stack.services.find((s) => s.name === 'ingest');
-    console.log(`  peak RSS: processor ${peakRssMiB(processor?.child.pid)} MiB, ingest ${peakRssMiB(ingest?.child.pid)} MiB`);
+    console.log(
+      `  peak RSS: ${rssText('processor', peakRssMiB(processor?.child.pid))}, ${rssText('ingest', peakRssMiB(ingest?.child.pid))}`,
+    );
     const accounted = [`new rows, ${MAIN}`, ...['kept', 'off'].map((images) => `update path, half changed (before-images ${images})`)];
     for (const figure of figures.filter((f) => f.table === into.label && accounted.includes(f.what))) console.log(cpuTable(figure));
     if (!args['skip-extra'] && !kept) await measureExtras(stack, into);

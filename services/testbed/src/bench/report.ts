@@ -46,6 +46,17 @@ export function recordRun(figure: Figure, run: PipelineRun): void {
 }
 
 export const fmt = (seconds: number) => `${seconds.toFixed(2)} s`;
+
+/** The issue's memory goals, in its unit: megabytes of 10^6 bytes, where /proc counts kibibytes. */
+export const RSS_GOALS_MB = { processor: 256, ingest: 128 } as const;
+
+/** A peak RSS in both units, and whether it is within its goal in MB, so neither reading is left to the reader. */
+export function rssText(service: keyof typeof RSS_GOALS_MB, mib: number | null): string {
+  if (mib === null) return `${service} ?`;
+  const mb = Math.round((mib * 2 ** 20) / 1e6);
+  const goal = RSS_GOALS_MB[service];
+  return `${service} ${mib} MiB = ${mb} MB (goal ≤ ${goal} MB: ${mb <= goal ? 'met' : 'NOT met'})`;
+}
 const perSecond = (count: number, seconds: number) => Math.round(count / seconds).toLocaleString('en-US');
 
 /** One line as the run goes: median, rows/s, MB/s and the ratio to `psql \copy` of the same pairs. */
