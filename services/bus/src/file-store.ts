@@ -20,6 +20,12 @@ const CHUNKS_AHEAD = 2;
  * has one copy: on a cluster, when its server dies the library keeps pulling from it, so this is what ends the read.
  */
 const CHUNK_WAIT_MS = 10_000;
+/**
+ * Times the read's consumer is asked for when the request times out. It has one copy, and on a cluster NATS 2.9 may
+ * place it on a node that has just died, which answers nothing; asked again, it is placed anew. Without this, each
+ * such placement cost the job a delivery, and five in a row failed it while the cluster was otherwise serving.
+ */
+const CONSUMER_TRIES = 5;
 
 /** The JetStream stream under an object store bucket (the library's naming). */
 export const objectStoreStream = (bucket: string): string => `OBJ_${bucket}`;
@@ -154,10 +160,12 @@ export class FileStore {
     const { js, names } = this.bus;
     async function* chunks(): AsyncGenerator<Uint8Array> {
       // Made on the first read: a stream destroyed before it is read leaves no consumer on the server.
-      const consumer = await js.consumers.get(objectStoreStream(names.bucket), {
-        filter_subjects: `$O.${names.bucket}.C.${info!.nuid}`,
-        deliver_policy: DeliverPolicy.All,
-      });
+      const consumer = await askAgainOnTimeout(CONSUMER_TRIES, () =>
+        js.consumers.get(objectStoreStream(names.bucket), {
+          filter_subjects: `$O.${names.bucket}.C.${info!.nuid}`,
+          deliver_policy: DeliverPolicy.All,
+        }),
+      );
       const messages = await consumer.consume({ max_messages: Math.min(info!.chunks, CHUNKS_AHEAD) });
       const iterator = messages[Symbol.asyncIterator]();
       try {
@@ -175,6 +183,17 @@ export class FileStore {
       }
     }
     return Readable.from(chunks(), { objectMode: false, highWaterMark: 256 * 1024 });
+  }
+}
+
+/** `request()`, made again (up to `tries` times in all) while it fails with a NATS request timeout. */
+export async function askAgainOnTimeout<T>(tries: number, request: () => Promise<T>): Promise<T> {
+  for (let tried = 1; ; tried++) {
+    try {
+      return await request();
+    } catch (error) {
+      if (tried >= tries || !(error instanceof Error && error.name === 'TimeoutError')) throw error;
+    }
   }
 }
 

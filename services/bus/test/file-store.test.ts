@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Objm } from '@nats-io/obj';
-import { connectBus, ensureTopology, FileStore, type Bus } from '../src/index.js';
+import { askAgainOnTimeout, connectBus, ensureTopology, FileStore, type Bus } from '../src/index.js';
 import { destroyBusNames, TEST_NATS_SERVERS, uniqueBusNames } from '../src/testing.js';
 
 const names = uniqueBusNames('files');
@@ -83,3 +83,38 @@ describe('FileStore', () => {
     expect((await bus.jsm.streams.info(stream)).state.messages).toBe(before);
   });
 });
+
+describe('a request that times out, as the read consumer does when NATS places it on a dead node', () => {
+  it('is made again until it is answered, and its last timeout is thrown once the tries are used up', async () => {
+    // A subscriber that answers only from its third request on: the first two time out, as a dead node's placement does.
+    const subject = `${names.subjectPrefix}_late_answer`;
+    let heard = 0;
+    const late = bus.nc.subscribe(subject, { callback: (_error, message) => ++heard >= 3 && message.respond('here') });
+    const ask = () => bus.nc.request(subject, '', { timeout: 200 }).then((m) => m.string());
+    try {
+      await bus.nc.flush();
+      expect(await askAgainOnTimeout(5, ask)).toBe('here');
+      expect(heard).toBe(3);
+
+      heard = -10; // not answered within the tries now
+      const error = await askAgainOnTimeout(2, ask).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'TimeoutError' });
+      expect(heard).toBe(-8);
+    } finally {
+      late.unsubscribe();
+    }
+  });
+
+  it('is not made again when it fails otherwise', async () => {
+    let made = 0;
+    const refused = () => {
+      made++;
+      return bus.nc.request(`${names.subjectPrefix}_nobody_listens`, '', { timeout: 200 });
+    };
+    const error = await askAgainOnTimeout(5, refused).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).name).not.toBe('TimeoutError');
+    expect(made).toBe(1);
+  });
+});
+
