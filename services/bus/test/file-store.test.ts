@@ -89,7 +89,11 @@ describe('a request that times out, as the read consumer does when NATS places i
     // A subscriber that answers only from its third request on: the first two time out, as a dead node's placement does.
     const subject = `${names.subjectPrefix}_late_answer`;
     let heard = 0;
-    const late = bus.nc.subscribe(subject, { callback: (_error, message) => ++heard >= 3 && message.respond('here') });
+    const late = bus.nc.subscribe(subject, {
+      callback: (_error, message) => {
+        if (++heard >= 3) message.respond('here');
+      },
+    });
     const ask = () => bus.nc.request(subject, '', { timeout: 200 }).then((m) => m.string());
     try {
       await bus.nc.flush();
@@ -117,4 +121,3 @@ describe('a request that times out, as the read consumer does when NATS places i
     expect(made).toBe(1);
   });
 });
-
