@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { publishEvent } from '@docprocessor/bus';
 import { importJobs, managedTypeNames, toJob } from '@docprocessor/db';
 import { claimJob } from '../src/work/claim.js';
+import { runImport } from '../src/import-file/run-import.js';
 import { encodeRows } from '../src/import-file/write/copy-binary.js';
 import { WritePolicy } from '../src/import-file/write/write-policy.js';
 import { managedTargetTable } from '../src/import-file/write/target-table.js';
@@ -129,6 +130,24 @@ describe('a job whose worker died', () => {
     };
     await expect(writeOne(stale, batch, { processed: 0, success: 0, failed: 0, errors: 0 })).rejects.toBeInstanceOf(LeaseLostError);
     expect(await h.ctx.db.sql`select 1 from contacts where id = 2000`).toHaveLength(0);
+  });
+
+  it('leaves its work item to the newer attempt that took the job over before it could complete it', async () => {
+    // A file with no rows: the first attempt goes straight to completing the job, which the newer attempt now holds.
+    const job = await createJob(h, csvOf(), { publish: false });
+    const first = await claimJob(h.ctx.db, job.id, 3000);
+    if (first.kind !== 'run') throw new Error('not claimed');
+    await h.ctx.db.db
+      .update(importJobs)
+      .set({ heartbeatAt: new Date(Date.now() - 60_000) })
+      .where(eq(importJobs.id, job.id));
+    const second = await claimJob(h.ctx.db, job.id, 3000);
+    if (second.kind !== 'run') throw new Error('not taken over');
+    const lease = { renew: () => undefined, stopping: () => false, claimedAt: Date.now() };
+    // Resolving would make the worker ack the work item the newer attempt holds (consume.ts).
+    await expect(runImport(h.ctx, first.change, lease)).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await jobRow(h, job.id)).toMatchObject({ status: 'processing', attempt: second.change.row.attempt });
+    expect(await runImport(h.ctx, second.change, lease)).toMatchObject({ status: 'completed', processedRows: 0 });
   });
 
   it('is taken over by the redelivery that comes one lease after a worker died right after claiming it', async () => {

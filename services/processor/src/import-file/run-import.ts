@@ -25,7 +25,7 @@ import { WritePolicy } from './write/write-policy.js';
 import { describeTargetTable, type TargetTable } from './write/target-table.js';
 import { mergeShadow } from './write/atomic-merge.js';
 import { dropShadow, endShadowed, planOf, prepareShadow } from './write/shadow-table.js';
-import { prepareStaging, type RunIdentity } from './write/write-batch.js';
+import { LeaseLostError, prepareStaging, type RunIdentity } from './write/write-batch.js';
 
 export type { Lease } from './batch-writer.js';
 
@@ -191,8 +191,13 @@ async function startBatches(
 }
 
 /** Publishes a final state this attempt wrote; without one, another attempt took the job over and will report the outcome. */
+/**
+ * Announces a final transition. None means the attempt no longer holds the job: a newer attempt took it over (this
+ * one fell silent, say while NATS was away) and holds its work item, which only that attempt may settle. Acking it
+ * here would leave the job to no one once that attempt fails and asks for a retry.
+ */
 async function finish(ctx: ProcessorContext, change: JobChangeRow | undefined, last: ImportJobRow): Promise<ImportJobRow> {
-  if (!change) return last;
+  if (!change) throw new LeaseLostError(`job ${last.id} is no longer held by attempt ${last.attempt}`);
   recordFinished(ctx.metrics, change.row);
   await publishChange(ctx.bus, change);
   return change.row;
