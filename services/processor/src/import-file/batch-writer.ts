@@ -63,9 +63,9 @@ export class BatchWriter {
     });
   }
 
-  /** Every progress event is out: a final event may follow. */
+  /** Every progress event is out, the latest state included: a final event may follow. */
   async stopProgress(): Promise<void> {
-    await this.progress?.stop();
+    await this.progress?.stop({ sendLatest: true });
   }
 
   /** Queues a batch behind the ones already waiting; returns once fewer than two wait. */
@@ -85,7 +85,7 @@ export class BatchWriter {
   /** After a failure: lets what is in flight settle, whatever its outcome, and stops the progress events. */
   async abandon(): Promise<void> {
     await this.inFlight?.catch(() => undefined);
-    await this.stopProgress();
+    await this.progress?.stop({ sendLatest: false });
   }
 
   /** What the completed log line reports. */

@@ -32,13 +32,18 @@ export function sendsOnTick(now: number, clock: ReporterClock, quietAfterMs: num
 
 /**
  * Progress events from committed state only, at most every 100 ms and at least every second while rows
- * are being committed. Publishes are chained, so events leave in order and counts never go backwards.
+ * are being committed. One publish is out at a time, so events leave in order and counts never go backwards; a state
+ * committed meanwhile replaces the one waiting. (Queued one behind the other, the states of a stretch without acks
+ * went out 2 s apart long after it, some after a newer attempt's events for the same job.)
  */
 export class ProgressReporter {
   private latest: ImportJobRow;
   private readonly clock: ReporterClock;
   private readonly quietAfterMs: number;
-  private chain: Promise<void> = Promise.resolve();
+  /** The publish that is out, if any, and whether a state newer than its own waits for it to end. */
+  private inFlight: Promise<void> | null = null;
+  private newerWaits = false;
+  private stopped = false;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -66,21 +71,45 @@ export class ProgressReporter {
     if (Date.now() - this.clock.lastSentAt >= MIN_INTERVAL_MS) this.send();
   }
 
-  /** Stops the heartbeat and waits until every progress event is out, before a final event follows. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the heartbeat and waits for the publish that is out, before a final event follows. The latest state goes
+   * out too if it is still waiting, unless the attempt is being abandoned: a newer attempt may hold the job by then,
+   * and this attempt's state would follow that attempt's events.
+   */
+  async stop({ sendLatest }: { sendLatest: boolean }): Promise<void> {
     clearInterval(this.timer);
-    await this.chain;
+    if (!sendLatest) this.newerWaits = false;
+    while (this.inFlight) await this.inFlight;
+    this.stopped = true;
   }
 
   private send(): void {
     this.clock.lastSentAt = Date.now();
     this.clock.latestSent = true;
+    if (this.stopped) return;
+    if (this.inFlight) this.newerWaits = true;
+    else this.publishLatest();
+  }
+
+  private publishLatest(): void {
     const row = this.latest;
-    this.chain = this.chain.then(() =>
-      publishEvent(this.bus, 'progress', toJob(row), { tenantId: row.tenantId, dedupe: false, timeoutMs: PROGRESS_ACK_WAIT_MS }).then(
-        () => undefined,
-        (error: unknown) => this.logger.warn({ err: error, jobId: row.id }, 'progress event not published'),
-      ),
+    this.inFlight = publishEvent(this.bus, 'progress', toJob(row), {
+      tenantId: row.tenantId,
+      dedupe: false,
+      timeoutMs: PROGRESS_ACK_WAIT_MS,
+    }).then(
+      () => this.published(),
+      (error: unknown) => {
+        this.logger.warn({ err: error, jobId: row.id }, 'progress event not published');
+        this.published();
+      },
     );
+  }
+
+  private published(): void {
+    this.inFlight = null;
+    if (!this.newerWaits) return;
+    this.newerWaits = false;
+    this.publishLatest();
   }
 }
