@@ -190,7 +190,6 @@ async function startBatches(
   return new BatchBuilder(template, table, job.onDuplicate, match.sourceIndex, header.length, { jobId: job.id, runId: job.runId! }, utf8);
 }
 
-/** Publishes a final state this attempt wrote; without one, another attempt took the job over and will report the outcome. */
 /**
  * Announces a final transition. None means the attempt no longer holds the job: a newer attempt took it over (this
  * one fell silent, say while NATS was away) and holds its work item, which only that attempt may settle. Acking it
