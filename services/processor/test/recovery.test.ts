@@ -30,6 +30,18 @@ async function writeOne(run: RunIdentity, batch: Batch, before: Totals) {
     connection.release();
   }
 }
+/** A job claimed by one attempt and then, its heartbeat a minute old, by the next: both claims. */
+async function claimedTwice(content: string) {
+  const job = await createJob(h, content, { publish: false });
+  const first = await claimJob(h.ctx.db, job.id, 3000);
+  if (first.kind !== 'run') throw new Error('not claimed');
+  await h.ctx.db.db
+    .update(importJobs)
+    .set({ heartbeatAt: new Date(Date.now() - 60_000) })
+    .where(eq(importJobs.id, job.id));
+  return { job, first, second: await claimJob(h.ctx.db, job.id, 3000) };
+}
+
 beforeAll(async () => {
   h = await build({ PROCESSOR_BATCH_ROWS: '2', ACK_WAIT_MS: '3000' }, { start: false });
 });
@@ -99,14 +111,7 @@ describe('a job whose worker died', () => {
   });
 
   it('cannot commit once a newer attempt holds the job (fencing)', async () => {
-    const job = await createJob(h, csvOf(contact(2000)), { publish: false });
-    const first = await claimJob(h.ctx.db, job.id, 3000);
-    if (first.kind !== 'run') throw new Error('not claimed');
-    await h.ctx.db.db
-      .update(importJobs)
-      .set({ heartbeatAt: new Date(Date.now() - 60_000) })
-      .where(eq(importJobs.id, job.id));
-    const second = await claimJob(h.ctx.db, job.id, 3000);
+    const { job, first, second } = await claimedTwice(csvOf(contact(2000)));
     expect(second).toMatchObject({ kind: 'run', change: { row: { attempt: first.change.row.attempt + 1 } } });
     const stale = {
       jobId: job.id,
@@ -134,14 +139,7 @@ describe('a job whose worker died', () => {
 
   it('leaves its work item to the newer attempt that took the job over before it could complete it', async () => {
     // A file with no rows: the first attempt goes straight to completing the job, which the newer attempt now holds.
-    const job = await createJob(h, csvOf(), { publish: false });
-    const first = await claimJob(h.ctx.db, job.id, 3000);
-    if (first.kind !== 'run') throw new Error('not claimed');
-    await h.ctx.db.db
-      .update(importJobs)
-      .set({ heartbeatAt: new Date(Date.now() - 60_000) })
-      .where(eq(importJobs.id, job.id));
-    const second = await claimJob(h.ctx.db, job.id, 3000);
+    const { job, first, second } = await claimedTwice(csvOf());
     if (second.kind !== 'run') throw new Error('not taken over');
     const lease = { renew: () => undefined, stopping: () => false, claimedAt: Date.now() };
     // Resolving would make the worker ack the work item the newer attempt holds (consume.ts).
