@@ -21,8 +21,8 @@ describe('importing contacts', () => {
       contact(3, { country: 'XX', amount: '1.234' }),
       contact(4, { date: '2023-02-29' }),
       contact(5, { active: 'TRUE', country: 'de' }),
-      contact(6),
-      contact(7),
+      contact(6, { email: 'josé@bücher.de' }),
+      contact(7, { email: 'почта@пример.рф' }),
     );
     const job = await createJob(h, csv);
     const done = await waitForFinal(h, job.id);
@@ -38,6 +38,7 @@ describe('importing contacts', () => {
       .sql`select id, email, country, signup_date::text as d, amount::text as amount, active from contacts order by id`;
     expect(rows.map((r) => r.id)).toEqual([1, 5, 6, 7]);
     expect(rows[0]).toMatchObject({ email: 'user1@example.com', country: 'GB', d: '2024-02-29', amount: '12.50', active: true });
+    expect(rows.slice(2).map((r) => r.email)).toEqual(['josé@bücher.de', 'почта@пример.рф']);
     expect(await rowErrors(job.id)).toEqual([
       { row: 2, column: 'email', value: 'not-an-email', code: 'invalid_email' },
       { row: 3, column: 'country', value: 'XX', code: 'invalid_country' },

@@ -27,9 +27,17 @@ const INTEGER = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(\d+)(?:\.(\d+))?$/;
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 const BOOLEANS: Record<string, 't' | 'f'> = { true: 't', false: 'f', '1': 't', '0': 'f', yes: 't', no: 'f' };
-// The same address rule zod's z.email() applies, kept as one compiled regex.
-export const EMAIL_PATTERN: RegExp = z.regexes.email;
-const EMAIL = EMAIL_PATTERN;
+// zod's z.email() rule: what nearly every address in a file passes, so it is tried first.
+const ASCII_EMAIL: RegExp = z.regexes.email;
+// The same shape for internationalized addresses (RFC 6531, as mail servers with SMTPUTF8 accept them): letters,
+// marks and digits of any script in the local part and the domain's labels, and a top-level domain of letters or in
+// punycode (xn--p1ai is .рф). zod's rule refuses both, so `josé@bücher.de` and `user@example.xn--p1ai` would fail.
+const LOCAL_PART = String.raw`(?:[\p{L}\p{M}\p{Nd}_'+-]+\.)*[\p{L}\p{M}\p{Nd}_'+-]*[\p{L}\p{M}\p{Nd}_+-]`;
+const DOMAIN = String.raw`(?:[\p{L}\p{M}\p{Nd}][\p{L}\p{M}\p{Nd}-]*\.)+(?:[\p{L}\p{M}]{2,}|xn--[A-Za-z0-9-]+)`;
+const INTERNATIONAL_EMAIL = new RegExp(`^${LOCAL_PART}@${DOMAIN}$`, 'u');
+
+/** Whether a cell is an email address: the rule of every `email` column, in validation, previews and inference. */
+export const isEmailAddress = (value: string): boolean => ASCII_EMAIL.test(value) || INTERNATIONAL_EMAIL.test(value);
 
 /** A date column's accepted formats, as listed (ISO when none is). */
 export const dateFormatsOf = (column: TemplateColumn): DateFormat[] =>
@@ -70,7 +78,7 @@ const byType: Record<TemplateColumn['type'], (column: TemplateColumn) => CellChe
     };
   },
   email: (column) => (value, ctx) => {
-    if (!EMAIL.test(value)) return fail(ctx, value, 'invalid_email', 'is not a valid email address');
+    if (!isEmailAddress(value)) return fail(ctx, value, 'invalid_email', 'is not a valid email address');
     checkLength(ctx, column, value);
     return value;
   },

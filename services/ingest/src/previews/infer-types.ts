@@ -2,7 +2,7 @@ import {
   compileDateParser,
   compileTimestampParser,
   DateFormat,
-  EMAIL_PATTERN,
+  isEmailAddress,
   TimestampFormat,
   type InferredType,
   type PreviewColumn,
@@ -64,7 +64,7 @@ function typesOf(v: string, possible: number): number {
     if (shape !== 0) fits |= TYPE.decimal;
   }
   if (possible & TYPE.uuid && v.length === 36 && HEX.test(v)) fits |= TYPE.uuid;
-  if (possible & TYPE.email && v.includes('@') && EMAIL_PATTERN.test(v)) fits |= TYPE.email;
+  if (possible & TYPE.email && v.includes('@') && isEmailAddress(v)) fits |= TYPE.email;
   // Dates and timestamps are narrowed format by format in ColumnTally.
   return fits | (possible & (TYPE.date | TYPE.timestamp));
 }

@@ -25,6 +25,8 @@ describe('the type ladder', () => {
     [['2000-02-21T10:00:00Z', '2000-02-21 11:00'], 'timestamp'],
     [['123e4567-e89b-12d3-a456-426614174000', 'AAAAAAAA-BBBB-CCCC-DDDD-EEEEEEEEEEEE'], 'uuid'],
     [['ada@example.com', 'b.c+d@example.org'], 'email'],
+    [['ada@example.com', 'josé@bücher.de', '用户@例子.广告'], 'email'],
+    [['ada@example.com', 'josé@bücher'], 'string'],
     [['hello', '1'], 'string'],
     [['yes', '1'], 'string'],
     [['01234', '75001'], 'string'],

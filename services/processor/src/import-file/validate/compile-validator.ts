@@ -4,7 +4,7 @@ import {
   compileTimestampParser,
   COUNTRY_CODES,
   dateFormatsOf,
-  EMAIL_PATTERN,
+  isEmailAddress,
   isoDateOf,
   isoTimestampOf,
   timestampFormatsOf,
@@ -210,7 +210,7 @@ function fastCheck(column: TemplateColumn): FastCheck | null {
       return (v) => (lengthOk(column, v) && (!pattern || pattern.test(v)) && !v.includes('\u0000') ? v : INVALID);
     }
     case 'email':
-      return (v) => (EMAIL_PATTERN.test(v) && lengthOk(column, v) ? v : INVALID);
+      return (v) => (isEmailAddress(v) && lengthOk(column, v) ? v : INVALID);
   }
 }
 
