@@ -5,6 +5,7 @@ import type { ErrorFilter } from '../api/http';
 import { useStore } from '../stores/context';
 import { messageOf } from '../stores/app';
 import { settledFixes } from '../lib/repair';
+import { LoadMoreButton } from './load-more-button';
 
 export const ERRORS_PAGE_SIZE = 50;
 
@@ -170,13 +171,16 @@ export function ErrorsTable(props: { job: Job }) {
             </button>
           </p>
         </Show>
-        <Show when={loading()}>
+        <Show when={loading() && !page.nextCursor}>
           <p class="muted">Loading errors…</p>
         </Show>
-        <Show when={page.nextCursor && !loading()}>
-          <button type="button" class="button-secondary" data-testid="errors-load-more" onClick={() => void load(page.nextCursor)}>
-            Load more
-          </button>
+        <Show when={page.nextCursor}>
+          <LoadMoreButton
+            label="Load more errors"
+            testId="errors-load-more"
+            loading={loading()}
+            onLoad={() => void load(page.nextCursor)}
+          />
         </Show>
       </Show>
     </section>

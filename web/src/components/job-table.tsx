@@ -11,6 +11,7 @@ import { STATUS_TONES, StatusBadge } from './status-badge';
 import { JobNotes } from './job-notes';
 import { JobSummary } from './job-summary';
 import { JobFiltersBar } from './job-filters-bar';
+import { LoadMoreButton } from './load-more-button';
 
 const COLUMNS = ['File', 'Template', 'Status', 'Rows', 'Failed', 'Duration', 'Rows/s', 'Created'];
 
@@ -57,15 +58,12 @@ export function JobTable() {
         </p>
       </Show>
       <Show when={store.history.hasMore() && !store.history.error()}>
-        <button
-          type="button"
-          class="button-secondary load-more"
-          data-testid="jobs-load-more"
-          disabled={store.history.loading()}
-          onClick={() => void store.history.loadMore()}
-        >
-          {store.history.loading() ? 'Loading…' : 'Load older imports'}
-        </button>
+        <LoadMoreButton
+          label="Load older imports"
+          testId="jobs-load-more"
+          loading={store.history.loading()}
+          onLoad={() => void store.history.loadMore()}
+        />
       </Show>
     </section>
   );

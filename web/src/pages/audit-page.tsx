@@ -8,6 +8,7 @@ import { jobPath } from '../lib/paths';
 import { RoleReason } from '../components/role-reason';
 import { messageOf } from '../stores/app';
 import { useStore } from '../stores/context';
+import { LoadMoreButton } from '../components/load-more-button';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -120,15 +121,7 @@ function AuditTable() {
         </p>
       </Show>
       <Show when={nextCursor()}>
-        <button
-          type="button"
-          class="button-secondary load-more"
-          data-testid="audit-more"
-          disabled={loading()}
-          onClick={() => void load(nextCursor())}
-        >
-          {loading() ? 'Loading…' : 'More'}
-        </button>
+        <LoadMoreButton label="Load older entries" testId="audit-more" loading={loading()} onLoad={() => void load(nextCursor())} />
       </Show>
       <Show when={loading() && !loaded()}>
         <p class="muted">Loading…</p>
