@@ -7,6 +7,7 @@ import { runImport } from '../src/import-file/run-import.js';
 import { encodeRows } from '../src/import-file/write/copy-binary.js';
 import { WritePolicy } from '../src/import-file/write/write-policy.js';
 import { managedTargetTable } from '../src/import-file/write/target-table.js';
+import { prepareUnchangedKeys } from '../src/import-file/write/unchanged-keys.js';
 import {
   LeaseLostError,
   prepareStaging,
@@ -19,6 +20,13 @@ import { contactsTemplate } from '@docprocessor/contracts';
 import { build, contact, createJob, csvOf, jobRow, waitFor, waitForFinal, type Harness } from './helper.js';
 
 let h: Harness;
+
+const baseRun = {
+  onDuplicate: 'error' as const,
+  maxStoredErrors: 10_000,
+  limits: { maxErrors: null, maxErrorRate: null },
+  keepBeforeImages: true,
+};
 
 /** What a worker does per batch, on a connection of its own with the staging table ready. */
 async function writeOne(run: RunIdentity, batch: Batch, before: Totals) {
@@ -183,6 +191,71 @@ describe('cancel', () => {
       type: 'cancelled',
       job: { processedRows: done.processedRows },
     });
+  });
+
+  it('goes on, once resumed, knowing the keys its run left unchanged: a later repeat of one is still a duplicate', async () => {
+    const table = managedTargetTable(contactsTemplate);
+    const runOf = (claim: Awaited<ReturnType<typeof claimJob>>, jobId: string): RunIdentity => {
+      if (claim.kind !== 'run') throw new Error('not claimed');
+      const { runId, attempt } = claim.change.row;
+      return { ...baseRun, jobId, runId: runId!, attempt, writes: new WritePolicy() };
+    };
+    const rowsOf = (run: RunIdentity, ids: number[]): Batch => ({
+      rows: encodeRows(
+        managedTypeNames(contactsTemplate.columns),
+        run,
+        ids.map((id, i) => ({
+          values: [String(id), `user${id}@example.com`, 'Ada', 'Lovelace', 'ACME', 'GB', '2024-02-29', '12.50', 't', null],
+          sourceRow: i + 1,
+        })),
+      ),
+      errors: [],
+      failedRows: [],
+      processed: ids.length,
+      failed: 0,
+      bytesProcessed: 10,
+    });
+    const zero = { processed: 0, success: 0, failed: 0, errors: 0 };
+    // An earlier job wrote keys 8800 and 8801.
+    const earlier = await createJob(h, csvOf(contact(8800), contact(8801)), { publish: false });
+    const earlierRun = runOf(await claimJob(h.ctx.db, earlier.id, 3000), earlier.id);
+    await writeOne(earlierRun, rowsOf(earlierRun, [8800, 8801]), zero);
+    // This job's rows 1-2 are those two as stored; its first worker left them unchanged, noting their keys, and died.
+    // Rows 3-4, read by the attempt that resumes it, are a new key and 8800 again.
+    const job = await createJob(h, csvOf(contact(8800), contact(8801), contact(8802), contact(8800, { first: 'Again' })), {
+      publish: false,
+    });
+    const run = runOf(await claimJob(h.ctx.db, job.id, 3000), job.id);
+    const connection = await h.ctx.db.sql.reserve();
+    try {
+      run.unchangedKeys = await prepareUnchangedKeys(connection, table, job.id, true);
+    } finally {
+      connection.release();
+    }
+    expect((await writeOne(run, rowsOf(run, [8800, 8801]), zero)).totals).toMatchObject({ processed: 2, success: 2 });
+    await h.ctx.db.db
+      .update(importJobs)
+      .set({ heartbeatAt: new Date(Date.now() - 60_000) })
+      .where(eq(importJobs.id, job.id));
+
+    await h.consumer.start();
+    await publishEvent(h.ctx.bus, 'created', toJob(await jobRow(h, job.id)), { tenantId: 'default', dedupe: false });
+    expect(await waitForFinal(h, job.id)).toMatchObject({
+      status: 'completed',
+      attempt: 2,
+      processedRows: 4,
+      successRows: 3,
+      failedRows: 1,
+    });
+    expect(await h.ctx.db.sql`select row, code from import_row_errors where job_id = ${job.id}`).toEqual([
+      { row: 4, code: 'duplicate_key' },
+    ]);
+    const kept = await h.ctx.db
+      .sql`select id::int as id, first_name, import_job_id::text as job from contacts where id in (8800, 8801) order by id`;
+    expect(kept).toEqual([
+      { id: 8800, first_name: 'Ada', job: earlier.id },
+      { id: 8801, first_name: 'Ada', job: earlier.id },
+    ]);
   });
 
   it('cancels a job whose worker died after the cancel was asked for', async () => {

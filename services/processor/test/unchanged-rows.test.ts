@@ -114,12 +114,55 @@ describe('atomic imports merge only what changed', () => {
   });
 });
 
-describe('onDuplicate=error', () => {
-  it('still rewrites a row it meets from an earlier import (its lineage marks what this run wrote) and images it', async () => {
-    const first = await imported(contacts(500, 3));
-    const again = await imported(contacts(500, 3));
-    expect(again).toMatchObject({ status: 'completed', successRows: 3, failedRows: 0 });
-    expect(await lineageOf(500, 502)).toEqual([500, 501, 502].map((id) => [id, again.id]));
-    expect(await imagedKeys(again.id)).toEqual(['500', '501', '502'].map((id) => [id, first.id]));
+describe('re-importing unchanged rows with onDuplicate=error (the default)', () => {
+  it('the same file twice: every row counts as written, none is rewritten, no before-images, the first lineage stays', async () => {
+    const first = await imported(contacts(500, 6));
+    const before = await snapshot();
+    const again = await imported(contacts(500, 6));
+    expect(again).toMatchObject({ status: 'completed', processedRows: 6, successRows: 6, failedRows: 0 });
+    expect(await snapshot()).toEqual(before);
+    expect(await imagedKeys(again.id)).toEqual([]);
+    expect(await lineageOf(500, 505)).toEqual([500, 501, 502, 503, 504, 505].map((id) => [id, first.id]));
+    expect(await planRevert(r.h.ctx.db.sql, again, 'contacts')).toEqual({ toDelete: 0, toRestore: 0, conflicts: [], expired: false });
+  });
+
+  it('a key repeated in a later batch is still a duplicate when its first occurrence was left unchanged', async () => {
+    const first = await imported(contacts(800, 3));
+    const changed = { first: 'Changed', amount: '7' };
+    // Batches of 4: 800 and 801 unchanged, 802 changed, 900 new; then each of them again (800 as it is, 801 changed).
+    const file = csvOf(
+      ...[contact(800), contact(801), contact(802, changed), contact(900)],
+      ...[contact(800), contact(801, changed), contact(802, changed), contact(901)],
+    );
+    const second = await imported(file);
+    expect(second).toMatchObject({ status: 'completed', processedRows: 8, successRows: 5, failedRows: 3 });
+    const errors = await r.h.ctx.db.sql`select row, code, value from import_row_errors where job_id = ${second.id} order by row`;
+    expect(errors).toEqual([5, 6, 7].map((row) => ({ row, code: 'duplicate_key', value: String(795 + row) })));
+    expect(await lineageOf(800, 802)).toEqual([
+      [800, first.id],
+      [801, first.id],
+      [802, second.id],
+    ]);
+    const names = await r.h.ctx.db.sql`select id::int as id, first_name from contacts where id in (801, 802) order by id`;
+    expect(names.map((n) => n.first_name)).toEqual(['Ada', 'Changed']);
+    expect(await imagedKeys(second.id)).toEqual([['802', first.id]]);
+  });
+
+  it('matches a noted key as the table does: a case-insensitive key repeated in another case is a duplicate', async () => {
+    const row = (sku: string) => `${sku},Widget,1.00,1,yes`;
+    await imported(`sku,name,price,quantity,active\n${row('nk-1')}\n`, { template: 'products' });
+    // Batches of 4: nk-1 as stored (left unchanged), three new skus, then NK-1.
+    const file = ['sku,name,price,quantity,active', ...['nk-1', 'nk-2', 'nk-3', 'nk-4', 'NK-1'].map(row)].join('\n');
+    const job = await imported(`${file}\n`, { template: 'products' });
+    expect(job).toMatchObject({ status: 'completed', successRows: 4, failedRows: 1 });
+    expect(await r.h.ctx.db.sql`select row, code from import_row_errors where job_id = ${job.id}`).toEqual([
+      { row: 5, code: 'duplicate_key' },
+    ]);
+  });
+
+  it("drops the run's note of unchanged keys once the job has ended", async () => {
+    await imported(contacts(950, 2));
+    await imported(contacts(950, 2));
+    expect(await r.h.ctx.db.sql`select tablename from pg_tables where schemaname = 'docprocessor_runs'`).toEqual([]);
   });
 });

@@ -25,6 +25,7 @@ import { WritePolicy } from './write/write-policy.js';
 import { describeTargetTable, type TargetTable } from './write/target-table.js';
 import { mergeShadow } from './write/atomic-merge.js';
 import { dropShadow, endShadowed, planOf, prepareShadow } from './write/shadow-table.js';
+import { dropUnchangedKeys, prepareUnchangedKeys } from './write/unchanged-keys.js';
 import { LeaseLostError, prepareStaging, type RunIdentity } from './write/write-batch.js';
 
 export type { Lease } from './batch-writer.js';
@@ -75,6 +76,8 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
   try {
     const target = await describeTargetTable(connection, template);
     const table = shadowed ? await prepareShadow(connection, target, claimed.id, claimed.processedRows === 0) : target;
+    if (!shadowed && claimed.onDuplicate === 'error')
+      run.unchangedKeys = await prepareUnchangedKeys(connection, target, claimed.id, claimed.processedRows === 0);
     writer = new BatchWriter(ctx, connection, table, run, lease, claimed);
     await prepareStaging(connection, table);
     const outcome = await readIntoBatches(ctx, template, table, file, writer, lease, log);
@@ -101,16 +104,23 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
   } finally {
     await writer?.stopProgress();
     file.destroy();
-    if (shadowed)
-      await dropShadowIfEnded(ctx, connection, claimed).catch((error: unknown) => log.warn({ err: error }, 'shadow table not dropped'));
+    if (shadowed || run.unchangedKeys)
+      await dropScratchIfEnded(ctx, connection, claimed, shadowed).catch((error: unknown) =>
+        log.warn({ err: error }, 'scratch table (shadow, unchanged keys) not dropped'),
+      );
     connection.release();
   }
 }
 
-/** A dry or atomic run that failed or stopped drops its shadow too; one that may still be resumed (released, retried) keeps it. */
-async function dropShadowIfEnded(ctx: ProcessorContext, connection: Connection, claimed: ImportJobRow): Promise<void> {
+/**
+ * A run that ended drops its scratch tables: a dry or atomic run's shadow (when it failed or stopped; a completed one
+ * dropped it with its completion), a run's unchanged keys. One that may still be resumed (released, retried) keeps them.
+ */
+async function dropScratchIfEnded(ctx: ProcessorContext, connection: Connection, claimed: ImportJobRow, shadowed: boolean): Promise<void> {
   const job = await findJobRow(ctx.db.db, claimed.id, { tenantId: null });
-  if (job && isTerminal(job.status) && job.attempt === claimed.attempt) await dropShadow(connection, claimed.id);
+  if (!job || !isTerminal(job.status) || job.attempt !== claimed.attempt) return;
+  if (shadowed) await dropShadow(connection, claimed.id);
+  else await dropUnchangedKeys(connection, claimed.id);
 }
 
 /** Reads the file after the checkpoint into batches for the writer, stopping early for a cancel or a shutdown. */

@@ -7,6 +7,7 @@ import type { TargetTable } from './target-table.js';
 import { captureBeforeImages, rowChanges } from './before-images.js';
 import { limitPassed, type ErrorLimits } from './error-limits.js';
 import { storeRowErrors, type FailedRow, type StoredRowError } from './row-errors.js';
+import { takeRepeatedUnchanged, takeUnchangedNotingKeys } from './unchanged-keys.js';
 
 export type { FailedRow, StoredRowError } from './row-errors.js';
 
@@ -37,6 +38,11 @@ export interface RunIdentity {
   limits: ErrorLimits;
   /** Rows this run overwrites in the target keep their earlier values, for a revert (not in a dry run's shadow). */
   keepBeforeImages: boolean;
+  /**
+   * With onDuplicate=error, the table where the run notes the keys of rows it left unchanged (unchanged-keys.ts).
+   * Without it (a fix's writes, dry and atomic runs) such a row is rewritten with this run's lineage instead.
+   */
+  unchangedKeys?: string;
 }
 
 export type Totals = BatchTotals;
@@ -104,6 +110,13 @@ async function upsertThroughStaging(
   // policy may skip it where it does not pay.
   const skipUnchanged = run.onDuplicate === 'last';
   if (skipUnchanged && run.writes.shouldDropUnchanged()) run.writes.recordUnchanged(await dropUnchanged(conn, table), batch.rows.count);
+  // With onDuplicate=error, unchanged rows are taken out too, their keys noted so that a later repeat is still caught.
+  const repeats = run.unchangedKeys && !skipUnchanged ? await takeRepeatedUnchanged(conn, table, run.unchangedKeys) : [];
+  let taken = 0;
+  if (run.unchangedKeys && !skipUnchanged && run.writes.shouldDropUnchanged()) {
+    taken = await takeUnchangedNotingKeys(conn, table, run.runId, run.unchangedKeys, rowChanges(table, 't', 's'));
+    run.writes.recordUnchanged(taken, batch.rows.count);
+  }
   if (run.keepBeforeImages) await captureBeforeImages(conn, table, table.staging, run, skipUnchanged);
   const updates = [...all.map((c) => `${c} = excluded.${c}`), 'imported_at = now()'].join(', ');
   const guard = skipUnchanged
@@ -113,13 +126,18 @@ async function upsertThroughStaging(
     `insert into ${table.table} as t (${all.join(', ')}) select ${all.join(', ')} from ${table.staging}
      on conflict ${table.conflictTarget} do update set ${updates}${guard}`,
   );
-  if (skipUnchanged || written.count === batch.rows.count) return 0;
-  const dupes = await conn.unsafe<{ source_row: number; key: string }[]>(
-    `select s.source_row, ${table.keyText} as key from ${table.staging} s
-     join ${table.table} t on ${table.keyJoin}
-     where t.import_run_id = $1 and t.source_row <> s.source_row`,
-    [run.runId],
-  );
+  if (skipUnchanged) return 0;
+  const dupes =
+    written.count === batch.rows.count - repeats.length - taken
+      ? repeats
+      : repeats.concat(
+          await conn.unsafe<{ source_row: number; key: string }[]>(
+            `select s.source_row, ${table.keyText} as key from ${table.staging} s
+             join ${table.table} t on ${table.keyJoin}
+             where t.import_run_id = $1 and t.source_row <> s.source_row`,
+            [run.runId],
+          ),
+        );
   for (const d of dupes)
     errors.push({
       row: d.source_row,
