@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { planRevert } from '@docprocessor/db';
+import { contactsTemplate, FINAL_STATUSES } from '@docprocessor/contracts';
+import { managedTargetTable } from '../src/import-file/write/target-table.js';
+import { dropKeysOfEndedJobs, prepareUnchangedKeys } from '../src/import-file/write/unchanged-keys.js';
 import { contact, csvOf } from './helper.js';
 import { useRevertHarness } from './revert-harness.js';
 
@@ -158,6 +161,24 @@ describe('re-importing unchanged rows with onDuplicate=error (the default)', () 
     expect(await r.h.ctx.db.sql`select row, code from import_row_errors where job_id = ${job.id}`).toEqual([
       { row: 5, code: 'duplicate_key' },
     ]);
+  });
+
+  it('a worker starting drops the notes of jobs that ended elsewhere, and keeps those of jobs that may go on', async () => {
+    const ended = await imported(contacts(960, 1));
+    const going = await imported(contacts(970, 1));
+    const table = managedTargetTable(contactsTemplate);
+    const connection = await r.h.ctx.db.sql.reserve();
+    try {
+      for (const job of [ended, going]) await prepareUnchangedKeys(connection, table, job.id, true);
+    } finally {
+      connection.release();
+    }
+    await r.h.ctx.db.sql`update import_jobs set status = 'processing' where id = ${going.id}`; // its worker died; it will be resumed
+    expect(await dropKeysOfEndedJobs(r.h.ctx.db.sql, FINAL_STATUSES)).toBe(1);
+    const left = await r.h.ctx.db.sql`select tablename from pg_tables where schemaname = 'docprocessor_runs'`;
+    expect(left.map((t) => t.tablename)).toEqual([`unchanged_keys_${going.id.replaceAll('-', '')}`]);
+    await r.h.ctx.db.sql`update import_jobs set status = 'failed' where id = ${going.id}`;
+    expect(await dropKeysOfEndedJobs(r.h.ctx.db.sql, FINAL_STATUSES)).toBe(1);
   });
 
   it("drops the run's note of unchanged keys once the job has ended", async () => {
