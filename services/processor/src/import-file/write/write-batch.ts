@@ -103,14 +103,13 @@ async function upsertThroughStaging(
 ): Promise<number> {
   const all = [...table.columns, ...lineageColumns];
   await copyInto(conn, table.staging, all, batch.rows.bytes, 'binary');
-  // With onDuplicate=last a row equal to the stored one is left as it is (lineage too) and still counts as written.
-  // Not with onDuplicate=error: a key this run already wrote is not overwritten there, it is a duplicate row, and
-  // telling one needs every row this run wrote to carry its lineage.
-  // Taking the unchanged rows out first is only for speed (the capture and the upsert leave them alone anyway), so the
-  // policy may skip it where it does not pay.
+  // A row equal to the stored one is left as it is (lineage too) and still counts as written. With onDuplicate=last
+  // the upsert's guard leaves it alone, so taking such rows out first is only for speed, and the policy may skip it
+  // where it does not pay. With onDuplicate=error a key this run already wrote is not overwritten, it is a duplicate
+  // row, told by the lineage this run wrote; the unchanged rows it takes out (unless the policy skips it: then they
+  // are rewritten, lineage and all) have their keys noted instead, and a later repeat of one is a duplicate too.
   const skipUnchanged = run.onDuplicate === 'last';
   if (skipUnchanged && run.writes.shouldDropUnchanged()) run.writes.recordUnchanged(await dropUnchanged(conn, table), batch.rows.count);
-  // With onDuplicate=error, unchanged rows are taken out too, their keys noted so that a later repeat is still caught.
   const repeats = run.unchangedKeys && !skipUnchanged ? await takeRepeatedUnchanged(conn, table, run.unchangedKeys) : [];
   let taken = 0;
   if (run.unchangedKeys && !skipUnchanged && run.writes.shouldDropUnchanged()) {
