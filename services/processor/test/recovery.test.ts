@@ -38,17 +38,56 @@ async function writeOne(run: RunIdentity, batch: Batch, before: Totals) {
     connection.release();
   }
 }
+/** The job's heartbeat a minute old: its worker is taken for dead. */
+async function expireHeartbeat(jobId: string) {
+  await h.ctx.db.db
+    .update(importJobs)
+    .set({ heartbeatAt: new Date(Date.now() - 60_000) })
+    .where(eq(importJobs.id, jobId));
+}
+
 /** A job claimed by one attempt and then, its heartbeat a minute old, by the next: both claims. */
 async function claimedTwice(content: string) {
   const job = await createJob(h, content, { publish: false });
   const first = await claimJob(h.ctx.db, job.id, 3000);
   if (first.kind !== 'run') throw new Error('not claimed');
-  await h.ctx.db.db
-    .update(importJobs)
-    .set({ heartbeatAt: new Date(Date.now() - 60_000) })
-    .where(eq(importJobs.id, job.id));
+  await expireHeartbeat(job.id);
   return { job, first, second: await claimJob(h.ctx.db, job.id, 3000) };
 }
+
+/** The next worker (the harness's consumer) takes the job over from its work item; the job as it ends. */
+async function resumedByNextWorker(jobId: string) {
+  await expireHeartbeat(jobId);
+  await h.consumer.start();
+  await publishEvent(h.ctx.bus, 'created', toJob(await jobRow(h, jobId)), { tenantId: 'default', dedupe: false });
+  return waitForFinal(h, jobId);
+}
+
+const ZERO: Totals = { processed: 0, success: 0, failed: 0, errors: 0 };
+
+/** What a worker writes with after its claim: onDuplicate=error, before-images kept. */
+function runOf(claim: Awaited<ReturnType<typeof claimJob>>, jobId: string): RunIdentity {
+  if (claim.kind !== 'run') throw new Error('not claimed');
+  const { runId, attempt } = claim.change.row;
+  return { ...baseRun, jobId, runId: runId!, attempt, writes: new WritePolicy() };
+}
+
+/** A batch of valid contacts with these ids, from source row `firstRow` on. */
+const contactsBatch = (run: RunIdentity, ids: number[], firstRow = 1): Batch => ({
+  rows: encodeRows(
+    managedTypeNames(contactsTemplate.columns),
+    run,
+    ids.map((id, i) => ({
+      values: [String(id), `user${id}@example.com`, 'Ada', 'Lovelace', 'ACME', 'GB', '2024-02-29', '12.50', 't', null],
+      sourceRow: firstRow + i,
+    })),
+  ),
+  errors: [],
+  failedRows: [],
+  processed: ids.length,
+  failed: 0,
+  bytesProcessed: 10,
+});
 
 beforeAll(async () => {
   h = await build({ PROCESSOR_BATCH_ROWS: '2', ACK_WAIT_MS: '3000' }, { start: false });
@@ -64,41 +103,12 @@ describe('a job whose worker died', () => {
     const first = await claimJob(h.ctx.db, job.id, 3000);
     expect(first.kind).toBe('run');
     if (first.kind !== 'run') return;
-    const run = {
-      jobId: job.id,
-      runId: first.change.row.runId!,
-      attempt: first.change.row.attempt,
-      onDuplicate: 'error' as const,
-      maxStoredErrors: 10_000,
-      writes: new WritePolicy(),
-      limits: { maxErrors: null, maxErrorRate: null },
-      keepBeforeImages: true,
-    };
-    const batch = (from: number) => ({
-      rows: encodeRows(
-        managedTypeNames(contactsTemplate.columns),
-        run,
-        [from, from + 1].map((row) => ({
-          values: [String(999 + row), `user${999 + row}@example.com`, 'Ada', 'Lovelace', 'ACME', 'GB', '2024-02-29', '12.50', 't', null],
-          sourceRow: row,
-        })),
-      ),
-      errors: [],
-      failedRows: [],
-      processed: 2,
-      failed: 0,
-      bytesProcessed: 10,
-    });
-    let totals = (await writeOne(run, batch(1), { processed: 0, success: 0, failed: 0, errors: 0 })).totals;
+    const run = runOf(first, job.id);
+    const batch = (from: number) => contactsBatch(run, [999 + from, 1000 + from], from);
+    let totals = (await writeOne(run, batch(1), ZERO)).totals;
     totals = (await writeOne(run, batch(3), totals)).totals;
-    await h.ctx.db.db
-      .update(importJobs)
-      .set({ heartbeatAt: new Date(Date.now() - 60_000) })
-      .where(eq(importJobs.id, job.id));
 
-    await h.consumer.start();
-    await publishEvent(h.ctx.bus, 'created', toJob(await jobRow(h, job.id)), { tenantId: 'default', dedupe: false });
-    const done = await waitForFinal(h, job.id);
+    const done = await resumedByNextWorker(job.id);
     expect(done).toMatchObject({
       status: 'completed',
       attempt: 2,
@@ -195,31 +205,10 @@ describe('cancel', () => {
 
   it('goes on, once resumed, knowing the keys its run left unchanged: a later repeat of one is still a duplicate', async () => {
     const table = managedTargetTable(contactsTemplate);
-    const runOf = (claim: Awaited<ReturnType<typeof claimJob>>, jobId: string): RunIdentity => {
-      if (claim.kind !== 'run') throw new Error('not claimed');
-      const { runId, attempt } = claim.change.row;
-      return { ...baseRun, jobId, runId: runId!, attempt, writes: new WritePolicy() };
-    };
-    const rowsOf = (run: RunIdentity, ids: number[]): Batch => ({
-      rows: encodeRows(
-        managedTypeNames(contactsTemplate.columns),
-        run,
-        ids.map((id, i) => ({
-          values: [String(id), `user${id}@example.com`, 'Ada', 'Lovelace', 'ACME', 'GB', '2024-02-29', '12.50', 't', null],
-          sourceRow: i + 1,
-        })),
-      ),
-      errors: [],
-      failedRows: [],
-      processed: ids.length,
-      failed: 0,
-      bytesProcessed: 10,
-    });
-    const zero = { processed: 0, success: 0, failed: 0, errors: 0 };
     // An earlier job wrote keys 8800 and 8801.
     const earlier = await createJob(h, csvOf(contact(8800), contact(8801)), { publish: false });
     const earlierRun = runOf(await claimJob(h.ctx.db, earlier.id, 3000), earlier.id);
-    await writeOne(earlierRun, rowsOf(earlierRun, [8800, 8801]), zero);
+    await writeOne(earlierRun, contactsBatch(earlierRun, [8800, 8801]), ZERO);
     // This job's rows 1-2 are those two as stored; its first worker left them unchanged, noting their keys, and died.
     // Rows 3-4, read by the attempt that resumes it, are a new key and 8800 again.
     const job = await createJob(h, csvOf(contact(8800), contact(8801), contact(8802), contact(8800, { first: 'Again' })), {
@@ -232,15 +221,9 @@ describe('cancel', () => {
     } finally {
       connection.release();
     }
-    expect((await writeOne(run, rowsOf(run, [8800, 8801]), zero)).totals).toMatchObject({ processed: 2, success: 2 });
-    await h.ctx.db.db
-      .update(importJobs)
-      .set({ heartbeatAt: new Date(Date.now() - 60_000) })
-      .where(eq(importJobs.id, job.id));
+    expect((await writeOne(run, contactsBatch(run, [8800, 8801]), ZERO)).totals).toMatchObject({ processed: 2, success: 2 });
 
-    await h.consumer.start();
-    await publishEvent(h.ctx.bus, 'created', toJob(await jobRow(h, job.id)), { tenantId: 'default', dedupe: false });
-    expect(await waitForFinal(h, job.id)).toMatchObject({
+    expect(await resumedByNextWorker(job.id)).toMatchObject({
       status: 'completed',
       attempt: 2,
       processedRows: 4,

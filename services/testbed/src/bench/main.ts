@@ -10,6 +10,7 @@ import { generateContacts, type FileStyle } from './generate-contacts.js';
 import { median, peakRssMiB, psql, psqlValue, settle, timePipeline, timePsqlCopy, timeTogether, type PipelineRun } from './measure.js';
 import { cpuTable, figureLine, fmt, newFigure, recordRun, rssText, summaryTable, type Figure } from './report.js';
 import { measureSocketFanout } from './socket-fanout.js';
+import { dropBenchRule, measureUpdatePath } from './update-path.js';
 import { measureUserTemplate } from './user-template.js';
 
 const { values: args } = parseArgs({
@@ -119,76 +120,6 @@ async function measureNewRows(stack: Stack, target: Target): Promise<void> {
   }
 }
 
-const NO_BEFORE_IMAGES = 'bench_no_before_images';
-
-/**
- * The update path (onDuplicate=last, every key present), with before-images as the product keeps them, and without:
- * a rule the bench adds only for those runs turns the before-image INSERT into nothing, so PostgreSQL skips the
- * statement and the processor's code stays as it is. Two files: the one the table holds, again (nothing changes, so
- * nothing is rewritten or imaged), and one with half the rows changed: the main file and its half-changed twin take
- * turns, so every such run changes half the rows, and the bench checks each kept exactly that many images. Then the
- * unchanged re-import once more as the upload form sends it by default (onDuplicate=error), which the ratio goal is
- * not measured on but a user meets first.
- */
-async function measureUpdates(stack: Stack, target: Target): Promise<void> {
-  const url = target.databaseUrl;
-  const fields = { onDuplicate: 'last' };
-  const halfPath = join(dir, `realistic-half-changed-${rows}.csv`);
-  await generateContacts(halfPath, { rows, invalidFraction: 0, style: 'realistic', changeEvenIds: true });
-  const twin = { ...main, path: halfPath };
-  const changedRows = Math.floor(rows / 2);
-  const kind = (what: string) => ({
-    what,
-    kept: figureOf(target, `update path, ${what} (before-images kept)`, main),
-    off: figureOf(target, `update path, ${what} (before-images off)`, main),
-  });
-  const kinds = [kind('unchanged'), kind('half changed')];
-  // What a user gets who re-imports with the form's defaults (onDuplicate=error), before-images kept as the product keeps them.
-  const asDefault = figureOf(target, 'update path, unchanged, onDuplicate=error (the default)', main);
-  let holds = main; // the file whose values the table holds
-  checkRows(await timePipeline(stack, main.path, { fields }), 'first import before the updates');
-  for (let i = 0; i < pairs; i++) {
-    const copy = await timedCopy(target, main);
-    for (const [n, kind] of kinds.entries()) {
-      for (const figure of (i + n) % 2 ? [kind.off, kind.kept] : [kind.kept, kind.off]) {
-        const off = figure === kind.off;
-        const file = n === 0 ? holds : holds === main ? twin : main;
-        await psql(url, 'truncate import_before_images');
-        if (off) await psql(url, `create rule ${NO_BEFORE_IMAGES} as on insert to import_before_images do instead nothing`);
-        await settle(url);
-        try {
-          figure.copies.push(copy);
-          recordRun(figure, checkRows(await timePipeline(stack, file.path, { cpu: true, fields }), figure.what));
-        } finally {
-          if (off) await psql(url, `drop rule ${NO_BEFORE_IMAGES} on import_before_images`);
-        }
-        holds = file;
-        const images = Number(await psqlValue(url, 'select coalesce(sum(row_count), 0) from import_before_images'));
-        const expected = off || n === 0 ? 0 : changedRows;
-        if (images !== expected) throw new Error(`${figure.what}: before-images of ${images} rows, expected ${expected}`);
-      }
-    }
-    await psql(url, 'truncate import_before_images');
-    await settle(url);
-    asDefault.copies.push(copy);
-    recordRun(asDefault, checkRows(await timePipeline(stack, holds.path, { cpu: true }), asDefault.what));
-  }
-  await psql(url, 'truncate import_before_images');
-  await target.resetContacts();
-  for (const kind of kinds) {
-    console.log(figureLine(kind.kept));
-    console.log(figureLine(kind.off));
-    console.log(`    ${kind.what}: before-images kept / off: ${(median(kind.kept.seconds) / median(kind.off.seconds)).toFixed(2)}`);
-    figures.push(kind.kept, kind.off);
-  }
-  console.log(figureLine(asDefault));
-  const onDuplicateLast = median(kinds[0]!.kept.seconds);
-  console.log(
-    `    unchanged: onDuplicate=error / last (both with before-images kept): ${(median(asDefault.seconds) / onDuplicateLast).toFixed(2)}`,
-  );
-  figures.push(asDefault);
-}
-
 const ratio = (figure: Figure) => median(figure.seconds) / median(figure.copies);
 
 /** The issue's yardstick for user templates: their ratio to `psql \copy` beside contacts' in the same table. */
@@ -259,14 +190,24 @@ async function measureTarget(kept: Target | null): Promise<void> {
     console.log('');
     console.log(`Into the ${into.label} (database ${new URL(into.databaseUrl).pathname.slice(1)}):`);
     await stack.processorsReady();
-    await psql(into.databaseUrl, `drop rule if exists ${NO_BEFORE_IMAGES} on import_before_images`);
+    await dropBenchRule(into.databaseUrl);
     // Not counted: the first import after a start runs while V8 is still compiling the hot paths of every service.
     await timedCopy(into, main);
     const warmUp = await timePipeline(stack, main.path);
     await into.resetContacts();
     console.log(`  warm-up (not counted): pipeline ${fmt(warmUp.seconds)}`);
     await measureNewRows(stack, into);
-    await measureUpdates(stack, into);
+    const updates = await measureUpdatePath(stack, {
+      target: into,
+      rows,
+      pairs,
+      dir,
+      main,
+      figureOf: (what) => figureOf(into, what, main),
+      check: checkRows,
+      copy: () => timedCopy(into, main),
+    });
+    figures.push(...updates);
     await measureOwnTemplate(stack, into);
     const processor = stack.services.find((s) => s.name === 'processor');
     const ingest = stack.services.find((s) => s.name === 'ingest');
