@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { busNamesFromEnv, FINAL_STATUSES, repairConsumer, webhookConsumer } from '@docprocessor/contracts';
+import { busNamesFromEnv, repairConsumer, webhookConsumer } from '@docprocessor/contracts';
 import { connectWhenReachable, ensureTopology, FileStore, type Bus } from '@docprocessor/bus';
 import { createDbClient } from '@docprocessor/db';
 import type { ProcessorConfig } from './config.js';
@@ -46,7 +46,7 @@ export async function startWorker(config: ProcessorConfig, logger: Logger): Prom
   const metrics = createMetrics();
   metrics.sampleConsumers = () => sampleConsumers(bus, logger);
   const ctx = { config, db: withJobConnections(db, config.DATABASE_URL, 'processor'), bus, files, logger, metrics };
-  await dropKeysOfEndedJobs(db.sql, FINAL_STATUSES).then(
+  await dropKeysOfEndedJobs(db.sql).then(
     (dropped) => dropped > 0 && logger.info({ dropped }, 'unchanged-key tables of jobs ended by other workers dropped'),
     (error: unknown) => logger.warn({ err: error }, 'unchanged-key tables of ended jobs not dropped; trying again at the next start'),
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planRevert } from '@docprocessor/db';
-import { contactsTemplate, FINAL_STATUSES } from '@docprocessor/contracts';
+import { contactsTemplate } from '@docprocessor/contracts';
 import { managedTargetTable } from '../src/import-file/write/target-table.js';
 import { dropKeysOfEndedJobs, prepareUnchangedKeys } from '../src/import-file/write/unchanged-keys.js';
 import { contact, csvOf } from './helper.js';
@@ -174,11 +174,11 @@ describe('re-importing unchanged rows with onDuplicate=error (the default)', () 
       connection.release();
     }
     await r.h.ctx.db.sql`update import_jobs set status = 'processing' where id = ${going.id}`; // its worker died; it will be resumed
-    expect(await dropKeysOfEndedJobs(r.h.ctx.db.sql, FINAL_STATUSES)).toBe(1);
+    expect(await dropKeysOfEndedJobs(r.h.ctx.db.sql)).toBe(1);
     const left = await r.h.ctx.db.sql`select tablename from pg_tables where schemaname = 'docprocessor_runs'`;
     expect(left.map((t) => t.tablename)).toEqual([`unchanged_keys_${going.id.replaceAll('-', '')}`]);
     await r.h.ctx.db.sql`update import_jobs set status = 'failed' where id = ${going.id}`;
-    expect(await dropKeysOfEndedJobs(r.h.ctx.db.sql, FINAL_STATUSES)).toBe(1);
+    expect(await dropKeysOfEndedJobs(r.h.ctx.db.sql)).toBe(1);
   });
 
   it("drops the run's note of unchanged keys once the job has ended", async () => {

@@ -7,7 +7,7 @@ import type { TargetTable } from './target-table.js';
 import { captureBeforeImages, rowChanges } from './before-images.js';
 import { limitPassed, type ErrorLimits } from './error-limits.js';
 import { storeRowErrors, type FailedRow, type StoredRowError } from './row-errors.js';
-import { takeRepeatedUnchanged, takeUnchangedNotingKeys } from './unchanged-keys.js';
+import { takeRepeatedUnchanged, takeUnchanged } from './unchanged-keys.js';
 
 export type { FailedRow, StoredRowError } from './row-errors.js';
 
@@ -78,19 +78,6 @@ async function copyStraightIn(conn: Connection, table: TargetTable, rows: CopyRo
 }
 
 /**
- * Takes out of the staging table the rows equal to the ones the table holds under their keys, which the upsert would
- * leave as they are. Found once here, they cost neither a join in the before-image capture nor the upsert's index
- * probe and row lock: an unchanged re-import's statements take about half as long (docs/performance.md, "The update
- * path"). A row changed by another job after this statement keeps that job's values, as if this one had come first.
- */
-async function dropUnchanged(conn: Connection, table: TargetTable): Promise<number> {
-  const dropped = await conn.unsafe(
-    `delete from ${table.staging} s using ${table.table} t where ${table.keyJoin} and not (${rowChanges(table, 't', 's')})`,
-  );
-  return dropped.count;
-}
-
-/**
  * COPY into the session's staging table and one set-based upsert; returns how many rows turned out to be
  * duplicates, their errors added.
  */
@@ -109,11 +96,11 @@ async function upsertThroughStaging(
   // row, told by the lineage this run wrote; the unchanged rows it takes out (unless the policy skips it: then they
   // are rewritten, lineage and all) have their keys noted instead, and a later repeat of one is a duplicate too.
   const skipUnchanged = run.onDuplicate === 'last';
-  if (skipUnchanged && run.writes.shouldDropUnchanged()) run.writes.recordUnchanged(await dropUnchanged(conn, table), batch.rows.count);
-  const repeats = run.unchangedKeys && !skipUnchanged ? await takeRepeatedUnchanged(conn, table, run.unchangedKeys) : [];
+  const noteIn = skipUnchanged ? null : (run.unchangedKeys ?? null);
+  const repeats = noteIn ? await takeRepeatedUnchanged(conn, table, noteIn) : [];
   let taken = 0;
-  if (run.unchangedKeys && !skipUnchanged && run.writes.shouldDropUnchanged()) {
-    taken = await takeUnchangedNotingKeys(conn, table, run.runId, run.unchangedKeys, rowChanges(table, 't', 's'));
+  if ((skipUnchanged || noteIn) && run.writes.shouldDropUnchanged()) {
+    taken = await takeUnchanged(conn, table, noteIn ? { keys: noteIn, runId: run.runId } : null);
     run.writes.recordUnchanged(taken, batch.rows.count);
   }
   if (run.keepBeforeImages) await captureBeforeImages(conn, table, table.staging, run, skipUnchanged);
