@@ -26,6 +26,8 @@ export class CsvScanner {
   private stopped = false;
   private lineEndKind: LineEnd | null = null;
   private readonly delimiterCode: number;
+  /** nextSpecial's positions in the text being scanned: -2 not searched yet, -1 none left. */
+  private readonly found = { delimiter: -2, quote: -2, lf: -2, cr: -2 };
   /** Records handed out so far, the header included. */
   records = 0;
 
@@ -65,6 +67,7 @@ export class CsvScanner {
 
   private scan(out: string[][], final: boolean): boolean {
     const text = this.text;
+    this.found.delimiter = this.found.quote = this.found.lf = this.found.cr = -2;
     let pos = 0;
     let quote = -2; // the next quote at or after pos, -1 for none left, -2 not searched yet
     while (pos < text.length) {
@@ -161,7 +164,7 @@ export class CsvScanner {
         return this.emit(out, fields, pos, ended);
       }
       // An unquoted field runs to the delimiter or the line end.
-      for (let k = i; ; k++) {
+      for (let k = this.nextSpecial(text, i); ; k = this.nextSpecial(text, k + 1)) {
         if (k >= len) {
           if (!final) return INCOMPLETE;
           if (fields.length === 0 && k === i) return len; // nothing but the end of the file
@@ -175,7 +178,6 @@ export class CsvScanner {
           break;
         }
         if (c === QUOTE) return HAND_OVER; // a stray quote: csv-parse's relax_quotes decides
-        if (c !== LF && c !== CR) continue;
         const ended = this.lineEndAt(text, k, final);
         if (ended === INCOMPLETE) return INCOMPLETE;
         if (ended === HAND_OVER) {
@@ -187,6 +189,25 @@ export class CsvScanner {
         return this.emit(out, fields, pos, ended);
       }
     }
+  }
+
+  /**
+   * Where, at or after `from`, the next character an unquoted field stops at is (the delimiter, a quote, CR or LF), or
+   * the text's length. Each is found by indexOf and remembered until passed, so a record costs a few native searches
+   * instead of a comparison per character.
+   */
+  private nextSpecial(text: string, from: number): number {
+    const at = this.found;
+    if (at.delimiter !== -1 && at.delimiter < from) at.delimiter = text.indexOf(this.delimiter, from);
+    if (at.quote !== -1 && at.quote < from) at.quote = text.indexOf('"', from);
+    if (at.lf !== -1 && at.lf < from) at.lf = text.indexOf('\n', from);
+    if (at.cr !== -1 && at.cr < from) at.cr = text.indexOf('\r', from);
+    let next = text.length;
+    if (at.delimiter !== -1 && at.delimiter < next) next = at.delimiter;
+    if (at.quote !== -1 && at.quote < next) next = at.quote;
+    if (at.lf !== -1 && at.lf < next) next = at.lf;
+    if (at.cr !== -1 && at.cr < next) next = at.cr;
+    return next;
   }
 
   /** At a line-end character outside quotes: where the next record starts, learning the kind of line end from the first. */
