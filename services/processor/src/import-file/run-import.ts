@@ -80,7 +80,9 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
       run.unchangedKeys = await prepareUnchangedKeys(connection, target, claimed.id, claimed.processedRows === 0);
     writer = new BatchWriter(ctx, connection, table, run, lease, claimed);
     await prepareStaging(connection, table);
-    const outcome = await readIntoBatches(ctx, template, table, file, writer, lease, log);
+    // Which rows may repeat a key the run left unchanged is learnt only by a run read from its first row.
+    const trackEarlierKeys = run.unchangedKeys !== undefined && claimed.processedRows === 0;
+    const outcome = await readIntoBatches(ctx, template, table, file, writer, lease, log, trackEarlierKeys);
     if (typeof outcome === 'object') return await finishFailed(ctx, writer.job, outcome);
     await writer.drain();
     await writer.stopProgress();
@@ -132,6 +134,7 @@ async function readIntoBatches(
   writer: BatchWriter,
   lease: Lease,
   log: Logger,
+  trackEarlierKeys: boolean,
 ): Promise<ReadOutcome> {
   const claimed = writer.job;
   const source = readRecords(file, {
@@ -147,7 +150,7 @@ async function readIntoBatches(
   for await (const records of source.records) {
     for (const record of records) {
       if (!builder) {
-        const started = await startBatches(ctx, claimed, template, table, record, source.utf8);
+        const started = await startBatches(ctx, claimed, template, table, record, source.utf8, trackEarlierKeys);
         if (!(started instanceof BatchBuilder)) return started;
         builder = started;
         writer.startProgress(log);
@@ -179,6 +182,7 @@ async function startBatches(
   table: TargetTable,
   header: string[],
   utf8: Utf8Checker | null,
+  trackEarlierKeys: boolean,
 ): Promise<BatchBuilder | JobError> {
   if (header.length > ctx.config.MAX_COLUMNS)
     return validationError('too_many_columns', `The header has ${header.length} columns; at most ${ctx.config.MAX_COLUMNS} are accepted`);
@@ -197,7 +201,9 @@ async function startBatches(
   if (match.repeated.length > 0) return validationError('invalid_header', `The header names ${match.repeated.join(', ')} more than once`);
   // A mapping the uploader gave is one they confirmed: the next preview of a file with this header proposes it.
   if (job.mapping) await rememberMapping(ctx.db, job.tenantId, template.name, header, job.mapping);
-  return new BatchBuilder(template, table, job.onDuplicate, match.sourceIndex, header.length, { jobId: job.id, runId: job.runId! }, utf8);
+  const lineage = { jobId: job.id, runId: job.runId! };
+  const tracked = trackEarlierKeys ? { fileBytes: job.sizeBytes } : null;
+  return new BatchBuilder(template, table, job.onDuplicate, match.sourceIndex, header.length, lineage, utf8, tracked);
 }
 
 /**

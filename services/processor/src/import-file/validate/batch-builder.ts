@@ -1,6 +1,7 @@
 import type { CellValue, OnDuplicate, Template } from '@docprocessor/contracts';
 import { BatchKeys } from './batch-keys.js';
 import { compileValidator, type RowValidator } from './compile-validator.js';
+import { EarlierKeys } from './earlier-keys.js';
 import { compileRowEncoder, type Lineage, type RowEncoder } from '../write/copy-binary.js';
 import { CopyRowsBuilder } from '../write/copy-rows.js';
 import type { Batch } from '../write/write-batch.js';
@@ -23,6 +24,13 @@ export class BatchBuilder {
   private readonly validator: RowValidator;
   /** The key's column when it is one integer column, whose number the validator hands over; else -1. */
   private readonly integerKey: number;
+  /**
+   * With `trackEarlierKeys`, the keys of the rows kept in earlier batches, until a key that is not a safe integer
+   * leaves it incomplete (null); this batch's kept keys, added at take(); and the rows that may repeat an earlier key.
+   */
+  private earlier: EarlierKeys | null = null;
+  private readonly kept: number[] = [];
+  private candidates: number[] = [];
 
   constructor(
     private readonly template: Template,
@@ -34,6 +42,11 @@ export class BatchBuilder {
     /** The job and run every row of the run is written with, after its values. */
     lineage: Lineage,
     private readonly utf8: Utf8Checker | null = null,
+    /**
+     * The file's size, when the write should learn which rows may repeat an earlier batch's key (onDuplicate=error,
+     * a run read from its first row): see EarlierKeys. Unset: every row may.
+     */
+    trackEarlierKeys: { fileBytes: number } | null = null,
   ) {
     this.validator = compileValidator(template);
     this.values = new Array<CellValue>(template.columns.length).fill(null);
@@ -42,6 +55,7 @@ export class BatchBuilder {
     this.keys = new BatchKeys(template);
     this.integerKey =
       table.keyIndexes.length === 1 && template.columns[table.keyIndexes[0]!]?.type === 'integer' ? table.keyIndexes[0]! : -1;
+    if (trackEarlierKeys && this.integerKey >= 0 && onDuplicate === 'error') this.earlier = new EarlierKeys(trackEarlierKeys.fileBytes);
   }
 
   private static empty(): Omit<Batch, 'rows'> {
@@ -87,6 +101,7 @@ export class BatchBuilder {
     const seen = this.keys.get(key, keyNumber);
     if (seen === -1) {
       this.keys.set(key, keyNumber, this.encodeRow(this.rows, values, numbers, row));
+      if (this.earlier) this.keepKey(row, key, keyNumber);
     } else if (this.onDuplicate === 'last') {
       this.rows.drop(seen);
       this.keys.set(key, keyNumber, this.encodeRow(this.rows, values, numbers, row));
@@ -101,6 +116,17 @@ export class BatchBuilder {
         message: 'repeats the key of an earlier row',
       });
     }
+  }
+
+  private keepKey(row: number, key: string, keyNumber: number): void {
+    // The validator reads up to 15 digits; a longer key is read from its canonical text, as BatchKeys does.
+    if (keyNumber !== keyNumber && key !== '') keyNumber = Number(key);
+    if (!Number.isSafeInteger(keyNumber)) {
+      this.earlier = null; // a key the filter cannot hold: from now on any row may repeat one
+      return;
+    }
+    this.kept.push(keyNumber);
+    if (this.earlier!.mayHold(keyNumber)) this.candidates.push(row);
   }
 
   /** Counts a failed row and keeps its cells, as the file had them, for errors.csv and fixes. */
@@ -133,9 +159,13 @@ export class BatchBuilder {
 
   /** Hands over the current batch and starts a new one. */
   take(bytesProcessed: number): Batch {
-    const batch = { ...this.batch, bytesProcessed, rows: this.rows.take() };
+    const repeatCandidates = this.earlier ? this.candidates : null;
+    const batch = { ...this.batch, bytesProcessed, rows: this.rows.take(), repeatCandidates };
     this.batch = BatchBuilder.empty();
     this.keys.clear();
+    for (const n of this.kept) this.earlier?.add(n);
+    this.kept.length = 0;
+    this.candidates = [];
     return batch;
   }
 }

@@ -22,6 +22,8 @@ export interface Batch {
   failed: number;
   /** File bytes consumed up to the end of this batch. */
   bytesProcessed: number;
+  /** The only source rows whose key may repeat a key of an earlier batch (validate/earlier-keys.ts); unset: any may. */
+  repeatCandidates?: readonly number[] | null;
 }
 
 export interface RunIdentity {
@@ -97,7 +99,7 @@ async function upsertThroughStaging(
   // are rewritten, lineage and all) have their keys noted instead, and a later repeat of one is a duplicate too.
   const skipUnchanged = run.onDuplicate === 'last';
   const noteIn = skipUnchanged ? null : (run.unchangedKeys ?? null);
-  const repeats = noteIn ? await takeRepeatedUnchanged(conn, table, noteIn) : [];
+  const repeats = noteIn ? await takeRepeatedUnchanged(conn, table, noteIn, batch.repeatCandidates ?? null) : [];
   let taken = 0;
   if ((skipUnchanged || noteIn) && run.writes.shouldDropUnchanged()) {
     taken = await takeUnchanged(conn, table, noteIn ? { keys: noteIn, runId: run.runId } : null);
