@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { planRevert } from '@docprocessor/db';
 import { contactsTemplate } from '@docprocessor/contracts';
 import { managedTargetTable } from '../src/import-file/write/target-table.js';
-import { dropKeysOfEndedJobs, prepareUnchangedKeys } from '../src/import-file/write/unchanged-keys.js';
+import {
+  dropKeysOfEndedJobs,
+  dropUnchangedKeys,
+  prepareUnchangedKeys,
+  takeRepeatedUnchanged,
+} from '../src/import-file/write/unchanged-keys.js';
+import { prepareStaging } from '../src/import-file/write/write-batch.js';
 import { contact, csvOf } from './helper.js';
 import { useRevertHarness } from './revert-harness.js';
 
@@ -181,6 +187,28 @@ describe('re-importing unchanged rows with onDuplicate=error (the default)', () 
     expect(left.map((t) => t.tablename)).toEqual([`unchanged_keys_${going.id.replaceAll('-', '')}`]);
     await r.h.ctx.db.sql`update import_jobs set status = 'failed' where id = ${going.id}`;
     expect(await dropKeysOfEndedJobs(r.h.ctx.db.sql)).toBe(1);
+  });
+
+  it("makes the notes' unique index only once a row must be looked up, and a resumed run's at once", async () => {
+    const job = await imported(contacts(990, 1));
+    const table = managedTargetTable(contactsTemplate);
+    const indexes = async () => (await r.h.ctx.db.sql`select 1 from pg_indexes where schemaname = 'docprocessor_runs'`).length;
+    const connection = await r.h.ctx.db.sql.reserve();
+    try {
+      await prepareStaging(connection, table);
+      const fresh = await prepareUnchangedKeys(connection, table, job.id, true);
+      expect(await takeRepeatedUnchanged(connection, table, fresh, [])).toEqual([]);
+      expect(await indexes()).toBe(0);
+      expect(await takeRepeatedUnchanged(connection, table, fresh, [1])).toEqual([]);
+      expect(await indexes()).toBe(1);
+      await prepareUnchangedKeys(connection, table, job.id, true); // a run from row 1 again: the table starts bare
+      expect(await indexes()).toBe(0);
+      await prepareUnchangedKeys(connection, table, job.id, false);
+      expect(await indexes()).toBe(1);
+      await dropUnchangedKeys(connection, job.id);
+    } finally {
+      connection.release();
+    }
   });
 
   it("drops the run's note of unchanged keys once the job has ended", async () => {

@@ -7,7 +7,7 @@ import type { TargetTable } from './target-table.js';
 import { captureBeforeImages, rowChanges } from './before-images.js';
 import { limitPassed, type ErrorLimits } from './error-limits.js';
 import { storeRowErrors, type FailedRow, type StoredRowError } from './row-errors.js';
-import { takeRepeatedUnchanged, takeUnchanged } from './unchanged-keys.js';
+import { takeRepeatedUnchanged, takeUnchanged, type UnchangedKeys } from './unchanged-keys.js';
 
 export type { FailedRow, StoredRowError } from './row-errors.js';
 
@@ -44,7 +44,7 @@ export interface RunIdentity {
    * With onDuplicate=error, the table where the run notes the keys of rows it left unchanged (unchanged-keys.ts).
    * Without it (a fix's writes, dry and atomic runs) such a row is rewritten with this run's lineage instead.
    */
-  unchangedKeys?: string;
+  unchangedKeys?: UnchangedKeys;
 }
 
 export type Totals = BatchTotals;
@@ -102,7 +102,7 @@ async function upsertThroughStaging(
   const repeats = noteIn ? await takeRepeatedUnchanged(conn, table, noteIn, batch.repeatCandidates ?? null) : [];
   let taken = 0;
   if ((skipUnchanged || noteIn) && run.writes.shouldDropUnchanged()) {
-    taken = await takeUnchanged(conn, table, noteIn ? { keys: noteIn, runId: run.runId } : null);
+    taken = await takeUnchanged(conn, table, noteIn ? { keys: noteIn.table, runId: run.runId } : null);
     run.writes.recordUnchanged(taken, batch.rows.count);
   }
   if (run.keepBeforeImages) await captureBeforeImages(conn, table, table.staging, run, skipUnchanged);
