@@ -14,7 +14,9 @@ import { BeforeImageSweep } from './repair/before-image-sweep.js';
 import { revertImport } from './repair/revert-import.js';
 import { RepairConsumer } from './work/repair-consumer.js';
 import { Watchdog } from './work/watchdog.js';
-import { dropKeysOfEndedJobs } from './import-file/write/unchanged-keys.js';
+import { dropScratchOfEndedJobs } from './import-file/write/scratch-sweep.js';
+import { SHADOW_TABLES } from './import-file/write/shadow-table.js';
+import { UNCHANGED_KEY_TABLES } from './import-file/write/unchanged-keys.js';
 import { DeliveryRecorder } from './webhooks/record-deliveries.js';
 import { DeliverySender } from './webhooks/send-deliveries.js';
 
@@ -46,9 +48,9 @@ export async function startWorker(config: ProcessorConfig, logger: Logger): Prom
   const metrics = createMetrics();
   metrics.sampleConsumers = () => sampleConsumers(bus, logger);
   const ctx = { config, db: withJobConnections(db, config.DATABASE_URL, 'processor'), bus, files, logger, metrics };
-  await dropKeysOfEndedJobs(db.sql).then(
-    (dropped) => dropped > 0 && logger.info({ dropped }, 'unchanged-key tables of jobs ended by other workers dropped'),
-    (error: unknown) => logger.warn({ err: error }, 'unchanged-key tables of ended jobs not dropped; trying again at the next start'),
+  await dropScratchOfEndedJobs(db.sql, [SHADOW_TABLES, UNCHANGED_KEY_TABLES]).then(
+    (dropped) => dropped > 0 && logger.info({ dropped }, 'scratch tables (shadows, unchanged keys) of jobs ended by other workers dropped'),
+    (error: unknown) => logger.warn({ err: error }, 'scratch tables of ended jobs not dropped; trying again at the next start'),
   );
   const consumer = new WorkConsumer(ctx);
   await consumer.start();

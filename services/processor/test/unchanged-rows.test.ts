@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { planRevert } from '@docprocessor/db';
 import { contactsTemplate } from '@docprocessor/contracts';
 import { managedTargetTable } from '../src/import-file/write/target-table.js';
+import { dropScratchOfEndedJobs } from '../src/import-file/write/scratch-sweep.js';
+import { prepareShadow, SHADOW_TABLES } from '../src/import-file/write/shadow-table.js';
 import {
-  dropKeysOfEndedJobs,
   dropUnchangedKeys,
   prepareUnchangedKeys,
   takeRepeatedUnchanged,
+  UNCHANGED_KEY_TABLES,
 } from '../src/import-file/write/unchanged-keys.js';
 import { prepareStaging } from '../src/import-file/write/write-batch.js';
 import { contact, csvOf } from './helper.js';
@@ -171,22 +173,29 @@ describe('re-importing unchanged rows with onDuplicate=error (the default)', () 
     ]);
   });
 
-  it('a worker starting drops the notes of jobs that ended elsewhere, and keeps those of jobs that may go on', async () => {
+  it('a worker starting drops the notes and shadows of jobs that ended elsewhere, and keeps those of jobs that may go on', async () => {
     const ended = await imported(contacts(960, 1));
     const going = await imported(contacts(970, 1));
     const table = managedTargetTable(contactsTemplate);
     const connection = await r.h.ctx.db.sql.reserve();
     try {
-      for (const job of [ended, going]) await prepareUnchangedKeys(connection, table, job.id, true);
+      for (const job of [ended, going]) {
+        await prepareUnchangedKeys(connection, table, job.id, true);
+        await prepareShadow(connection, table, job.id, true);
+      }
     } finally {
       connection.release();
     }
+    const sweep = () => dropScratchOfEndedJobs(r.h.ctx.db.sql, [SHADOW_TABLES, UNCHANGED_KEY_TABLES]);
     await r.h.ctx.db.sql`update import_jobs set status = 'processing' where id = ${going.id}`; // its worker died; it will be resumed
-    expect(await dropKeysOfEndedJobs(r.h.ctx.db.sql)).toBe(1);
-    const left = await r.h.ctx.db.sql`select tablename from pg_tables where schemaname = 'docprocessor_runs'`;
-    expect(left.map((t) => t.tablename)).toEqual([`unchanged_keys_${going.id.replaceAll('-', '')}`]);
+    expect(await sweep()).toBe(2);
+    const left = await r.h.ctx.db.sql`
+      select schemaname || '.' || tablename as name from pg_tables
+      where schemaname in ('docprocessor_runs', 'docprocessor_shadows') order by 1`;
+    const hex = going.id.replaceAll('-', '');
+    expect(left.map((t) => t.name)).toEqual([`docprocessor_runs.unchanged_keys_${hex}`, `docprocessor_shadows.job_${hex}`]);
     await r.h.ctx.db.sql`update import_jobs set status = 'failed' where id = ${going.id}`;
-    expect(await dropKeysOfEndedJobs(r.h.ctx.db.sql)).toBe(1);
+    expect(await sweep()).toBe(2);
   });
 
   it("makes the notes' unique index only once a row must be looked up, and a resumed run's at once", async () => {

@@ -1,11 +1,13 @@
 import type { ImportPlan } from '@docprocessor/contracts';
 import { qualified, quoteIdent, type Connection, type JobChangeRow } from '@docprocessor/db';
+import { scratchTableOf, type ScratchTables } from './scratch-sweep.js';
 import type { TargetTable } from './target-table.js';
 
 /** Where dry and atomic runs write first: a schema of the service's own, one unlogged table per job. */
-const SHADOW_SCHEMA = 'docprocessor_shadows';
+export const SHADOW_TABLES: ScratchTables = { schema: 'docprocessor_shadows', prefix: 'job_' };
+const SHADOW_SCHEMA = SHADOW_TABLES.schema;
 
-const shadowName = (jobId: string) => ({ schema: SHADOW_SCHEMA, table: `job_${jobId.replaceAll('-', '')}` });
+const shadowName = (jobId: string) => scratchTableOf(SHADOW_TABLES, jobId);
 
 /**
  * A dry or atomic run writes its rows, exactly as a real run would (same COPY, same upsert, same duplicate rules),

@@ -1,12 +1,13 @@
-import { FINAL_STATUSES } from '@docprocessor/contracts';
-import { qualified, quoteIdent, type Connection, type Sql } from '@docprocessor/db';
+import { qualified, quoteIdent, type Connection } from '@docprocessor/db';
 import { rowChanges } from './before-images.js';
+import { scratchTableOf, type ScratchTables } from './scratch-sweep.js';
 import type { TargetTable } from './target-table.js';
 
 /** A schema of the service's own for a run's scratch tables that must outlive a worker's crash. */
-const RUNS_SCHEMA = 'docprocessor_runs';
+export const UNCHANGED_KEY_TABLES: ScratchTables = { schema: 'docprocessor_runs', prefix: 'unchanged_keys_' };
+const RUNS_SCHEMA = UNCHANGED_KEY_TABLES.schema;
 
-const keysName = (jobId: string) => ({ schema: RUNS_SCHEMA, table: `unchanged_keys_${jobId.replaceAll('-', '')}` });
+const keysName = (jobId: string) => scratchTableOf(UNCHANGED_KEY_TABLES, jobId);
 
 const DUPLICATE_SCHEMA = '42P06';
 const UNIQUE_VIOLATION = '23505';
@@ -110,27 +111,4 @@ export async function takeUnchanged(conn: Connection, table: TargetTable, note: 
     [note.runId],
   );
   return noted.count;
-}
-
-/**
- * Drops the unchanged-key tables of jobs that have ended, or are gone. The attempt that ends a job drops its own; a job
- * ended elsewhere (given up after its worker died, failed by the watchdog) leaves it, so each worker looks when it
- * starts. The job's row is held while its table goes, so a retry cannot start a run on it meanwhile.
- */
-export async function dropKeysOfEndedJobs(sql: Sql): Promise<number> {
-  const finalStatuses: readonly string[] = FINAL_STATUSES;
-  const tables = await sql<{ table: string; jobId: string | null }[]>`
-    select k.tablename as table, j.id::text as "jobId"
-    from pg_tables k left join import_jobs j on k.tablename = 'unchanged_keys_' || replace(j.id::text, '-', '')
-    where k.schemaname = ${RUNS_SCHEMA} and k.tablename like 'unchanged\\_keys\\_%'
-      and (j.id is null or j.status = any(${finalStatuses as string[]}))`;
-  let dropped = 0;
-  for (const { table, jobId } of tables)
-    await sql.begin(async (tx) => {
-      const [job] = jobId ? await tx`select status from import_jobs where id = ${jobId} for share` : [];
-      if (job && !finalStatuses.includes(job.status as string)) return;
-      await tx.unsafe(`drop table if exists ${qualified({ schema: RUNS_SCHEMA, table })}`);
-      dropped++;
-    });
-  return dropped;
 }
