@@ -146,8 +146,8 @@ describe('re-importing unchanged rows with onDuplicate=error (the default)', () 
       ...[contact(800), contact(801, changed), contact(802, changed), contact(901)],
     );
     const second = await imported(file);
-    // In its first attempt: a repeat the write missed would meet its noted key in the notes' unique index and fail the
-    // batch, and only the retry (which looks up every row) would get it right.
+    // In its first attempt, and right: a repeat the write missed would be noted a second time, or overwrite the row,
+    // and only a retry (which looks up every row) could tell.
     expect(second).toMatchObject({ status: 'completed', processedRows: 8, successRows: 5, failedRows: 3, attempt: 1 });
     const errors = await r.h.ctx.db.sql`select row, code, value from import_row_errors where job_id = ${second.id} order by row`;
     expect(errors).toEqual([5, 6, 7].map((row) => ({ row, code: 'duplicate_key', value: String(795 + row) })));

@@ -80,7 +80,8 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
       run.unchangedKeys = await prepareUnchangedKeys(connection, target, claimed.id, claimed.processedRows === 0);
     writer = new BatchWriter(ctx, connection, table, run, lease, claimed);
     await prepareStaging(connection, table);
-    // Which rows may repeat a key the run left unchanged is learnt only by a run read from its first row.
+    // Only a run read from its first row can know which rows may repeat a key it left unchanged: a resumed one never
+    // saw the keys of the rows before its checkpoint, so it looks up every row.
     const trackEarlierKeys = run.unchangedKeys !== undefined && claimed.processedRows === 0;
     const outcome = await readIntoBatches(ctx, template, table, file, writer, lease, log, trackEarlierKeys);
     if (typeof outcome === 'object') return await finishFailed(ctx, writer.job, outcome);

@@ -26,8 +26,8 @@ export class CsvScanner {
   private stopped = false;
   private lineEndKind: LineEnd | null = null;
   private readonly delimiterCode: number;
-  /** nextSpecial's positions in the text being scanned: -2 not searched yet, -1 none left. */
-  private readonly found = { delimiter: -2, quote: -2, lf: -2, cr: -2 };
+  /** Where nextSpecial last found each character in the text being scanned: -2 not searched yet, -1 none left. */
+  private readonly stopsAt = { delimiter: -2, quote: -2, lf: -2, cr: -2 };
   /** Records handed out so far, the header included. */
   records = 0;
 
@@ -67,7 +67,7 @@ export class CsvScanner {
 
   private scan(out: string[][], final: boolean): boolean {
     const text = this.text;
-    this.found.delimiter = this.found.quote = this.found.lf = this.found.cr = -2;
+    this.stopsAt.delimiter = this.stopsAt.quote = this.stopsAt.lf = this.stopsAt.cr = -2;
     let pos = 0;
     let quote = -2; // the next quote at or after pos, -1 for none left, -2 not searched yet
     while (pos < text.length) {
@@ -197,7 +197,7 @@ export class CsvScanner {
    * instead of a comparison per character.
    */
   private nextSpecial(text: string, from: number): number {
-    const at = this.found;
+    const at = this.stopsAt;
     if (at.delimiter !== -1 && at.delimiter < from) at.delimiter = text.indexOf(this.delimiter, from);
     if (at.quote !== -1 && at.quote < from) at.quote = text.indexOf('"', from);
     if (at.lf !== -1 && at.lf < from) at.lf = text.indexOf('\n', from);

@@ -1,7 +1,7 @@
 import type { CellValue, OnDuplicate, Template } from '@docprocessor/contracts';
 import { BatchKeys } from './batch-keys.js';
 import { compileValidator, type RowValidator } from './compile-validator.js';
-import { EarlierKeys } from './earlier-keys.js';
+import { comparesIntegersExactly, EarlierKeys } from './earlier-keys.js';
 import { compileRowEncoder, type Lineage, type RowEncoder } from '../write/copy-binary.js';
 import { CopyRowsBuilder } from '../write/copy-rows.js';
 import type { Batch } from '../write/write-batch.js';
@@ -25,7 +25,7 @@ export class BatchBuilder {
   /** The key's column when it is one integer column, whose number the validator hands over; else -1. */
   private readonly integerKey: number;
   /**
-   * With `trackEarlierKeys`, the keys of the rows kept in earlier batches, until a key that is not a safe integer
+   * With `earlierKeys`, the keys of the rows kept in earlier batches, until a key that is not a safe integer
    * leaves it incomplete (null); this batch's kept keys, added at take(); and the rows that may repeat an earlier key.
    */
   private earlier: EarlierKeys | null = null;
@@ -43,10 +43,10 @@ export class BatchBuilder {
     lineage: Lineage,
     private readonly utf8: Utf8Checker | null = null,
     /**
-     * The file's size, when the write should learn which rows may repeat an earlier batch's key (onDuplicate=error,
-     * a run read from its first row): see EarlierKeys. Unset: every row may.
+     * Given (with the file's size, which sizes the filter) when the write should learn which rows may repeat an
+     * earlier batch's key: onDuplicate=error, a run read from its first row. See EarlierKeys. Null: every row may.
      */
-    trackEarlierKeys: { fileBytes: number } | null = null,
+    earlierKeys: { fileBytes: number } | null = null,
   ) {
     this.validator = compileValidator(template);
     this.values = new Array<CellValue>(template.columns.length).fill(null);
@@ -55,7 +55,8 @@ export class BatchBuilder {
     this.keys = new BatchKeys(template);
     this.integerKey =
       table.keyIndexes.length === 1 && template.columns[table.keyIndexes[0]!]?.type === 'integer' ? table.keyIndexes[0]! : -1;
-    if (trackEarlierKeys && this.integerKey >= 0 && onDuplicate === 'error') this.earlier = new EarlierKeys(trackEarlierKeys.fileBytes);
+    if (earlierKeys && onDuplicate === 'error' && this.integerKey >= 0 && comparesIntegersExactly(table.types[this.integerKey]!.name))
+      this.earlier = new EarlierKeys(earlierKeys.fileBytes);
   }
 
   private static empty(): Omit<Batch, 'rows'> {

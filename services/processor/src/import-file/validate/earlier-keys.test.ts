@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contactsTemplate as contacts, productsTemplate as products, matchHeader, type Template } from '@docprocessor/contracts';
-import { managedTargetTable } from '../write/target-table.js';
+import { managedTargetTable, targetTableOf, type TargetTable } from '../write/target-table.js';
 import { BatchBuilder } from './batch-builder.js';
 import { EarlierKeys } from './earlier-keys.js';
 
@@ -37,18 +37,14 @@ describe('EarlierKeys', () => {
 const LINEAGE = { jobId: '00000000-0000-4000-8000-000000000001', runId: '00000000-0000-4000-8000-000000000002' };
 const CONTACTS_HEADER = ['id', 'email', 'first_name', 'last_name', 'company', 'country', 'signup_date', 'amount', 'active', 'notes'];
 
-function builderFor(template: Template, header: string[], tracked: boolean): BatchBuilder {
+function builderFor(
+  template: Template,
+  header: string[],
+  tracked: boolean,
+  table: TargetTable = managedTargetTable(template),
+): BatchBuilder {
   const { sourceIndex } = matchHeader(template, header);
-  return new BatchBuilder(
-    template,
-    managedTargetTable(template),
-    'error',
-    sourceIndex,
-    header.length,
-    LINEAGE,
-    null,
-    tracked ? { fileBytes: 1 << 20 } : null,
-  );
+  return new BatchBuilder(template, table, 'error', sourceIndex, header.length, LINEAGE, null, tracked ? { fileBytes: 1 << 20 } : null);
 }
 
 const contact = (id: string) => [id, `c${id}@example.com`, 'Ada', 'Lovelace', '', 'GB', '2024-01-31', '1.50', 'true', ''];
@@ -85,6 +81,13 @@ describe('BatchBuilder: rows that may repeat an earlier batch', () => {
     expect(big.errors).toEqual([]);
     expect(big.repeatCandidates).toBeNull();
     expect(batchOf(builder, 5, ['7']).repeatCandidates).toBeNull();
+  });
+
+  it('says "any row" when the key column rounds integers: as float4, 16777217 and 16777216 are one key', () => {
+    const types = managedTargetTable(contacts).types.map((type, i) => (i === 0 ? { ...type, name: 'float4' } : type));
+    const builder = builderFor(contacts, CONTACTS_HEADER, true, targetTableOf(contacts, types));
+    expect(batchOf(builder, 1, ['16777216']).repeatCandidates).toBeNull();
+    expect(batchOf(builder, 2, ['16777217']).repeatCandidates).toBeNull();
   });
 
   it('says "any row" when not asked to track, and for keys that are not one integer column', () => {

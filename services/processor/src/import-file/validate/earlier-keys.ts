@@ -8,16 +8,18 @@ const MAX_BITS_LOG2 = 26;
  * The integer keys of the rows kept in a run's earlier batches, as a Bloom filter: whether a row's key may repeat one
  * of them, never a false "no". With onDuplicate=error the write looks up, in the run's table of unchanged keys, only
  * the rows this names (unchanged-keys.ts), so the batches of a file without repeats skip that lookup, which cost
- * PostgreSQL about 15 ms a batch. Only integer keys: their equality is the numbers', in JavaScript as in
- * PostgreSQL, where text keys may compare by a collation or lower() this process does not share.
+ * PostgreSQL about 15 ms a batch. Only one integer key column of a type that compares integers exactly: there two
+ * keys are equal in PostgreSQL when their numbers are in JavaScript. Text keys may compare by a collation or lower()
+ * this process does not share, and a real column rounds (16777217 equals 16777216 as float4).
  */
 export class EarlierKeys {
   private readonly bits: Int32Array;
   private readonly mask: number;
 
-  /** Sized by the file: about a bit per byte, within 64 Kibit and 64 Mibit. */
+  /** Sized by the file: about a bit per byte, within 64 Kibit and 64 Mibit (the most for a size it cannot read). */
   constructor(fileBytes: number) {
-    const log2 = Math.min(MAX_BITS_LOG2, Math.max(MIN_BITS_LOG2, Math.ceil(Math.log2(Math.max(1, fileBytes)))));
+    const wanted = fileBytes > 0 ? Math.ceil(Math.log2(fileBytes)) : MAX_BITS_LOG2;
+    const log2 = Math.min(MAX_BITS_LOG2, Math.max(MIN_BITS_LOG2, Number.isFinite(wanted) ? wanted : MAX_BITS_LOG2));
     this.bits = new Int32Array(2 ** (log2 - 5));
     this.mask = 2 ** log2 - 1;
   }
@@ -45,6 +47,11 @@ export class EarlierKeys {
     return true;
   }
 }
+
+/** SQL types whose equality of integers up to 2^53 is the numbers' (float8 holds them exactly). */
+const EXACT_INTEGER_TYPES = new Set(['int2', 'int4', 'int8', 'numeric', 'float8']);
+
+export const comparesIntegersExactly = (sqlType: string): boolean => EXACT_INTEGER_TYPES.has(sqlType);
 
 /** Both 32-bit halves of the number, mixed (murmur3's finalizer). */
 function hashOf(n: number): number {

@@ -28,9 +28,12 @@ export async function dropScratchOfEndedJobs(sql: Sql, kinds: readonly ScratchTa
 async function dropEnded(sql: Sql, kind: ScratchTables): Promise<number> {
   const finalStatuses: readonly string[] = FINAL_STATUSES;
   const pattern = `${kind.prefix.replaceAll('_', '\\_')}%`;
+  // The job's id read out of the table's name (32 hex digits are a uuid to PostgreSQL), so the join uses the jobs' key.
   const tables = await sql<{ table: string; jobId: string | null }[]>`
     select k.tablename as table, j.id::text as "jobId"
-    from pg_tables k left join import_jobs j on k.tablename = ${kind.prefix} || replace(j.id::text, '-', '')
+    from pg_tables k
+    left join import_jobs j on j.id = (case when substr(k.tablename, ${kind.prefix.length + 1}) ~ '^[0-9a-f]{32}$'
+                                             then substr(k.tablename, ${kind.prefix.length + 1})::uuid end)
     where k.schemaname = ${kind.schema} and k.tablename like ${pattern}
       and (j.id is null or j.status = any(${finalStatuses as string[]}))`;
   let dropped = 0;

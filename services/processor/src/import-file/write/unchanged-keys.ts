@@ -49,11 +49,11 @@ export async function prepareUnchangedKeys(conn: Connection, target: TargetTable
     indexed: false,
     createIndex: `create unique index if not exists ${quoteIdent(`${keysName(jobId).table}_key`)} on ${keys} ${target.conflictTarget}`,
   };
-  if (!fresh) await indexed(conn, notes);
+  if (!fresh) await ensureIndex(conn, notes);
   return notes;
 }
 
-async function indexed(conn: Connection, keys: UnchangedKeys): Promise<void> {
+async function ensureIndex(conn: Connection, keys: UnchangedKeys): Promise<void> {
   if (keys.indexed) return;
   await conn.unsafe(keys.createIndex);
   keys.indexed = true;
@@ -79,8 +79,9 @@ export async function takeRepeatedUnchanged(
   candidates: readonly number[] | null,
 ): Promise<{ source_row: number; key: string }[]> {
   if (candidates?.length === 0) return [];
-  // Made in the batch's transaction: if it rolls back, so does the attempt, and the next one makes the index at start.
-  await indexed(conn, keys);
+  // Made in the batch's transaction, and `indexed` is not unset if that rolls back: right only because a batch that
+  // fails ends its attempt (BatchWriter never retries one), and the attempt that resumes makes the index at start.
+  await ensureIndex(conn, keys);
   const only = candidates ? ' and s.source_row = any($1::bigint[])' : '';
   return conn.unsafe<{ source_row: number; key: string }[]>(
     `delete from ${table.staging} s where exists (select from ${keys.table} t where ${table.keyJoin} offset 0)${only}
