@@ -14,6 +14,26 @@ const check = (name: string, raw: string, template = contactsTemplate) => {
   return { code: issue.params?.code, message: issue.message };
 };
 
+describe('integer cells past 2^53', () => {
+  const unbounded: TemplateColumn = { ...column(contactsTemplate, 'id'), min: undefined, max: undefined };
+  it.each([
+    ['9007199254740993', '9007199254740993'],
+    ['+90071992547409931', '90071992547409931'],
+    ['-009223372036854775807', '-9223372036854775807'],
+  ])('%s keeps every digit: %s', (raw, value) => {
+    expect(cellSchema(unbounded).parse(raw)).toBe(value);
+  });
+
+  it('fails a value past what a bigint holds as out_of_range, not the import', () => {
+    const result = cellSchema(unbounded).safeParse('9223372036854775808');
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]).toMatchObject({
+      message: 'must be between -9223372036854775808 and 9223372036854775807',
+      params: { code: 'out_of_range' },
+    });
+  });
+});
+
 describe('contacts cells', () => {
   it.each([
     ['id', '42', '42'],

@@ -24,6 +24,8 @@ const fail = (ctx: Ctx, input: string, code: RowErrorCode, message: string): nev
 };
 
 const INTEGER = /^[+-]?\d+$/;
+const BIGINT_MIN = -(2n ** 63n);
+const BIGINT_MAX = 2n ** 63n - 1n;
 const DECIMAL = /^[+-]?(\d+)(?:\.(\d+))?$/;
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 const BOOLEANS: Record<string, 't' | 'f'> = { true: 't', false: 'f', '1': 't', '0': 'f', yes: 't', no: 'f' };
@@ -86,7 +88,12 @@ const byType: Record<TemplateColumn['type'], (column: TemplateColumn) => CellChe
     if (!INTEGER.test(value)) return fail(ctx, value, 'invalid_integer', 'is not a whole number');
     const n = Number(value);
     checkRange(ctx, column, n);
-    return String(n);
+    if (Number.isSafeInteger(n)) return String(n);
+    // Past 2^53 a Number rounds (9007199254740993 would be stored as …992): BigInt keeps every digit, and says exactly
+    // whether the value fits the bigint the column is stored as.
+    const big = BigInt(value);
+    if (big < BIGINT_MIN || big > BIGINT_MAX) return fail(ctx, value, 'out_of_range', `must be between ${BIGINT_MIN} and ${BIGINT_MAX}`);
+    return big.toString();
   },
   decimal: (column) => (value, ctx) => {
     const match = DECIMAL.exec(value);
