@@ -74,15 +74,15 @@ export async function runImport(ctx: ProcessorContext, claim: JobChangeRow, leas
   const connection = await ctx.db.sql.reserve();
   let writer: BatchWriter | null = null;
   try {
+    // A run read from its first row starts its scratch tables afresh and can follow the keys it meets (EarlierKeys).
+    const fresh = claimed.processedRows === 0;
     const target = await describeTargetTable(connection, template);
-    const table = shadowed ? await prepareShadow(connection, target, claimed.id, claimed.processedRows === 0) : target;
-    if (!shadowed && claimed.onDuplicate === 'error')
-      run.unchangedKeys = await prepareUnchangedKeys(connection, target, claimed.id, claimed.processedRows === 0);
+    const table = shadowed ? await prepareShadow(connection, target, claimed.id, fresh) : target;
+    if (!shadowed && claimed.onDuplicate === 'error') run.unchangedKeys = await prepareUnchangedKeys(connection, target, claimed.id, fresh);
     writer = new BatchWriter(ctx, connection, table, run, lease, claimed);
     await prepareStaging(connection, table);
-    // Only a run read from its first row can know which rows may repeat a key it left unchanged: a resumed one never
-    // saw the keys of the rows before its checkpoint, so it looks up every row.
-    const trackEarlierKeys = run.unchangedKeys !== undefined && claimed.processedRows === 0;
+    // A resumed run never saw the keys of the rows before its checkpoint, so it looks up every row.
+    const trackEarlierKeys = run.unchangedKeys !== undefined && fresh;
     const outcome = await readIntoBatches(ctx, template, table, file, writer, lease, log, trackEarlierKeys);
     if (typeof outcome === 'object') return await finishFailed(ctx, writer.job, outcome);
     await writer.drain();

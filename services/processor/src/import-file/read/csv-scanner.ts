@@ -26,7 +26,7 @@ export class CsvScanner {
   private stopped = false;
   private lineEndKind: LineEnd | null = null;
   private readonly delimiterCode: number;
-  /** Where nextSpecial last found each character in the text being scanned: -2 not searched yet, -1 none left. */
+  /** Where scan and nextSpecial last found each character in the text being scanned: -2 not searched yet, -1 none left. */
   private readonly stopsAt = { delimiter: -2, quote: -2, lf: -2, cr: -2 };
   /** Records handed out so far, the header included. */
   records = 0;
@@ -67,15 +67,18 @@ export class CsvScanner {
 
   private scan(out: string[][], final: boolean): boolean {
     const text = this.text;
-    this.stopsAt.delimiter = this.stopsAt.quote = this.stopsAt.lf = this.stopsAt.cr = -2;
+    const at = this.stopsAt;
+    at.delimiter = at.quote = at.lf = at.cr = -2;
     let pos = 0;
-    let quote = -2; // the next quote at or after pos, -1 for none left, -2 not searched yet
     while (pos < text.length) {
       let next: number;
       if (this.lineEndKind === null) next = this.quotedRecord(text, pos, final, out);
       else {
-        const lf = text.indexOf('\n', pos);
-        if (quote === -2 || (quote !== -1 && quote < pos)) quote = text.indexOf('"', pos);
+        // The next line end and quote, from the positions nextSpecial remembers (searched again once passed).
+        if (at.lf !== -1 && at.lf < pos) at.lf = text.indexOf('\n', pos);
+        if (at.quote !== -1 && at.quote < pos) at.quote = text.indexOf('"', pos);
+        const lf = at.lf;
+        const quote = at.quote;
         next =
           quote === -1 || (lf !== -1 && quote > lf)
             ? this.plainRecord(text, pos, lf, final, out)

@@ -25,11 +25,11 @@ export class BatchBuilder {
   /** The key's column when it is one integer column, whose number the validator hands over; else -1. */
   private readonly integerKey: number;
   /**
-   * With `earlierKeys`, the keys of the rows kept in earlier batches, until a key that is not a safe integer
-   * leaves it incomplete (null); this batch's kept keys, added at take(); and the rows that may repeat an earlier key.
+   * With `earlierKeys`, the keys of the rows kept so far, until a key that is not a safe integer leaves it incomplete
+   * (null); and this batch's rows whose key may be one of an earlier batch's. A key repeated inside the batch never
+   * reaches the filter (the batch's own keys fail it first), so each key goes in as soon as its row is kept.
    */
   private earlier: EarlierKeys | null = null;
-  private readonly kept: number[] = [];
   private candidates: number[] = [];
 
   constructor(
@@ -126,8 +126,7 @@ export class BatchBuilder {
       this.earlier = null; // a key the filter cannot hold: from now on any row may repeat one
       return;
     }
-    this.kept.push(keyNumber);
-    if (this.earlier!.mayHold(keyNumber)) this.candidates.push(row);
+    if (this.earlier!.add(keyNumber)) this.candidates.push(row);
   }
 
   /** Counts a failed row and keeps its cells, as the file had them, for errors.csv and fixes. */
@@ -164,8 +163,6 @@ export class BatchBuilder {
     const batch = { ...this.batch, bytesProcessed, rows: this.rows.take(), repeatCandidates };
     this.batch = BatchBuilder.empty();
     this.keys.clear();
-    for (const n of this.kept) this.earlier?.add(n);
-    this.kept.length = 0;
     this.candidates = [];
     return batch;
   }

@@ -26,27 +26,34 @@ export class EarlierKeys {
 
   /** Whether `n` (a safe integer) may have been added. */
   mayHold(n: number): boolean {
-    return this.probe(n, false);
-  }
-
-  add(n: number): void {
-    this.probe(n, true);
-  }
-
-  /** Visits the number's bits (double hashing): sets them, or says whether all were set. */
-  private probe(n: number, set: boolean): boolean {
     let h = hashOf(n);
-    const step = Math.imul((h >>> 16) | (h << 16), 0x27d4eb2f) | 1;
+    const step = stepOf(h);
+    for (let i = 0; i < PROBES; i++, h = (h + step) | 0) {
+      const bit = h & this.mask;
+      if ((this.bits[bit >>> 5]! & (1 << (bit & 31))) === 0) return false;
+    }
+    return true;
+  }
+
+  /** Adds `n` (a safe integer); returns whether it may have been added before, as mayHold would have, in one pass. */
+  add(n: number): boolean {
+    let h = hashOf(n);
+    const step = stepOf(h);
+    let held = true;
     for (let i = 0; i < PROBES; i++, h = (h + step) | 0) {
       const bit = h & this.mask;
       const word = this.bits[bit >>> 5]!;
       const flag = 1 << (bit & 31);
-      if (set) this.bits[bit >>> 5] = word | flag;
-      else if ((word & flag) === 0) return false;
+      if ((word & flag) !== 0) continue;
+      held = false;
+      this.bits[bit >>> 5] = word | flag;
     }
-    return true;
+    return held;
   }
 }
+
+/** The double-hashing step for a key's bits, odd so it visits distinct bits. */
+const stepOf = (h: number) => Math.imul((h >>> 16) | (h << 16), 0x27d4eb2f) | 1;
 
 /** SQL types whose equality of integers up to 2^53 is the numbers' (float8 holds them exactly). */
 const EXACT_INTEGER_TYPES = new Set(['int2', 'int4', 'int8', 'numeric', 'float8']);
